@@ -1,0 +1,128 @@
+"""The composition root: the one place where settings become services.
+
+Importing this module creates nothing; each service is built on first use, so
+``python -m bot funding`` never loads the search index and tests build exactly
+what they exercise.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cached_property
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot.settings import Settings
+from bot.storage import Database
+
+if TYPE_CHECKING:
+    from bot.assistant import Assistant
+    from bot.conversation import ConversationStore
+    from bot.feedback import FeedbackStore
+    from bot.funding.catalog import FundingCatalog
+    from bot.meetings.agenda import Agenda
+    from bot.meetings.reminders import ReminderService
+    from bot.meetings.subscriptions import SubscriptionStore
+    from bot.members import MemberStore
+    from bot.retrieval.retriever import Retriever
+
+
+class Services:
+    """Lazily built services sharing one settings object and one SQLite file."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.timezone = ZoneInfo(settings.timezone)
+
+    def now(self) -> datetime:
+        """The current time in the configured time zone (the one clock of the app)."""
+        return datetime.now(self.timezone)
+
+    @cached_property
+    def database(self) -> Database:
+        return Database(self.settings.database_path)
+
+    # --- questions and answers -------------------------------------------------
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        from bot.retrieval.retriever import Retriever
+
+        return Retriever.open(self.settings.index_dir)
+
+    @cached_property
+    def conversations(self) -> ConversationStore:
+        from bot.conversation import ConversationStore
+
+        return ConversationStore(
+            self.database,
+            max_turns=self.settings.history_turns,
+            ttl_minutes=self.settings.history_ttl_minutes,
+        )
+
+    @cached_property
+    def assistant(self) -> Assistant:
+        from bot.assistant import Assistant
+        from bot.funding.explainer import FundingResponder
+        from bot.meetings.responder import AgendaResponder
+
+        return Assistant(
+            retriever=self.retriever,
+            conversations=self.conversations,
+            responders=[FundingResponder(self.funding_catalog), AgendaResponder(self.agenda)],
+            settings=self.settings,
+            clock=self.now,
+        )
+
+    # --- funding schemes ---------------------------------------------------------
+
+    @cached_property
+    def funding_catalog(self) -> FundingCatalog:
+        from bot.funding.catalog import FundingCatalog
+
+        return FundingCatalog.load(self.settings.knowledge_dir / "funding")
+
+    # --- meetings ------------------------------------------------------------------
+
+    @cached_property
+    def agenda(self) -> Agenda:
+        from bot.meetings.agenda import Agenda
+
+        return Agenda.from_settings(self.settings)
+
+    @cached_property
+    def subscriptions(self) -> SubscriptionStore:
+        from bot.meetings.subscriptions import SubscriptionStore
+
+        return SubscriptionStore(self.database)
+
+    @cached_property
+    def reminders(self) -> ReminderService:
+        from bot.meetings.reminders import ReminderService
+
+        return ReminderService(self.database, self.agenda, self.subscriptions, self.settings)
+
+    # --- members and feedback ------------------------------------------------------
+
+    @cached_property
+    def members(self) -> MemberStore:
+        from bot.members import MemberStore
+
+        return MemberStore(self.database, self.settings)
+
+    @cached_property
+    def feedback(self) -> FeedbackStore:
+        from bot.feedback import FeedbackStore
+
+        return FeedbackStore(self.database)
+
+    def forget_chat(self, chat_id: str) -> None:
+        """Erase everything stored about a chat (``/oublier``)."""
+        self.conversations.forget(chat_id)
+        self.subscriptions.forget(chat_id)
+        self.reminders.forget(chat_id)
+        self.feedback.forget(chat_id)
+
+
+def build_services(settings: Settings) -> Services:
+    return Services(settings)

@@ -1,0 +1,40 @@
+"""``python -m bot``: everything a user can do on Telegram, from the command line.
+
+Each sub-command lives in its own module with ``register(subparsers)``; the
+handler it sets receives the parsed arguments and the :class:`~bot.app.Services`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.app import build_services
+from bot.cli import ask, evaluate, funding, meetings, run
+from bot.settings import Settings
+
+_COMMAND_MODULES = (run, ask, evaluate, funding, meetings)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log at DEBUG level")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    for module in _COMMAND_MODULES:
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line, build the services once, run the chosen command."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    services = build_services(Settings())
+    result: int = args.handler(args, services)
+    return result

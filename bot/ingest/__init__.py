@@ -1,0 +1,1 @@
+"""Ingest: knowledge files → loaders → chunker → index (Chroma + lexical), incrementally."""

@@ -1,0 +1,74 @@
+"""One settings class: defaults, then ``.env``, then the environment (prefix ``CUF_``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing import Annotated
+
+from pydantic import field_validator
+
+
+class Settings(BaseSettings):
+    """Everything the assistant can be configured with; tests build it directly."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CUF_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # Content and generated state.
+    knowledge_dir: Path = Path("knowledge")
+    state_dir: Path = Path("state")
+    timezone: str = "Europe/Paris"
+
+    # Conversation memory (follow-up questions).
+    history_turns: int = 6
+    history_ttl_minutes: int = 30
+
+    # Optional generative mode: any OpenAI-compatible endpoint.
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_model: str | None = None
+    llm_timeout_seconds: float = 20.0
+
+    # Meetings.
+    calendar_urls: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    calendar_refresh_minutes: int = 60
+    reminder_leads_minutes: Annotated[list[int], NoDecode] = Field(
+        default_factory=lambda: [24 * 60, 60]
+    )
+
+    # Telegram.
+    telegram_token: SecretStr | None = None
+    telegram_base_url: str | None = None
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    allowed_user_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    rate_limit_per_minute: int = 12
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+
+    @field_validator(
+        "calendar_urls", "reminder_leads_minutes", "admin_ids", "allowed_user_ids", mode="before"
+    )
+    @classmethod
+    def _split_comma_list(cls, value: object) -> object:
+        """Lists come from the environment as comma-separated values: ``1,2,3``."""
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @property
+    def index_dir(self) -> Path:
+        return self.state_dir / "index"
+
+    @property
+    def database_path(self) -> Path:
+        return self.state_dir / "cuf.sqlite3"
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
