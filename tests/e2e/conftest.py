@@ -1,0 +1,105 @@
+"""Start the Telegram Bot API emulator (Node) once per session, on a free loopback port.
+
+Without Node the e2e tests skip with the reason, except under ``CI=true`` where
+they fail: the CI must run them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import threading
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from .driver import Emulator
+
+EMULATOR_DIR = Path(__file__).parent / "emulator"
+_START_TIMEOUT_SECONDS = 30
+_tokens = itertools.count(1)
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: the end-to-end tests must run here)")
+    pytest.skip(reason)
+
+
+def _ensure_node_modules(node: str) -> None:
+    """Install the pinned emulator (``npm ci``) when ``node_modules`` is missing."""
+    if (EMULATOR_DIR / "node_modules" / "telegram-test-api" / "package.json").exists():
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        _unavailable("npm not found: cannot install the Telegram emulator (telegram-test-api)")
+        return
+    command = [npm, "ci", "--no-audit", "--no-fund", "--prefix", str(EMULATOR_DIR)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    if result.returncode != 0:
+        _unavailable(f"`npm ci --prefix {EMULATOR_DIR}` failed: {result.stderr.strip()[-500:]}")
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _wait_ready(process: subprocess.Popen[str]) -> str:
+    """The emulator's first stdout line (``READY <port>``), or what it said when it died."""
+    lines: list[str] = []
+    reader = threading.Thread(
+        target=lambda: lines.append(process.stdout.readline() if process.stdout else ""),
+        daemon=True,
+    )
+    reader.start()
+    reader.join(_START_TIMEOUT_SECONDS)
+    return lines[0].strip() if lines else ""
+
+
+@pytest.fixture(scope="session")
+def emulator_url() -> Iterator[str]:
+    """Base URL of a running emulator (``http://127.0.0.1:PORT``)."""
+    node = shutil.which("node")
+    if node is None:
+        _unavailable("Node.js (`node`) not found: the end-to-end Telegram tests need it")
+        return
+    _ensure_node_modules(node)
+    for _attempt in range(3):  # the free port may be taken between probe and listen
+        port = _free_port()
+        process = subprocess.Popen(
+            [node, str(EMULATOR_DIR / "launch.js"), "--port", str(port), "--host", "127.0.0.1"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        if _wait_ready(process) == f"READY {port}":
+            break
+        process.kill()
+        _stdout, stderr = process.communicate(timeout=10)
+    else:
+        pytest.fail(f"the Telegram emulator did not start: {stderr.strip()[-1000:]}")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+
+
+@pytest.fixture
+async def emulator(emulator_url: str) -> AsyncIterator[Emulator]:
+    """The emulator with a bot token of its own (so tests never see each other's messages)."""
+    token = f"{100000 + next(_tokens)}:TEST-{os.getpid()}-SECRET-token"
+    async with httpx.AsyncClient(timeout=30) as client:
+        yield Emulator(emulator_url, token, client)
