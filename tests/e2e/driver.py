@@ -90,9 +90,7 @@ class Emulator:
         assert body.get("ok", True), body
         return body.get("result")
 
-    def chat(
-        self, user_id: int, *, chat_id: int | None = None, group: str | None = None
-    ) -> Chat:
+    def chat(self, user_id: int, *, chat_id: int | None = None, group: str | None = None) -> Chat:
         """User ``user_id`` in their private chat, or in the group chat ``chat_id``."""
         return Chat(self, user_id, chat_id if chat_id is not None else user_id, group)
 
@@ -196,7 +194,9 @@ class Chat:
             fresh.append(message)
         return fresh
 
-    async def replies(self, count: int = 1, timeout: float = REPLY_TIMEOUT_SECONDS) -> list[BotMessage]:
+    async def replies(
+        self, count: int = 1, timeout: float = REPLY_TIMEOUT_SECONDS
+    ) -> list[BotMessage]:
         """Wait for ``count`` new (or edited) messages from the bot in this chat."""
         received: list[BotMessage] = []
         loop = asyncio.get_running_loop()

@@ -17,7 +17,9 @@ from .driver import Emulator
 async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message is not None
     markup = InlineKeyboardMarkup([[InlineKeyboardButton("Edit me", callback_data="edit")]])
-    await update.effective_message.reply_text(f"echo: {update.effective_message.text}", reply_markup=markup)
+    await update.effective_message.reply_text(
+        f"echo: {update.effective_message.text}", reply_markup=markup
+    )
     await context.bot.send_document(
         update.effective_message.chat_id, document=b"BEGIN:VCALENDAR", filename="x.ics"
     )
@@ -33,9 +35,7 @@ async def _edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def test_ptb_application_round_trip(emulator: Emulator) -> None:
-    application = (
-        Application.builder().token(emulator.token).base_url(emulator.bot_api_url).build()
-    )
+    application = Application.builder().token(emulator.token).base_url(emulator.bot_api_url).build()
     application.add_handler(MessageHandler(filters.TEXT, _echo))
     application.add_handler(CallbackQueryHandler(_edit))
     async with application:
@@ -50,7 +50,11 @@ async def test_ptb_application_round_trip(emulator: Emulator) -> None:
         assert (document.document_name, document.document) == ("x.ics", b"BEGIN:VCALENDAR")
         await chat.press(text, "Edit me")
         edited = await chat.reply()
-        assert (edited.message_id, edited.text, edited.labels) == (text.message_id, "edited by 42", [])
+        assert (edited.message_id, edited.text, edited.labels) == (
+            text.message_id,
+            "edited by 42",
+            [],
+        )
         assert [a["text"] for a in await emulator.callback_answers()] == ["done"]
         await application.updater.stop()
         await application.stop()

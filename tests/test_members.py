@@ -1,0 +1,61 @@
+"""Access control: settings lists, requests, admin decisions (real SQLite on tmp_path)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.members import APPROVED, PENDING, REFUSED, MemberStore
+from bot.settings import Settings
+from bot.storage import Database
+
+NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def _store(tmp_path: Path) -> MemberStore:
+    settings = Settings(state_dir=tmp_path, admin_ids=[1], allowed_user_ids=[2])
+    return MemberStore(Database(tmp_path / "db.sqlite3"), settings)
+
+
+def test_settings_lists_define_admins_and_members(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    assert (store.is_admin(1), store.is_admin(2), store.is_admin(3)) == (True, False, False)
+    assert (store.is_member(1), store.is_member(2), store.is_member(3)) == (True, True, False)
+
+
+def test_request_then_approve_makes_a_member_and_survives_a_restart(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    request, new = store.request_access(3, "Marie Dupont", "marie", NOW)
+    assert (request.status, new, request.label()) == (PENDING, True, "Marie Dupont (@marie, 3)")
+    assert store.is_member(3) is False
+    store.decide(3, approve=True, admin_id=1, now=NOW)
+    assert _store(tmp_path).is_member(3) is True
+    assert [(r.user_id, r.status, r.decided_by) for r in store.requests()] == [(3, APPROVED, 1)]
+
+
+def test_asking_again_neither_notifies_twice_nor_overturns_a_refusal(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    store.request_access(4, "Paul", None, NOW)
+    assert store.request_access(4, "Paul", None, NOW)[1] is False
+    store.decide(4, approve=False, admin_id=1, now=NOW)
+    request, new = store.request_access(4, "Paul", None, NOW)
+    assert (request.status, new, store.is_member(4)) == (REFUSED, False, False)
+
+
+def test_only_admins_decide(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    store.request_access(5, "Eve", None, NOW)
+    with pytest.raises(PermissionError):
+        store.decide(5, approve=True, admin_id=2, now=NOW)
+    assert store.is_member(5) is False
+
+
+def test_counts_and_pending_list(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    store.request_access(6, "A", None, NOW)
+    store.request_access(7, "B", None, NOW)
+    store.decide(7, approve=True, admin_id=1, now=NOW)
+    assert [r.user_id for r in store.requests(PENDING)] == [6]
+    assert store.counts() == {"configured": 2, APPROVED: 1, PENDING: 1, REFUSED: 0}
