@@ -70,6 +70,6 @@ def load_notes(
             errors.append(CalendarError(path.name, f"note not attached: {reason}"))
             continue
         notes.append(MeetingNote(str(meta.get("title") or path.stem), when, group.id, path))
-    for error in errors:
-        logger.warning("meeting note problem: %s", error)
+    for problem in errors:
+        logger.warning("meeting note problem: %s", problem)
     return notes, errors

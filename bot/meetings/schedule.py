@@ -65,8 +65,8 @@ class Occurrence:
         return self.status == TENTATIVE
 
     def fingerprint(self) -> str:
-        """What members care about when a meeting changes: time, place and status."""
-        parts = (self.start.isoformat(), self.end.isoformat(), self.location, self.status)
+        """What members care about when a meeting moves: its time and place."""
+        parts = (self.start.isoformat(), self.end.isoformat(), self.location)
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
     def to_dict(self) -> dict[str, Any]:

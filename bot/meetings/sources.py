@@ -87,8 +87,8 @@ def load_files(paths: Iterable[Path]) -> tuple[list[LoadedCalendar], list[Calend
         errors.extend(problems)
         if loaded is not None:
             calendars.append(loaded)
-    for error in errors:
-        logger.warning("calendar problem: %s", error)
+    for problem in errors:
+        logger.warning("calendar problem: %s", problem)
     return calendars, errors
 
 

@@ -1,0 +1,116 @@
+"""How meetings read to members: « jeudi 14 janvier 2027 à 12 h 30 » (or English)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.meetings.groups import GroupDirectory
+from bot.meetings.schedule import Occurrence
+
+_DAYS = {
+    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+_MONTHS = {
+    "fr": (
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+
+
+def format_day(moment: datetime, language: str = "fr", with_year: bool = True) -> str:
+    """``jeudi 14 janvier 2027`` / ``Thursday 14 January 2027`` (``1er`` for the first)."""
+    lang = "en" if language == "en" else "fr"
+    day = "1er" if moment.day == 1 and lang == "fr" else str(moment.day)
+    text = f"{_DAYS[lang][moment.weekday()]} {day} {_MONTHS[lang][moment.month - 1]}"
+    return f"{text} {moment.year}" if with_year else text
+
+
+def format_time(moment: datetime, language: str = "fr") -> str:
+    """``12 h 30``, ``14 h`` / ``12:30``."""
+    if language == "en":
+        return moment.strftime("%H:%M")
+    return f"{moment.hour} h {moment.minute:02d}" if moment.minute else f"{moment.hour} h"
+
+
+def format_when(occurrence: Occurrence, language: str = "fr", with_end: bool = True) -> str:
+    """The date and time of a meeting, e.g. « jeudi 14 janvier 2027 à 12 h 30 (fin à 13 h 30) »."""
+    en = language == "en"
+    start, end = occurrence.start, occurrence.end
+    if occurrence.all_day:
+        last_day = end - timedelta(days=1) if end > start else start
+        if last_day.date() <= start.date():
+            return f"{format_day(start, language)} ({'all day' if en else 'toute la journée'})"
+        same_year = last_day.year == start.year
+        first = format_day(start, language, with_year=not same_year)
+        last = format_day(last_day, language)
+        return f"from {first} to {last}" if en else f"du {first} au {last}"
+    text = f"{format_day(start, language)} {'at' if en else 'à'} {format_time(start, language)}"
+    if with_end and end > start:
+        if end.date() == start.date():
+            text += f" ({'until' if en else 'fin à'} {format_time(end, language)})"
+        else:
+            until = (
+                f"{format_day(end, language)} {'at' if en else 'à'} {format_time(end, language)}"
+            )
+            text += f" ({'until' if en else 'jusqu’au'} {until})"
+    return text
+
+
+def format_occurrence(
+    occurrence: Occurrence, groups: GroupDirectory | None = None, language: str = "fr"
+) -> str:
+    """A few lines: title, when, where, link, group and status."""
+    en = language == "en"
+    lines = [f"• {occurrence.title}", f"  {format_when(occurrence, language).capitalize()}"]
+    if occurrence.location:
+        lines.append(f"  {'Place' if en else 'Lieu'} : {occurrence.location}")
+    if occurrence.url:
+        lines.append(f"  {'Link' if en else 'Lien'} : {occurrence.url}")
+    if groups is not None and occurrence.groups:
+        names = ", ".join(groups.name(group) for group in occurrence.groups)
+        lines.append(f"  {'Group' if en else 'Groupe'} : {names}")
+    if occurrence.tentative:
+        lines.append("  (tentative, to be confirmed)" if en else "  (provisoire, à confirmer)")
+    return "\n".join(lines)
+
+
+def format_delay(start: datetime, now: datetime) -> str:
+    """How soon, in French: « dans 45 min », « dans 1 h », « aujourd'hui », « demain »."""
+    minutes = int((start - now).total_seconds() // 60)
+    if minutes < 60:
+        return f"dans {max(minutes, 1)} min"
+    if minutes < 180:
+        hours, rest = divmod(minutes, 60)
+        return f"dans {hours} h {rest:02d}" if rest else f"dans {hours} h"
+    days = (start.date() - now.astimezone(start.tzinfo).date()).days
+    if days == 0:
+        return "aujourd’hui"
+    if days == 1:
+        return "demain"
+    return f"dans {days} jours"

@@ -1,0 +1,148 @@
+"""Which groups each chat follows, and its reminder lead times (SQLite)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.storage import Database
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meeting_follows (
+    chat_id TEXT NOT NULL,
+    group_id TEXT NOT NULL,
+    PRIMARY KEY (chat_id, group_id)
+);
+CREATE INDEX IF NOT EXISTS meeting_follows_group ON meeting_follows (group_id);
+CREATE TABLE IF NOT EXISTS meeting_leads (
+    chat_id TEXT PRIMARY KEY,
+    leads TEXT NOT NULL
+);
+"""
+
+MAX_LEAD_MINUTES = 14 * 24 * 60
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """What one chat follows; ``leads`` is ``None`` when it uses the default lead times."""
+
+    chat_id: str
+    groups: frozenset[str]
+    leads: tuple[int, ...] | None = None
+
+
+def parse_leads(text: str) -> tuple[int, ...]:
+    """``"1440,60"`` → ``(1440, 60)``; raise ``ValueError`` with a French message otherwise."""
+    try:
+        leads = [int(part) for part in text.replace(" ", "").split(",") if part]
+    except ValueError:
+        raise ValueError(
+            f"« {text} » n'est pas une liste de minutes (exemple : 1440,60)."
+        ) from None
+    return normalize_leads(leads)
+
+
+def normalize_leads(leads: Iterable[int]) -> tuple[int, ...]:
+    """Distinct lead times, largest first, each between 1 minute and 14 days."""
+    values = sorted({int(lead) for lead in leads}, reverse=True)
+    if not values:
+        raise ValueError("Indiquez au moins un délai de rappel, en minutes (exemple : 1440,60).")
+    for lead in values:
+        if not 1 <= lead <= MAX_LEAD_MINUTES:
+            raise ValueError(
+                f"Délai de {lead} minutes refusé : entre 1 minute et {MAX_LEAD_MINUTES} (14 jours)."
+            )
+    return tuple(values)
+
+
+class SubscriptionStore:
+    """Follows and lead times per chat id; every write is durable when the call returns."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        database.ensure_schema(_SCHEMA)
+
+    def follow(self, chat_id: str, group_id: str) -> bool:
+        """Follow a group; true when the chat did not follow it yet."""
+        with self.database.transaction() as connection:
+            cursor = connection.execute(
+                "INSERT OR IGNORE INTO meeting_follows (chat_id, group_id) VALUES (?, ?)",
+                (chat_id, group_id),
+            )
+            return cursor.rowcount == 1
+
+    def unfollow(self, chat_id: str, group_id: str) -> bool:
+        """Stop following a group; true when the chat did follow it."""
+        with self.database.transaction() as connection:
+            cursor = connection.execute(
+                "DELETE FROM meeting_follows WHERE chat_id = ? AND group_id = ?",
+                (chat_id, group_id),
+            )
+            return cursor.rowcount == 1
+
+    def following(self, chat_id: str) -> list[str]:
+        """Group ids this chat follows, sorted."""
+        with self.database.transaction() as connection:
+            rows = connection.execute(
+                "SELECT group_id FROM meeting_follows WHERE chat_id = ? ORDER BY group_id",
+                (chat_id,),
+            ).fetchall()
+        return [row["group_id"] for row in rows]
+
+    def chats_following(self, group_id: str) -> list[str]:
+        """Chat ids following a group, sorted."""
+        with self.database.transaction() as connection:
+            rows = connection.execute(
+                "SELECT chat_id FROM meeting_follows WHERE group_id = ? ORDER BY chat_id",
+                (group_id,),
+            ).fetchall()
+        return [row["chat_id"] for row in rows]
+
+    def set_leads(self, chat_id: str, leads: Iterable[int]) -> tuple[int, ...]:
+        """Set this chat's lead times (minutes before the meeting); return them normalized."""
+        values = normalize_leads(leads)
+        with self.database.transaction() as connection:
+            connection.execute(
+                "INSERT INTO meeting_leads (chat_id, leads) VALUES (?, ?) "
+                "ON CONFLICT (chat_id) DO UPDATE SET leads = excluded.leads",
+                (chat_id, ",".join(map(str, values))),
+            )
+        return values
+
+    def leads(self, chat_id: str) -> tuple[int, ...] | None:
+        """This chat's own lead times, or ``None`` when it uses the default."""
+        with self.database.transaction() as connection:
+            row = connection.execute(
+                "SELECT leads FROM meeting_leads WHERE chat_id = ?", (chat_id,)
+            ).fetchone()
+        return tuple(int(value) for value in row["leads"].split(",")) if row else None
+
+    def reset_leads(self, chat_id: str) -> None:
+        """Go back to the default lead times."""
+        with self.database.transaction() as connection:
+            connection.execute("DELETE FROM meeting_leads WHERE chat_id = ?", (chat_id,))
+
+    def all(self) -> list[Subscription]:
+        """Every chat that follows at least one group (the input of reminder scheduling)."""
+        with self.database.transaction() as connection:
+            follows = connection.execute(
+                "SELECT chat_id, group_id FROM meeting_follows ORDER BY chat_id"
+            ).fetchall()
+            leads = connection.execute("SELECT chat_id, leads FROM meeting_leads").fetchall()
+        lead_map = {
+            row["chat_id"]: tuple(int(value) for value in row["leads"].split(",")) for row in leads
+        }
+        groups: dict[str, set[str]] = {}
+        for row in follows:
+            groups.setdefault(row["chat_id"], set()).add(row["group_id"])
+        return [
+            Subscription(chat_id, frozenset(group_ids), lead_map.get(chat_id))
+            for chat_id, group_ids in groups.items()
+        ]
+
+    def forget(self, chat_id: str) -> None:
+        """Erase everything stored about this chat's subscriptions."""
+        with self.database.transaction() as connection:
+            connection.execute("DELETE FROM meeting_follows WHERE chat_id = ?", (chat_id,))
+            connection.execute("DELETE FROM meeting_leads WHERE chat_id = ?", (chat_id,))
