@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.meetings.groups import GroupDirectory
 from bot.meetings.schedule import Occurrence
@@ -71,6 +72,11 @@ def format_when(occurrence: Occurrence, language: str = "fr", with_end: bool = T
         last = format_day(last_day, language)
         return f"from {first} to {last}" if en else f"du {first} au {last}"
     text = f"{format_day(start, language)} {'at' if en else 'à'} {format_time(start, language)}"
+    if occurrence.timezone and occurrence.timezone != str(start.tzinfo):
+        local = start.astimezone(ZoneInfo(occurrence.timezone))
+        place = occurrence.timezone.split("/")[-1].replace("_", " ")
+        hour = format_time(local, language)
+        text += f" ({hour} {place} time)" if en else f" ({hour} heure de {place})"
     if with_end and end > start:
         if end.date() == start.date():
             text += f" ({'until' if en else 'fin à'} {format_time(end, language)})"
@@ -82,19 +88,24 @@ def format_when(occurrence: Occurrence, language: str = "fr", with_end: bool = T
     return text
 
 
+def _capitalize(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def format_occurrence(
     occurrence: Occurrence, groups: GroupDirectory | None = None, language: str = "fr"
 ) -> str:
     """A few lines: title, when, where, link, group and status."""
     en = language == "en"
-    lines = [f"• {occurrence.title}", f"  {format_when(occurrence, language).capitalize()}"]
+    colon = ":" if en else " :"
+    lines = [f"• {occurrence.title}", f"  {_capitalize(format_when(occurrence, language))}"]
     if occurrence.location:
-        lines.append(f"  {'Place' if en else 'Lieu'} : {occurrence.location}")
+        lines.append(f"  {'Place' if en else 'Lieu'}{colon} {occurrence.location}")
     if occurrence.url:
-        lines.append(f"  {'Link' if en else 'Lien'} : {occurrence.url}")
+        lines.append(f"  {'Link' if en else 'Lien'}{colon} {occurrence.url}")
     if groups is not None and occurrence.groups:
         names = ", ".join(groups.name(group) for group in occurrence.groups)
-        lines.append(f"  {'Group' if en else 'Groupe'} : {names}")
+        lines.append(f"  {'Group' if en else 'Groupe'}{colon} {names}")
     if occurrence.tentative:
         lines.append("  (tentative, to be confirmed)" if en else "  (provisoire, à confirmer)")
     return "\n".join(lines)

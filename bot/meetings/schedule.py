@@ -51,6 +51,7 @@ class Occurrence:
     sequence: int = 0
     last_modified: datetime | None = None
     source: str = ""
+    timezone: str = ""  # the event's own time zone (IANA name) when it has one
 
     @property
     def key(self) -> tuple[str, str]:
@@ -164,7 +165,15 @@ def _occurrence(
         sequence=int(event.get("SEQUENCE", 0) or 0),
         last_modified=_as_datetime(last_modified.dt, zone) if last_modified else None,
         source=source,
+        timezone=_zone_name(raw_start),
     )
+
+
+def _zone_name(value: date | datetime) -> str:
+    """The IANA name of an aware datetime's zone (``""`` for dates, floating times, UTC)."""
+    zone = getattr(value, "tzinfo", None)
+    key = getattr(zone, "key", None)
+    return key if isinstance(key, str) and "/" in key else ""
 
 
 def _newer(candidate: Occurrence, current: Occurrence) -> bool:

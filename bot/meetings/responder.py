@@ -1,0 +1,209 @@
+"""Answers questions about *upcoming* meetings from the agenda.
+
+It is deliberately narrow: it speaks only when the question clearly asks what is
+coming (« prochaine réunion du groupe Japon ? », « qu'y a-t-il la semaine
+prochaine ? », "when is the next RAICT?"). Questions about past events
+(« Où et quand se sont tenues les RAICT 2023 ? », « Combien de chroniques en
+2023 ? », « … l'an prochain ? ») are left to the documents: it returns ``None``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from bot.answers import Answer, AskContext, Attachment, Source
+from bot.meetings.agenda import Agenda
+from bot.meetings.formatting import format_day, format_occurrence
+from bot.meetings.groups import Group, normalize
+from bot.meetings.ics_export import calendar_bytes, occurrence_attachment
+from bot.meetings.schedule import Occurrence
+
+_MEETING_WORDS = (
+    r"reunions?|rencontres?|seances?|sessions?|chroniques?|cafes?|webinaires?|ateliers?|"
+    r"evenements?|rendez vous|rdv|editions?|assises|raict|dates?|rassemblements?"
+)
+# « prochaine réunion », « prochain café des élus », « la prochaine RAICT ».
+_NEXT_FR = re.compile(rf"\bprochaine?s? (?:{_MEETING_WORDS})\b")
+# « prochaine du groupe Japon » is rare; « le groupe Japon se réunit quand ».
+_MEETS_FR = re.compile(r"\b(?:se reunit|se reunira|se reuniront|se retrouve(?:ra)?)\b")
+_AGENDA_FR = re.compile(r"\b(?:agenda|calendrier des reunions|reunions? (?:a venir|prevues?))\b")
+_NEXT_EN = re.compile(r"\b(?:next|upcoming)\b")
+_AGENDA_EN = re.compile(r"\b(?:agenda|schedule|calendar)\b")
+
+_WINDOWS = (
+    (re.compile(r"\b(?:semaine prochaine|next week)\b"), "next_week"),
+    (re.compile(r"\b(?:cette semaine|this week)\b"), "this_week"),
+    (re.compile(r"\b(?:mois prochain|next month)\b"), "next_month"),
+    (re.compile(r"\b(?:ce mois ci|this month)\b"), "this_month"),
+    (re.compile(r"\b(?:apres demain)\b"), "day_after"),
+    (re.compile(r"\b(?:demain|tomorrow)\b"), "tomorrow"),
+    (re.compile(r"\b(?:aujourd hui|ce soir|today|tonight)\b"), "today"),
+)
+_WINDOW_ASK = re.compile(
+    rf"\b(?:qu y a t il|y a t il|quoi|qu est ce qu il y a|what s on|what is on|anything|"
+    rf"programme|agenda|prevu|prevues?|{_MEETING_WORDS})\b"
+)
+# Past, counting and who/why questions belong to the documents.
+_PAST = re.compile(
+    r"\b(?:eu lieu|se sont|s est tenue?s?|ont ete|a ete|etaient|etait|dernier|derniere|"
+    r"derniers|dernieres|passee?s?|an dernier|annee derniere|did|was|were|last)\b"
+)
+_NOT_AGENDA_START = re.compile(r"^(?:combien|qui|pourquoi|comment|how many|who|why)\b")
+_YEAR = re.compile(r"\b(20\d\d)\b")
+_FORGET_WORDS = re.compile(r"\b(?:an prochain|annee prochaine|next year)\b")
+
+
+@dataclass(frozen=True)
+class AgendaQuery:
+    """What an agenda question asks: maybe a group, maybe a time window, how many."""
+
+    groups: tuple[Group, ...]
+    window: str | None
+    plural: bool
+
+
+class AgendaResponder:
+    """Answers « prochaine réunion du groupe Japon ? » from the agenda, else ``None``."""
+
+    def __init__(self, agenda: Agenda, max_items: int = 5, horizon_days: int = 400) -> None:
+        self.agenda = agenda
+        self.max_items = max_items
+        self.horizon_days = horizon_days
+
+    def parse(self, question: str, now: datetime) -> AgendaQuery | None:
+        """The agenda query in ``question``, or ``None`` when it is not one."""
+        text = normalize(question)
+        if not text or _NOT_AGENDA_START.search(text) or _PAST.search(text):
+            return None
+        if any(int(year) < now.year for year in _YEAR.findall(text)):
+            return None
+        if _FORGET_WORDS.search(text):
+            return None
+        groups = tuple(self.agenda.groups.find_in_text(question))
+        window = next((name for pattern, name in _WINDOWS if pattern.search(text)), None)
+        asks_next = bool(
+            _NEXT_FR.search(text)
+            or _AGENDA_FR.search(text)
+            or (_MEETS_FR.search(text) and groups)
+            or ((_NEXT_EN.search(text) or _AGENDA_EN.search(text)) and (groups or _meeting(text)))
+        )
+        asks_window = window is not None and bool(_WINDOW_ASK.search(text))
+        if not (asks_next or asks_window):
+            return None
+        plural = bool(re.search(r"\bprochaines\b|\bmeetings\b|\bquelles reunions\b", text))
+        return AgendaQuery(groups, window, plural or window is not None or not groups)
+
+    def try_answer(self, question: str, context: AskContext) -> Answer | None:
+        query = self.parse(question, context.now)
+        if query is None:
+            return None
+        found = self._lookup(query, context.now)
+        return self._render(query, found, context)
+
+    def _lookup(self, query: AgendaQuery, now: datetime) -> list[Occurrence]:
+        if query.window is not None:
+            start, end = _window(query.window, now)
+            found = [
+                item
+                for item in self.agenda.occurrences(start, end)
+                if item.start >= start or item.end > now
+            ]
+        else:
+            found = self.agenda.upcoming(now, self.horizon_days)
+        if query.groups:
+            wanted = {group.id for group in query.groups}
+            found = [item for item in found if wanted.intersection(item.groups)]
+        limit = self.max_items if query.plural else 1
+        return found[:limit]
+
+    def _render(self, query: AgendaQuery, found: list[Occurrence], context: AskContext) -> Answer:
+        en = context.language == "en"
+        names = ", ".join(group.name for group in query.groups)
+        if not found:
+            if en:
+                scope = f" for {names}" if names else ""
+                text = f"No upcoming meeting{scope} is on the CUF agenda I have."
+            else:
+                scope = f" pour « {names} »" if names else ""
+                text = (
+                    f"Aucune réunion à venir{scope} n'est inscrite "
+                    "à l'agenda de CUF dont je dispose."
+                )
+            return Answer(text=text, answered=True, kind="agenda")
+        if en:
+            heading = (
+                "Next meeting" if len(found) == 1 and not query.plural else "Upcoming meetings"
+            )
+        else:
+            heading = (
+                "Prochaine réunion" if len(found) == 1 and not query.plural else "Réunions à venir"
+            )
+        if query.window is not None:
+            heading += f" ({_window_label(query.window, context.now, context.language)})"
+        if names:
+            heading += f" — {names}"
+        blocks = [f"{heading} :"]
+        for occurrence in found:
+            block = format_occurrence(occurrence, self.agenda.groups, context.language)
+            for note in self.agenda.notes_for(occurrence):
+                label = "Notes" if en else "Compte rendu"
+                block += f"\n  {label} : {note.title} ({note.path.name})"
+            blocks.append(block)
+        if len(found) == 1:
+            attachment = occurrence_attachment(found[0], context.now)
+        else:
+            attachment = Attachment("reunions-cuf.ics", calendar_bytes(found, context.now))
+        sources = tuple(
+            Source(title="Agenda de CUF", file=f"meetings/{source}")
+            for source in dict.fromkeys(item.source for item in found if item.source)
+        )
+        return Answer(
+            text="\n".join(blocks),
+            answered=True,
+            sources=sources,
+            kind="agenda",
+            attachments=(attachment,),
+        )
+
+
+def _meeting(text: str) -> bool:
+    return bool(re.search(rf"\b(?:meetings?|{_MEETING_WORDS})\b", text))
+
+
+def _midnight(moment: datetime, days: int = 0) -> datetime:
+    day = moment.date() + timedelta(days=days)
+    return datetime.combine(day, time(0, 0), tzinfo=moment.tzinfo)
+
+
+def _window(name: str, now: datetime) -> tuple[datetime, datetime]:
+    """The ``[start, end)`` of a named time window, in ``now``'s time zone."""
+    monday = _midnight(now, -now.weekday())
+    if name == "today":
+        return now, _midnight(now, 1)
+    if name == "tomorrow":
+        return _midnight(now, 1), _midnight(now, 2)
+    if name == "day_after":
+        return _midnight(now, 2), _midnight(now, 3)
+    if name == "this_week":
+        return now, _midnight(monday, 7)
+    if name == "next_week":
+        return _midnight(monday, 7), _midnight(monday, 14)
+    first = _midnight(now, 1 - now.day)
+    following = _midnight(first, 32)
+    following = _midnight(following, 1 - following.day)
+    if name == "this_month":
+        return now, following
+    after = _midnight(following, 32)
+    return following, _midnight(after, 1 - after.day)
+
+
+def _window_label(name: str, now: datetime, language: str) -> str:
+    start, end = _window(name, now)
+    last = end - timedelta(days=1)
+    if start.date() == last.date():
+        return format_day(start, language)
+    if language == "en":
+        return f"{format_day(start, language, False)} to {format_day(last, language)}"
+    return f"du {format_day(start, language, False)} au {format_day(last, language)}"
