@@ -7,13 +7,13 @@ the earlier copy instead of adding a second one.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import icalendar
 
 from bot.answers import Attachment
+from bot.meetings.groups import normalize
 from bot.meetings.schedule import CANCELLED, Occurrence
 
 PRODID = "-//Cités Unies France//Assistant des membres//FR"
@@ -69,7 +69,7 @@ def calendar_bytes(
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "reunion"
+    return normalize(text).replace(" ", "-")[:40].strip("-") or "reunion"
 
 
 def occurrence_attachment(

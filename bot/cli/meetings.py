@@ -1,0 +1,269 @@
+"""Meeting commands: agenda, groups, follow/unfollow/following, reminders, ics.
+
+The CLI is one more delivery channel: ``reminders-due --send`` prints the due
+reminders on stdout and records them as sent, exactly as the Telegram job does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.meetings.formatting import format_occurrence
+from bot.meetings.groups import Group
+
+if TYPE_CHECKING:
+    from bot.app import Services
+    from bot.meetings.agenda import Agenda
+    from bot.meetings.reminders import Reminder
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    agenda = subparsers.add_parser("agenda", help="upcoming meetings")
+    agenda.add_argument("--days", type=int, default=30, help="how many days ahead (30)")
+    agenda.add_argument("--group", help="only this group (id, name or alias)")
+    agenda.add_argument("--now", help="ISO date-time to use as now (default: the clock)")
+    agenda.add_argument(
+        "--calendar",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="read these .ics files instead of the configured calendars",
+    )
+    agenda.add_argument("--json", action="store_true", help="a JSON array sorted by start")
+    agenda.set_defaults(handler=run_agenda)
+
+    groups = subparsers.add_parser("groups", help="list the groups one can follow")
+    groups.add_argument("--json", action="store_true")
+    groups.set_defaults(handler=run_groups)
+
+    follow = subparsers.add_parser("follow", help="follow a group's meetings")
+    follow.add_argument("group")
+    follow.add_argument("--chat", required=True, help="chat id")
+    follow.set_defaults(handler=run_follow)
+
+    unfollow = subparsers.add_parser("unfollow", help="stop following a group")
+    unfollow.add_argument("group")
+    unfollow.add_argument("--chat", required=True, help="chat id")
+    unfollow.set_defaults(handler=run_unfollow)
+
+    following = subparsers.add_parser("following", help="groups a chat follows")
+    following.add_argument("--chat", required=True, help="chat id")
+    following.set_defaults(handler=run_following)
+
+    reminders = subparsers.add_parser("reminders", help="see or set a chat's lead times")
+    reminders.add_argument("--chat", required=True, help="chat id")
+    reminders.add_argument("--leads", help="minutes before the meeting, e.g. 1440,60")
+    reminders.add_argument("--reset", action="store_true", help="back to the default")
+    reminders.set_defaults(handler=run_reminders)
+
+    due = subparsers.add_parser("reminders-due", help="reminders due now (--send: deliver)")
+    due.add_argument("--now", help="ISO date-time to use as now (default: the clock)")
+    due.add_argument(
+        "--send", action="store_true", help="print them on stdout and record them as sent"
+    )
+    due.set_defaults(handler=run_reminders_due)
+
+    ics = subparsers.add_parser("ics", help="an .ics of the meetings a chat follows")
+    ics.add_argument("--chat", required=True, help="chat id")
+    ics.add_argument("--days", type=int, default=365)
+    ics.add_argument("--now", help="ISO date-time to use as now (default: the clock)")
+    ics.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
+    ics.set_defaults(handler=run_ics)
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _now(args: argparse.Namespace, services: Services) -> datetime:
+    """``--now`` when given (naive times are in the configured zone), else the clock."""
+    if not getattr(args, "now", None):
+        return services.now()
+    moment = datetime.fromisoformat(args.now)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=services.timezone)
+    return moment.astimezone(services.timezone)
+
+
+def _resolve_group(text: str, agenda: Agenda) -> Group | None:
+    """The group named by ``text``; print a French message with close matches if none."""
+    group = agenda.groups.resolve(text)
+    if group is not None:
+        return group
+    close = agenda.groups.close_matches(text)
+    print(f"Groupe inconnu : « {text} ».", file=sys.stderr)
+    if close:
+        suggestions = ", ".join(f"{item.id} ({item.name})" for item in close)
+        print(f"Vouliez-vous dire : {suggestions} ?", file=sys.stderr)
+    print("La liste complète : python -m bot groups", file=sys.stderr)
+    return None
+
+
+def _print_errors(agenda: Agenda) -> None:
+    for error in agenda.errors:
+        print(f"Attention : {error}", file=sys.stderr)
+
+
+# --- handlers --------------------------------------------------------------------------
+
+
+def run_agenda(args: argparse.Namespace, services: Services) -> int:
+    """Print the upcoming meetings (text or JSON)."""
+    try:
+        now = _now(args, services)
+    except ValueError:
+        print(f"Date invalide pour --now : « {args.now} » (format ISO 8601).", file=sys.stderr)
+        return 2
+    if args.calendar:
+        from bot.meetings.agenda import Agenda
+
+        agenda = Agenda.from_files(args.calendar, services.settings)
+    else:
+        agenda = services.agenda
+    group_id = None
+    if args.group:
+        group = _resolve_group(args.group, agenda)
+        if group is None:
+            return 1
+        group_id = group.id
+    occurrences = agenda.upcoming(now, args.days, group_id)
+    _print_errors(agenda)
+    if args.json:
+        items = []
+        for occurrence in occurrences:
+            item = occurrence.to_dict()
+            item["notes"] = [str(note.path) for note in agenda.notes_for(occurrence)]
+            items.append(item)
+        print(json.dumps(items, ensure_ascii=False, indent=2))
+        return 0
+    if not occurrences:
+        print(f"Aucune réunion dans les {args.days} prochains jours.")
+        return 0
+    for occurrence in occurrences:
+        print(format_occurrence(occurrence, agenda.groups))
+        for note in agenda.notes_for(occurrence):
+            print(f"  Compte rendu : {note.title} ({note.path})")
+    return 0
+
+
+def run_groups(args: argparse.Namespace, services: Services) -> int:
+    """List the groups one can follow."""
+    groups = services.agenda.groups.groups
+    if args.json:
+        data = [
+            {"id": group.id, "name": group.name, "kind": group.kind, "aliases": list(group.aliases)}
+            for group in groups
+        ]
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    for group in groups:
+        print(f"{group.id:<26} {group.name}")
+    return 0
+
+
+def run_follow(args: argparse.Namespace, services: Services) -> int:
+    """Follow a group."""
+    group = _resolve_group(args.group, services.agenda)
+    if group is None:
+        return 1
+    if services.subscriptions.follow(args.chat, group.id):
+        print(f"Vous suivez désormais : {group.name}.")
+    else:
+        print(f"Vous suiviez déjà : {group.name}.")
+    return 0
+
+
+def run_unfollow(args: argparse.Namespace, services: Services) -> int:
+    """Stop following a group."""
+    group = _resolve_group(args.group, services.agenda)
+    if group is None:
+        return 1
+    if services.subscriptions.unfollow(args.chat, group.id):
+        print(f"Vous ne suivez plus : {group.name}.")
+    else:
+        print(f"Vous ne suiviez pas : {group.name}.")
+    return 0
+
+
+def run_following(args: argparse.Namespace, services: Services) -> int:
+    """The groups a chat follows."""
+    group_ids = services.subscriptions.following(args.chat)
+    if not group_ids:
+        print("Vous ne suivez aucun groupe. Exemple : python -m bot follow Japon --chat ID")
+        return 0
+    for group_id in group_ids:
+        print(f"{group_id:<26} {services.agenda.groups.name(group_id)}")
+    return 0
+
+
+def _format_leads(leads: tuple[int, ...]) -> str:
+    parts = []
+    for lead in leads:
+        days, rest = divmod(lead, 24 * 60)
+        hours, minutes = divmod(rest, 60)
+        label = " ".join(
+            text
+            for value, text in (
+                (days, f"{days} j"),
+                (hours, f"{hours} h"),
+                (minutes, f"{minutes} min"),
+            )
+            if value
+        )
+        parts.append(label)
+    return ", ".join(parts)
+
+
+def run_reminders(args: argparse.Namespace, services: Services) -> int:
+    """See or change a chat's lead times."""
+    from bot.meetings.subscriptions import parse_leads
+
+    if args.reset:
+        services.subscriptions.reset_leads(args.chat)
+    elif args.leads:
+        try:
+            services.subscriptions.set_leads(args.chat, parse_leads(args.leads))
+        except ValueError as error:
+            print(str(error), file=sys.stderr)
+            return 1
+    leads = services.reminders.leads_for(args.chat)
+    own = services.subscriptions.leads(args.chat) is not None
+    suffix = "" if own else " (réglage par défaut)"
+    print(f"Rappels avant chaque réunion : {_format_leads(leads)}{suffix}.")
+    return 0
+
+
+def _print_reminder(reminder: Reminder) -> None:
+    print(f"--- chat {reminder.chat_id} · {reminder.kind} · {reminder.key}")
+    print(reminder.text)
+    print(f"[pièce jointe : {reminder.attachment.filename}]")
+
+
+def run_reminders_due(args: argparse.Namespace, services: Services) -> int:
+    """Print the reminders due now; with ``--send``, record them as delivered."""
+    now = _now(args, services)
+    if args.send:
+        sent = services.reminders.deliver(now, _print_reminder)
+        print(f"{len(sent)} message(s) envoyé(s).", file=sys.stderr)
+        return 0
+    pending = services.reminders.pending(now)
+    for reminder in pending:
+        _print_reminder(reminder)
+    print(f"{len(pending)} message(s) à envoyer (aperçu, rien n'est enregistré).", file=sys.stderr)
+    return 0
+
+
+def run_ics(args: argparse.Namespace, services: Services) -> int:
+    """Write an .ics of the upcoming meetings of every group the chat follows."""
+    now = _now(args, services)
+    attachment = services.reminders.following_ics(args.chat, now, args.days)
+    if args.output:
+        args.output.write_bytes(attachment.content)
+        print(f"Écrit : {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(attachment.content.decode("utf-8"))
+    return 0
