@@ -83,12 +83,18 @@ class Fact(_Strict):
         return self.text if self.confirmed else f"{self.text} (non confirmé)"
 
 
+class AmountKind(StrEnum):
+    TERMS = "terms"  # what an applicant gets: rates, caps, grant ranges
+    FIGURE = "figure"  # what was mobilised: totals, examples (never "current")
+
+
 class Amount(_Strict):
     """A rate, cap or amount, always tied to the year (and edition) it applies to."""
 
     text: str = Field(min_length=1)
     year: int = Field(ge=1990, le=2100)
     edition: str | None = None
+    kind: AmountKind = AmountKind.TERMS
     confirmed: bool = True
 
     def label(self) -> str:
@@ -165,6 +171,7 @@ class Fiche(_Strict):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     name: str = Field(min_length=1)
     short_name: str = Field(min_length=1)
+    tagline: str = Field(min_length=1, max_length=140, description="one line, for lists")
     aliases: list[str] = Field(default_factory=list)
     acronyms: list[str] = Field(default_factory=list)
     category: Category

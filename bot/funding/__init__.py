@@ -1,0 +1,1 @@
+"""Funding schemes: fiches (data) → schema → catalog → explainer / eligibility."""

@@ -1,0 +1,72 @@
+"""All fiches of a folder, looked up by id or by any name users give them."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.funding.matching import contains_phrase, normalize
+from bot.funding.schema import Fiche, FicheError, load_fiche
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Name:
+    words: tuple[str, ...]
+    fiche_id: str
+
+
+@dataclass(frozen=True)
+class FundingCatalog:
+    """The validated fiches; ``errors`` lists the files that were skipped and why."""
+
+    fiches: tuple[Fiche, ...]
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, directory: Path) -> FundingCatalog:
+        """Load every ``*.yaml`` of ``directory``; a bad file is reported, the rest still load."""
+        fiches: list[Fiche] = []
+        errors: list[str] = []
+        if not directory.is_dir():
+            logger.warning("funding fiches folder not found: %s", directory)
+            return cls(fiches=(), errors=[f"{directory}: folder not found"])
+        seen: set[str] = set()
+        for path in sorted(directory.glob("*.yaml")):
+            try:
+                fiche = load_fiche(path)
+            except FicheError as error:
+                logger.warning("skipping funding fiche: %s", error)
+                errors.append(str(error))
+                continue
+            if fiche.id in seen:
+                errors.append(f"{path.name}: field 'id': duplicate id '{fiche.id}'")
+                continue
+            seen.add(fiche.id)
+            fiches.append(fiche)
+        return cls(fiches=tuple(fiches), errors=errors)
+
+    def get(self, fiche_id: str) -> Fiche | None:
+        return next((fiche for fiche in self.fiches if fiche.id == fiche_id), None)
+
+    def _names(self) -> list[_Name]:
+        names: list[_Name] = []
+        for fiche in self.fiches:
+            for text in (fiche.short_name, *fiche.aliases, *fiche.acronyms, fiche.id):
+                words = tuple(normalize(text.replace("_", " ")))
+                if words:
+                    names.append(_Name(words, fiche.id))
+        return names
+
+    def find(self, text: str) -> list[Fiche]:
+        """Fiches named in ``text``, best first (the longest matching name wins)."""
+        words = normalize(text)
+        scores: dict[str, int] = {}
+        for name in self._names():
+            if contains_phrase(words, name.words):
+                scores[name.fiche_id] = max(scores.get(name.fiche_id, 0), len(name.words))
+        order = {fiche.id: index for index, fiche in enumerate(self.fiches)}
+        ranked = sorted(scores, key=lambda fiche_id: (-scores[fiche_id], order[fiche_id]))
+        return [fiche for fiche_id in ranked if (fiche := self.get(fiche_id)) is not None]

@@ -1,0 +1,28 @@
+"""Fiches as documents for the lead's ingest, so mixed questions can retrieve them too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.funding.render import render_document
+from bot.funding.schema import FicheError, load_fiche
+from bot.ingest.documents import DocumentError, PageText, SourceDocument
+
+
+def load_fiche_document(path: Path, relative_path: str) -> SourceDocument:
+    """One fiche → one page of readable French text; invalid fiches raise ``DocumentError``."""
+    try:
+        fiche = load_fiche(path)
+    except FicheError as error:
+        raise DocumentError(str(error)) from error
+    return SourceDocument(
+        path=relative_path,
+        title=fiche.name,
+        kind="funding",
+        pages=(PageText(number=None, text=render_document(fiche)),),
+        metadata={
+            "fiche_id": fiche.id,
+            "last_verified": fiche.last_verified.isoformat(),
+            "url": fiche.first_url() or "",
+        },
+    )

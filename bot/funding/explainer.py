@@ -1,0 +1,308 @@
+"""Answers questions about funding schemes from the fiches; leaves the rest to retrieval.
+
+The responder answers when a question names a scheme *and* asks what it is, who
+can use it, the rates, how to apply, who helps or the deadlines — or when an
+authority describes itself (« mon syndicat d'eau peut-il… »). Questions about
+past events and figures (« combien de collectivités ont donné au fonds… ») are
+left to document retrieval, which has the publications.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.answers import Answer, AskContext, Source
+from bot.funding.catalog import FundingCatalog
+from bot.funding.eligibility import (
+    Applicant,
+    Assessment,
+    Verdict,
+    assess,
+    is_eligibility_question,
+    parse_applicant,
+    schemes_for,
+)
+from bot.funding.matching import fold, normalize
+from bot.funding.render import Section, format_date, render_answer
+from bot.funding.schema import APPLICABLE_CATEGORIES, Category, Fiche
+
+# Each intent: regular expressions over folded text (no accents, lower case).
+_INTENTS: dict[Section, tuple[str, ...]] = {
+    Section.WHAT: (
+        r"qu'?\s?est[- ]ce qu",
+        r"\bc'?\s?est quoi\b",
+        r"\bc (koi|quoi)\b",
+        r"\bkoi\b",
+        r"\bkesako\b",
+        r"\bquoi\b",
+        r"\bexplique",
+        r"\bdefinition\b",
+        r"\bpresente",
+        r"\bparle[- ]moi\b",
+        r"\ba quoi sert\b",
+        r"\bca marche comment\b",
+        r"\bcomment (ca )?(marche|fonctionne)\b",
+        r"\bbase (legale|juridique)\b",
+        r"\bquel (article|texte)\b",
+        r"\bc'?\s?est (quel|quoi)",
+    ),
+    Section.WHO: (
+        r"\bqui peut\b",
+        r"\bqui peuvent\b",
+        r"\bpour qui\b",
+        r"\beligib",
+        r"\bouvert aux?\b",
+        r"\butiliser\b",
+        r"\b(peut|peuvent|puis|pouvons)[- ](il|elle|ils|elles|je|nous|on)?\s?(en )?(beneficier|utiliser|candidater|postuler|mobiliser)\b",
+        r"\bbeneficier\b",
+        r"\bqui a droit\b",
+    ),
+    Section.AMOUNTS: (
+        r"\btaux\b",
+        r"\bco-?financ",
+        r"\breste a charge\b",
+        r"\bplafond",
+        r"\bmontants? (max|min|de la subvention|de l'aide|possible|finance)",
+        r"\bcombien (ca|on|je|nous|puis|peut|peuvent|finance|rapporte)\b",
+        r"\bc combien\b",
+        r"\bpourcentage de (cofinancement|financement|subvention)\b",
+        r"\bsubvention (max|min)",
+    ),
+    Section.HOW: (
+        r"\bcomment (faire|deposer|candidater|postuler|monter|obtenir|demander|mobiliser|utiliser|en beneficier|s'?\s?y prendre|repondre)\b",
+        r"\bcandidat",
+        r"\bdeposer\b",
+        r"\bdossier\b",
+        r"\bdemarche",
+        r"\bpostuler\b",
+        r"\bprocedure\b",
+    ),
+    Section.HELP: (
+        r"\baider?\b",
+        r"\bm'?\s?aide",
+        r"\baide a monter\b",
+        r"\baccompagner\b",
+        r"\bappui\b",
+        r"\bcontact",
+        r"\bguichet\b",
+        r"\binterlocuteur",
+        r"\bs'?\s?adresser\b",
+        r"\bqui (peut|pourrait) m'?\s?aider\b",
+        r"\bconseil\b",
+    ),
+    Section.CALENDAR: (
+        r"\bdate",
+        r"\bdeadline\b",
+        r"\bcalendrier\b",
+        r"\becheance",
+        r"\bjusqu'?\s?a quand\b",
+        r"\bquand\b",
+        r"\bouvert\b",
+        r"\bouverture\b",
+        r"\bclotur",
+        r"\bclos\b",
+        r"\bprochain",
+        r"\bencore (ouvert|possible|temps)\b",
+    ),
+}
+
+# Questions about what happened (figures, people, reasons) belong to the publications.
+_PAST_EVENT = re.compile(
+    r"\b(a|ont|avait|avaient) (ete|eu|donne|collecte|reuni|mobilise|leve|beneficie|suivi|"
+    r"accompagne|finance|organise|verse|permis|recu)\b"
+    r"|\ba[- ]t[- ](il|elle) ete\b"
+    r"|\ba[- ]t[- ](il|elle) (mobilise|collecte|reuni|donne|leve|finance|accompagne|decale|produit)\b"
+    r"|\bont[- ](ils|elles) (ete|donne|beneficie|participe)\b"
+    r"|\bdepuis sa creation\b"
+    r"|\bpourquoi\b"
+    r"|\bcombien de (collectivites|fonds|donateurs|projets|ateliers|villes|communes)\b"
+    r"|\bquel bureau\b"
+)
+_OVERVIEW = re.compile(
+    r"\b(quels?|quelles?) (sont )?(les )?(dispositifs?|financements?|aides?|subventions?|"
+    r"sources? de financement)\b"
+    r"|\bcomment financer\b"
+    r"|\bliste des (dispositifs|financements)\b"
+)
+_MAX_OVERVIEW = 7
+_MAX_SCHEMES = 6
+
+
+def detect_intents(question: str) -> set[Section]:
+    """Which parts of a fiche the question asks about (possibly none)."""
+    text = fold(question)
+    return {
+        section
+        for section, patterns in _INTENTS.items()
+        if any(re.search(pattern, text) for pattern in patterns)
+    }
+
+
+def is_past_event_question(question: str) -> bool:
+    return _PAST_EVENT.search(fold(question)) is not None
+
+
+@dataclass(frozen=True)
+class FundingResponder:
+    """The funding :class:`~bot.answers.Responder`: fiches, eligibility, calendar."""
+
+    catalog: FundingCatalog
+
+    def try_answer(self, question: str, context: AskContext) -> Answer | None:
+        """A structured answer about a scheme, or ``None`` when it is not a funding question."""
+        if not question.strip() or not self.catalog.fiches:
+            return None
+        if is_past_event_question(question):
+            return None
+        today = context.now.date()
+        named = self.catalog.find(question)
+        intents = detect_intents(question)
+        applicant = parse_applicant(question)
+        asks_eligibility = is_eligibility_question(question)
+        if named:
+            fiche = named[0]
+            if applicant and (asks_eligibility or Section.WHO in intents):
+                return self._verdict(fiche, applicant, today)
+            if not intents and not _only_names(question, named):
+                return None
+            sections = _sections_for(intents)
+            text = render_answer(fiche, today, sections, context.language)
+            return _answer(text, [fiche])
+        if applicant and asks_eligibility:
+            return self._eligibility(applicant, today)
+        if _OVERVIEW.search(fold(question)) and _mentions_funding_context(question):
+            return self._overview(today)
+        return None
+
+    # --- answers -----------------------------------------------------------------
+
+    def _verdict(self, fiche: Fiche, applicant: Applicant, today: object) -> Answer:
+        result = assess(fiche, applicant)
+        opening = {
+            Verdict.YES: f"Oui, a priori : {fiche.short_name} est ouvert à votre {applicant.label}.",
+            Verdict.IF_SERVICE: f"Oui, sous condition : {fiche.short_name} — {result.reason}.",
+            Verdict.NO: f"A priori non : {fiche.short_name} — {result.reason}.",
+        }[result.verdict]
+        lines = [opening, fiche.summary]
+        if result.verdict is Verdict.YES and fiche.eligible.services:
+            lines.append(f"Pourquoi : {result.reason} ; {fiche.tagline}.")
+        lines.append(f"Qui peut en bénéficier : {fiche.eligible.summary}")
+        if result.verdict is Verdict.NO:
+            others = [
+                item
+                for item in schemes_for(self.catalog.fiches, applicant)
+                if item.fiche.id != fiche.id
+            ][:4]
+            if others:
+                lines.append("Dispositifs ouverts à votre structure :")
+                lines += [f"• {item.fiche.short_name}" for item in others]
+        lines += _footer([fiche])
+        return _answer("\n".join(lines), [fiche])
+
+    def _eligibility(self, applicant: Applicant, today: object) -> Answer:
+        results = schemes_for(self.catalog.fiches, applicant)
+        if not results:
+            text = (
+                f"Je ne connais pas de dispositif de financement ouvert à une structure de type "
+                f"« {applicant.label} » dans mes fiches. Contactez Cités Unies France : "
+                "coop-dec@cites-unies-france.org."
+            )
+            return Answer(text=text, answered=False, kind="funding")
+        direct = [item for item in results if item.fiche.eligible.services and item.verdict is Verdict.YES]
+        lines = [_eligibility_opening(applicant, direct)]
+        for item in results[:_MAX_SCHEMES]:
+            lines.append(f"• {item.fiche.short_name} : {_short_reason(item)}")
+        lines.append(
+            "Pour le détail d'un dispositif, demandez par exemple « C'est quoi le "
+            f"{results[0].fiche.short_name} ? »."
+        )
+        fiches = [item.fiche for item in results[:_MAX_SCHEMES]]
+        lines.append(_verified_line(fiches))
+        return _answer("\n".join(lines), fiches)
+
+    def _overview(self, today: object) -> Answer:
+        applicable = [
+            fiche for fiche in self.catalog.fiches if fiche.category in APPLICABLE_CATEGORIES
+        ]
+        laws = [fiche for fiche in applicable if fiche.category is Category.DISPOSITIF_LEGAL]
+        others = [fiche for fiche in applicable if fiche.category is not Category.DISPOSITIF_LEGAL]
+        others.sort(key=lambda fiche: fiche.category is not Category.APPEL_A_PROJETS)
+        lines = ["Principaux dispositifs pour financer l'action internationale d'une collectivité :"]
+        if laws:
+            names = ", ".join(fiche.short_name for fiche in laws)
+            lines.append(
+                f"• {names} : les services concernés peuvent y consacrer jusqu'à 1 % de leur budget"
+            )
+        lines += [f"• {fiche.short_name} : {fiche.tagline}" for fiche in others[:_MAX_OVERVIEW]]
+        lines.append(
+            "Dites-moi quel type de structure vous êtes (commune, syndicat d'eau…) "
+            "pour savoir lesquels vous sont ouverts."
+        )
+        shown = [*laws, *others[:_MAX_OVERVIEW]]
+        lines.append(_verified_line(shown))
+        return _answer("\n".join(lines), shown)
+
+
+def _sections_for(intents: set[Section]) -> tuple[Section, ...]:
+    if not intents or Section.WHAT in intents:
+        return (Section.WHAT, Section.WHO, Section.AMOUNTS, Section.HELP, Section.CALENDAR)
+    return tuple(section for section in Section if section in intents)
+
+
+def _only_names(question: str, named: list[Fiche]) -> bool:
+    """« FICOL ? », « le 1 % eau » — a bare name is a request for the fiche."""
+    words = normalize(question)
+    name_words: set[str] = set()
+    for fiche in named:
+        for text in (fiche.short_name, *fiche.aliases, *fiche.acronyms):
+            name_words.update(normalize(text))
+    rest = [word for word in words if word not in name_words]
+    return len(rest) <= 1
+
+
+def _mentions_funding_context(question: str) -> bool:
+    text = fold(question)
+    return re.search(
+        r"\b(international|internationale|etranger|cooperation|solidarite|projet|collectivite|commune)",
+        text,
+    ) is not None
+
+
+def _eligibility_opening(applicant: Applicant, direct: list[Assessment]) -> str:
+    if direct:
+        names = ", ".join(item.fiche.short_name for item in direct)
+        return (
+            f"Oui, notamment avec le {names}. Dispositifs ouverts à une structure de type "
+            f"« {applicant.label} » :"
+        )
+    return f"Dispositifs ouverts à une structure de type « {applicant.label} » :"
+
+
+def _short_reason(item: Assessment) -> str:
+    if item.fiche.eligible.services:
+        return f"{item.fiche.tagline} — {item.reason}"
+    return item.fiche.tagline
+
+
+def _first_sentence(text: str) -> str:
+    head = re.split(r"(?<=[.;:])\s", text, maxsplit=1)[0]
+    return head.rstrip(".;: ")
+
+
+def _footer(fiches: list[Fiche]) -> list[str]:
+    fiche = fiches[0]
+    sources = " ; ".join(source.render() for source in fiche.sources[:2])
+    return [f"Sources : {sources}", _verified_line(fiches)]
+
+
+def _verified_line(fiches: list[Fiche]) -> str:
+    oldest = min(fiche.last_verified for fiche in fiches)
+    return f"Vérifié le {format_date(oldest)}."
+
+
+def _answer(text: str, fiches: list[Fiche]) -> Answer:
+    sources = tuple(
+        Source(title=fiche.name, file=fiche.file, url=fiche.first_url()) for fiche in fiches
+    )
+    return Answer(text=text, answered=True, sources=sources, kind="funding")

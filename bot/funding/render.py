@@ -1,0 +1,265 @@
+"""Fiches as plain French text: a compact answer (dates relative to today) or a full document.
+
+Plain text only — line breaks and « • » bullets — because the Telegram adapter
+escapes what it sends and phones have small screens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from bot.funding.schema import Amount, AmountKind, CalendarEntry, Category, Fiche
+
+BULLET = "• "
+_MONTHS = (
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
+)
+_MONTHS_EN = (
+    "January February March April May June July August September October November December".split()
+)
+
+
+class Section(StrEnum):
+    WHAT = "what"
+    WHO = "who"
+    AMOUNTS = "amounts"
+    HOW = "how"
+    HELP = "help"
+    CALENDAR = "calendar"
+
+
+ALL_SECTIONS = tuple(Section)
+
+_LABELS = {
+    "fr": {
+        Section.WHAT: "Base légale",
+        Section.WHO: "Qui peut en bénéficier",
+        Section.AMOUNTS: "Montants et taux",
+        Section.HOW: "Comment faire",
+        Section.HELP: "Qui aide",
+        Section.CALENDAR: "Calendrier",
+        "funds": "Ce que ça finance",
+        "sources": "Sources",
+        "verified": "Vérifié le",
+        "notes": "À savoir",
+        "funder": "Financeur",
+    },
+    "en": {
+        Section.WHAT: "Legal basis",
+        Section.WHO: "Who can use it",
+        Section.AMOUNTS: "Amounts and rates",
+        Section.HOW: "How to apply",
+        Section.HELP: "Who can help",
+        Section.CALENDAR: "Calendar",
+        "funds": "What it funds",
+        "sources": "Sources",
+        "verified": "Checked on",
+        "notes": "Good to know",
+        "funder": "Funder",
+    },
+}
+
+
+def format_date(day: date, language: str = "fr") -> str:
+    """``6 mai 2024`` (``1er`` for the first of the month)."""
+    if language == "en":
+        return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+    first = "1er" if day.day == 1 else str(day.day)
+    return f"{first} {_MONTHS[day.month - 1]} {day.year}"
+
+
+class CallStatus(StrEnum):
+    OPEN = "open"
+    UPCOMING = "upcoming"
+    CLOSED = "closed"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class DatedEntry:
+    entry: CalendarEntry
+    status: CallStatus
+
+    @property
+    def sort_key(self) -> date:
+        return self.entry.closes or self.entry.opens or date.min
+
+
+def call_status(entry: CalendarEntry, today: date) -> CallStatus:
+    """Where ``today`` falls relative to an edition's opening and closing dates."""
+    if entry.closes and entry.closes < today:
+        return CallStatus.CLOSED
+    if entry.opens and entry.opens > today:
+        return CallStatus.UPCOMING
+    if entry.closes:  # closes >= today, and opens (if known) <= today
+        return CallStatus.OPEN
+    return CallStatus.UNKNOWN
+
+
+def _entry_line(entry: CalendarEntry, status: CallStatus) -> str:
+    edition = entry.edition
+    if status is CallStatus.CLOSED and entry.closes:
+        span = f" (ouvert le {format_date(entry.opens)})" if entry.opens else ""
+        text = f"{edition} : clos depuis le {format_date(entry.closes)}{span}"
+    elif status is CallStatus.OPEN and entry.closes:
+        text = f"{edition} : ouvert, clôture le {format_date(entry.closes)}"
+    elif status is CallStatus.UPCOMING and entry.opens:
+        end = f", clôture le {format_date(entry.closes)}" if entry.closes else ""
+        text = f"{edition} : ouvrira le {format_date(entry.opens)}{end}"
+    elif entry.opens:
+        text = f"{edition} : ouverture le {format_date(entry.opens)}, clôture non connue"
+    else:
+        text = f"{edition} : {entry.note or 'dates non connues'}"
+    if entry.note and (entry.opens or entry.closes):
+        text = f"{text}. {entry.note}"
+    if not entry.confirmed:
+        text = f"{text} (non confirmé)"
+    return text
+
+
+def calendar_lines(fiche: Fiche, today: date, limit: int = 3) -> list[str]:
+    """The most recent editions, each said relative to ``today``; closed calls point onward."""
+    dated = [
+        DatedEntry(entry, call_status(entry, today))
+        for entry in fiche.calendar
+        if entry.opens or entry.closes
+    ]
+    dated.sort(key=lambda item: item.sort_key, reverse=True)
+    undated = [entry for entry in fiche.calendar if not (entry.opens or entry.closes)]
+    lines = [_entry_line(item.entry, item.status) for item in dated[: limit - 1 or 1]]
+    lines += [_entry_line(entry, CallStatus.UNKNOWN) for entry in undated[:1]]
+    if dated and not any(
+        item.status in (CallStatus.OPEN, CallStatus.UPCOMING) for item in dated
+    ):
+        where = fiche.official_url or fiche.first_url() or "le site officiel"
+        lines.append(f"Aucun appel ouvert connu à ce jour : prochaine édition sur {where}")
+    return lines
+
+
+def amount_lines(fiche: Fiche, today: date, limit: int = 3, with_url: bool = True) -> list[str]:
+    """Terms (rates, caps) before past figures, in the fiche's order, each with its year.
+
+    For a call whose newest known terms are older than this year, a last line says
+    which edition they come from and where to check the current one.
+    """
+    terms = [amount for amount in fiche.amounts if amount.kind is AmountKind.TERMS]
+    figures = [amount for amount in fiche.amounts if amount.kind is AmountKind.FIGURE]
+    lines = [amount.render() for amount in [*terms, *figures][:limit]]
+    newest = _newest_confirmed(terms)
+    if (
+        newest is not None
+        and fiche.category is Category.APPEL_A_PROJETS
+        and newest.year < today.year
+    ):
+        where = (fiche.official_url or fiche.first_url()) if with_url else None
+        lines.append(
+            f"Derniers montants connus : {newest.label()}. Vérifiez ceux de {today.year}"
+            + (f" sur {where}" if where else " auprès du financeur")
+        )
+    return lines
+
+
+def _newest_confirmed(amounts: Iterable[Amount]) -> Amount | None:
+    confirmed = [amount for amount in amounts if amount.confirmed]
+    return max(confirmed, key=lambda amount: amount.year, default=None)
+
+
+def help_lines(fiche: Fiche, limit: int = 3) -> list[str]:
+    lines = []
+    for contact in fiche.help_desk[:limit]:
+        text = f"{contact.name} — {contact.role}" if contact.role else contact.name
+        reach = [item for item in (contact.url, contact.email, contact.phone) if item]
+        if reach:
+            text = f"{text} : {', '.join(reach)}"
+        lines.append(text if contact.confirmed else f"{text} (non confirmé)")
+    return lines
+
+
+def source_lines(fiche: Fiche, limit: int = 2) -> list[str]:
+    return [source.render() for source in fiche.sources[:limit]]
+
+
+def _block(title: str, lines: list[str]) -> list[str]:
+    if not lines:
+        return []
+    return [f"{title} :", *(f"{BULLET}{line}" for line in lines)]
+
+
+def render_answer(
+    fiche: Fiche,
+    today: date,
+    sections: Iterable[Section] = ALL_SECTIONS,
+    language: str = "fr",
+    compact: bool = True,
+) -> str:
+    """The explainer's answer: what, who, how much (with year), how, who helps, sources."""
+    labels = _LABELS.get(language, _LABELS["fr"])
+    wanted = set(sections)
+    few = 2 if compact else 20
+    body: list[str] = [fiche.name, fiche.summary]
+    if Section.WHAT in wanted:
+        legal = fiche.category in (Category.DISPOSITIF_LEGAL, Category.CADRE)
+        count = few if legal or not compact else 0  # the summary already says it
+        body += _block(labels[Section.WHAT], [fact.render() for fact in fiche.legal_basis[:count]])
+    if Section.WHO in wanted:
+        conditions = [] if compact else [fact.render() for fact in fiche.eligible.conditions]
+        body += _block(labels[Section.WHO], [fiche.eligible.summary, *conditions])
+    if Section.AMOUNTS in wanted:
+        limit = (4 if wanted == {Section.AMOUNTS} else 2) if compact else 20
+        with_url = Section.CALENDAR not in wanted or not compact
+        body += _block(labels[Section.AMOUNTS], amount_lines(fiche, today, limit, with_url))
+    if Section.HOW in wanted:
+        body += _block(labels[Section.HOW], [fact.render() for fact in fiche.how_to_apply[:few]])
+    if Section.HELP in wanted:
+        limit = (3 if wanted == {Section.HELP} else 2) if compact else 20
+        body += _block(labels[Section.HELP], help_lines(fiche, limit))
+    has_dates = any(entry.opens or entry.closes for entry in fiche.calendar)
+    if Section.CALENDAR in wanted and (has_dates or not compact or wanted == {Section.CALENDAR}):
+        limit = (3 if wanted == {Section.CALENDAR} else 2) if compact else 10
+        body += _block(labels[Section.CALENDAR], calendar_lines(fiche, today, limit))
+    if not compact:
+        body += _block(labels["funds"], [fact.render() for fact in fiche.what_it_funds])
+        body += _block(labels["notes"], [fact.render() for fact in fiche.notes])
+    shown = "\n".join(body)
+    sources = [line for line in source_lines(fiche, 20) if line not in shown]
+    sources = (sources or source_lines(fiche, 1))[: (1 if len(wanted) > 2 else 2) if compact else 20]
+    body.append(f"{labels['sources']} : {' ; '.join(sources)}")
+    body.append(f"{labels['verified']} {format_date(fiche.last_verified, language)}.")
+    return "\n".join(body)
+
+
+def render_document(fiche: Fiche) -> str:
+    """The whole fiche as flowing French text, for indexing (no dates relative to today)."""
+    labels = _LABELS["fr"]
+    lines = [fiche.name, fiche.summary]
+    if fiche.aliases or fiche.acronyms:
+        lines.append(f"Autres noms : {', '.join([*fiche.acronyms, *fiche.aliases])}.")
+    lines.append(f"{labels['funder']} : {fiche.funder}")
+    lines += _block(labels[Section.WHAT], [fact.render() for fact in fiche.legal_basis])
+    lines += _block(
+        labels[Section.WHO],
+        [fiche.eligible.summary, *(fact.render() for fact in fiche.eligible.conditions)],
+    )
+    lines += _block(labels["funds"], [fact.render() for fact in fiche.what_it_funds])
+    lines += _block(labels[Section.AMOUNTS], [amount.render() for amount in fiche.amounts])
+    lines += _block(labels[Section.HOW], [fact.render() for fact in fiche.how_to_apply])
+    calendar = []
+    for entry in fiche.calendar:
+        dates = [
+            f"ouverture le {format_date(entry.opens)}" if entry.opens else "",
+            f"clôture le {format_date(entry.closes)}" if entry.closes else "",
+        ]
+        text = ", ".join(item for item in dates if item)
+        text = f"{entry.edition} : {text or entry.note or 'dates non connues'}"
+        if entry.note and (entry.opens or entry.closes):
+            text = f"{text}. {entry.note}"
+        calendar.append(text if entry.confirmed else f"{text} (non confirmé)")
+    lines += _block(labels[Section.CALENDAR], calendar)
+    lines += _block(labels[Section.HELP], help_lines(fiche, 20))
+    lines += _block(labels["notes"], [fact.render() for fact in fiche.notes])
+    lines += _block(labels["sources"], source_lines(fiche, 50))
+    lines.append(f"{labels['verified']} {format_date(fiche.last_verified)}.")
+    return "\n".join(lines)
