@@ -12,11 +12,19 @@ import shutil
 import socket
 import subprocess
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+
+from bot.app import Services
+from bot.settings import Settings
+from bot.telegram.application import AnyApplication, build_application
 
 from .driver import Emulator
 
@@ -103,3 +111,61 @@ async def emulator(emulator_url: str) -> AsyncIterator[Emulator]:
     token = f"{100000 + next(_tokens)}:TEST-{os.getpid()}-SECRET-token"
     async with httpx.AsyncClient(timeout=30) as client:
         yield Emulator(emulator_url, token, client)
+
+
+# --- the real application, against the emulator ---------------------------------------
+
+REPO = Path(__file__).resolve().parents[2]
+ADMIN_ID, MEMBER_ID = 1001, 1002
+
+
+class ClockedServices(Services):
+    """The real services with the test's clock (the one seam for time)."""
+
+    def __init__(self, settings: Settings, clock: datetime) -> None:
+        super().__init__(settings)
+        self.clock = clock
+
+    def now(self) -> datetime:
+        return self.clock
+
+
+@pytest.fixture
+def make_services(tmp_path: Path, emulator: Emulator) -> Callable[..., ClockedServices]:
+    """Services on a fresh state dir, talking to the emulator; settings overridable."""
+
+    def make(clock: datetime | None = None, **overrides: Any) -> ClockedServices:
+        values: dict[str, Any] = {
+            "state_dir": tmp_path / "state",
+            "knowledge_dir": REPO / "knowledge",
+            "telegram_token": emulator.token,
+            "telegram_base_url": emulator.bot_api_url,
+            "admin_ids": [ADMIN_ID],
+            "allowed_user_ids": [MEMBER_ID],
+            "llm_base_url": None,
+            "calendar_urls": [],
+            "webhook_url": None,
+        }
+        values.update(overrides)
+        settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
+        when = clock or datetime(2025, 3, 3, 9, 0, tzinfo=ZoneInfo(settings.timezone))
+        return ClockedServices(settings, when)
+
+    return make
+
+
+@asynccontextmanager
+async def running_bot(services: Services, **options: Any) -> AsyncIterator[AnyApplication]:
+    """Start the bot as ``run_polling`` does (initialize, post_init, polling, start), then stop."""
+    application = build_application(services, **options)
+    async with application:
+        if application.post_init is not None:
+            await application.post_init(application)
+        assert application.updater is not None
+        await application.updater.start_polling(timeout=1, poll_interval=0)
+        await application.start()
+        try:
+            yield application
+        finally:
+            await application.updater.stop()
+            await application.stop()

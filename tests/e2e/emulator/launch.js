@@ -23,7 +23,7 @@
  *   POST /_test/fault {method, status, description, retry_after, count}: the next
  *        `count` calls of `method` fail that way (e.g. 429 flood control).
  *   POST /_test/callbackAnswers {token}: answerCallbackQuery calls received.
- *   POST /_test/commands {token}: the commands registered with setMyCommands.
+ *   POST /_test/commands {token, chat_id?}: the commands set with setMyCommands (scope).
  */
 'use strict';
 
@@ -213,7 +213,10 @@ function buildEmulator({ port, host }) {
     res.json({ ok: true, result: callbackAnswers.filter((a) => a.token === req.body.token) });
   });
   app.post('/_test/commands', (req, res) => {
-    res.json({ ok: true, result: commands[req.body.token] || [] });
+    const key = req.body.chat_id
+      ? `${req.body.token} chat:${req.body.chat_id}`
+      : req.body.token;
+    res.json({ ok: true, result: commands[key] || [] });
   });
 
   // --- client routes (the user's side), awaited and answered as JSON --------------
@@ -337,13 +340,19 @@ function buildEmulator({ port, host }) {
     callbackAnswers.push({ token: req.params.token, ...req.body });
     ok(res, true);
   });
+  // Commands are kept per scope (the default scope is the key without suffix).
+  const commandsKey = (req) => {
+    const scope = parseJsonField(req.body.scope);
+    return scope && scope.type !== 'default'
+      ? `${req.params.token} ${scope.type}:${scope.chat_id || ''}` : req.params.token;
+  };
   bot.all('/setMyCommands', (req, res) => {
-    commands[req.params.token] = parseJsonField(req.body.commands) || [];
+    commands[commandsKey(req)] = parseJsonField(req.body.commands) || [];
     ok(res, true);
   });
-  bot.all('/getMyCommands', (req, res) => ok(res, commands[req.params.token] || []));
+  bot.all('/getMyCommands', (req, res) => ok(res, commands[commandsKey(req)] || []));
   bot.all('/deleteMyCommands', (req, res) => {
-    delete commands[req.params.token];
+    delete commands[commandsKey(req)];
     ok(res, true);
   });
   bot.all('/sendChatAction', (_req, res) => ok(res, true));

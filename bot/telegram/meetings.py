@@ -1,0 +1,256 @@
+"""Meetings on Telegram: /suivre and /rappels keyboards, and reminder delivery by the JobQueue.
+
+Reminder jobs are not persisted by python-telegram-bot: at start-up
+(``schedule_reminders`` from ``post_init``) they are rebuilt from the stored
+subscriptions and the agenda: one named job wakes up when the next reminder
+falls due, and a named sweep every minute catches anything else (a calendar
+change, a restart). Delivery is the meetings core's outbox: claim, send,
+mark sent; a failed send is released and retried by the next run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot.meetings.reminders import Reminder
+from bot.telegram import texts
+from bot.telegram.callbacks import pack, unpack
+from bot.telegram.context import services
+from bot.telegram.render import escape
+from bot.telegram.replies import edit_html, send_attachments, send_html
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 8
+SWEEP_JOB, NEXT_JOB, REFRESH_JOB = "reminders:sweep", "reminders:next", "calendar:refresh"
+SWEEP_SECONDS = 60
+LEAD_CHOICES = (7 * 24 * 60, 2 * 24 * 60, 24 * 60, 3 * 60, 60, 15)
+
+
+def lead_label(minutes: int) -> str:
+    """``1440`` → ``1 jour``, ``180`` → ``3 h``, ``15`` → ``15 min``."""
+    if minutes % (24 * 60) == 0:
+        days = minutes // (24 * 60)
+        return f"{days} jour{'s' if days > 1 else ''}"
+    if minutes % 60 == 0:
+        return f"{minutes // 60} h"
+    return f"{minutes} min"
+
+
+# --- /suivre ------------------------------------------------------------------------
+
+
+def _follow_view(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: str, page: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    svc = services(context)
+    groups = svc.agenda.groups.groups
+    followed = set(svc.subscriptions.following(chat_id))
+    pages = max(1, -(-len(groups) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    rows = [
+        [
+            InlineKeyboardButton(
+                f"{'✅' if group.id in followed else '▫️'} {group.name}",
+                callback_data=pack("sub", page, group.id),
+            )
+        ]
+        for group in groups[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    ]
+    navigation = []
+    if page > 0:
+        navigation.append(InlineKeyboardButton("◀️", callback_data=pack("subp", page - 1)))
+    if page < pages - 1:
+        navigation.append(InlineKeyboardButton("▶️", callback_data=pack("subp", page + 1)))
+    if navigation:
+        rows.append(navigation)
+    names = ", ".join(svc.agenda.groups.name(group) for group in sorted(followed)) or "aucun"
+    text = (
+        "<b>Groupes suivis</b> : " + escape(names) + "\n"
+        f"Touchez un groupe pour le suivre ou ne plus le suivre (page {page + 1}/{pages})."
+    )
+    return text, InlineKeyboardMarkup(rows)
+
+
+async def on_follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the groups with ✅ on those followed; ``/suivre mali`` follows directly."""
+    message = update.effective_message
+    assert message is not None
+    svc, chat_id = services(context), str(message.chat_id)
+    if context.args:
+        group = await asyncio.to_thread(svc.agenda.groups.resolve, " ".join(context.args))
+        if group is None:
+            await send_html(
+                context.bot, message.chat_id, "Je ne connais pas ce groupe. Choisissez :"
+            )
+        else:
+            await asyncio.to_thread(svc.subscriptions.follow, chat_id, group.id)
+            await send_html(context.bot, message.chat_id, f"Vous suivez {escape(group.name)} ✅")
+            wake_reminders(context.application)
+            return
+    text, keyboard = await asyncio.to_thread(_follow_view, context, chat_id, 0)
+    await send_html(context.bot, message.chat_id, text, reply_markup=keyboard)
+
+
+async def on_follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Toggle a group (or turn the page) and redraw the keyboard."""
+    query = update.callback_query
+    assert query is not None and query.message is not None
+    svc, chat_id, parts = services(context), str(query.message.chat.id), unpack(query.data)
+    if not (len(parts) >= 2 and parts[1].isdigit()):
+        await query.answer(texts.EXPIRED)
+        return
+    page = int(parts[1])
+    if parts[0] == "sub":
+        group = svc.agenda.groups.get(parts[2]) if len(parts) == 3 else None
+        if group is None:
+            await query.answer(texts.EXPIRED)
+            return
+        followed = await asyncio.to_thread(svc.subscriptions.follow, chat_id, group.id)
+        if not followed:
+            await asyncio.to_thread(svc.subscriptions.unfollow, chat_id, group.id)
+        await query.answer(f"{'Suivi' if followed else 'Plus suivi'} : {group.name}")
+        wake_reminders(context.application)
+    else:
+        await query.answer()
+    text, keyboard = await asyncio.to_thread(_follow_view, context, chat_id, page)
+    await edit_html(query, text, keyboard)
+
+
+# --- /rappels -------------------------------------------------------------------------
+
+
+def _leads_view(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    svc = services(context)
+    leads = svc.reminders.leads_for(chat_id)
+    own = svc.subscriptions.leads(chat_id) is not None
+    choices = sorted(set(LEAD_CHOICES) | set(leads), reverse=True)
+    buttons = [
+        InlineKeyboardButton(
+            f"{'✅' if lead in leads else '▫️'} {lead_label(lead)}", callback_data=pack("lead", lead)
+        )
+        for lead in choices
+    ]
+    rows = [buttons[index : index + 3] for index in range(0, len(buttons), 3)]
+    rows.append([InlineKeyboardButton("↩️ Par défaut", callback_data=pack("leadr"))])
+    followed = svc.subscriptions.following(chat_id)
+    names = ", ".join(svc.agenda.groups.name(group) for group in followed) or "aucun (/suivre)"
+    text = (
+        "<b>Rappels</b> : "
+        + escape(", ".join(lead_label(lead) for lead in leads))
+        + " avant"
+        + (" (par défaut)" if not own else "")
+        + "\n"
+        "<b>Groupes suivis</b> : " + escape(names) + "\n"
+        "Touchez un délai pour l'ajouter ou le retirer."
+    )
+    return text, InlineKeyboardMarkup(rows)
+
+
+async def on_leads(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the reminder lead times in force, as toggles."""
+    message = update.effective_message
+    assert message is not None
+    text, keyboard = await asyncio.to_thread(_leads_view, context, str(message.chat_id))
+    await send_html(context.bot, message.chat_id, text, reply_markup=keyboard)
+
+
+async def on_lead_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Add or remove a lead time (never the last one), or go back to the defaults."""
+    query = update.callback_query
+    assert query is not None and query.message is not None
+    svc, chat_id, parts = services(context), str(query.message.chat.id), unpack(query.data)
+    if parts == ["leadr"]:
+        await asyncio.to_thread(svc.subscriptions.reset_leads, chat_id)
+    elif len(parts) == 2 and parts[1].isdigit():
+        lead = int(parts[1])
+        current = set(await asyncio.to_thread(svc.reminders.leads_for, chat_id))
+        wanted = current ^ {lead}
+        if not wanted:
+            await query.answer("Gardez au moins un rappel.")
+            return
+        try:
+            await asyncio.to_thread(svc.subscriptions.set_leads, chat_id, wanted)
+        except ValueError as error:
+            await query.answer(str(error), show_alert=True)
+            return
+    else:
+        await query.answer(texts.EXPIRED)
+        return
+    await query.answer()
+    wake_reminders(context.application)
+    text, keyboard = await asyncio.to_thread(_leads_view, context, chat_id)
+    await edit_html(query, text, keyboard)
+
+
+# --- reminder delivery ------------------------------------------------------------------
+
+
+async def deliver_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send every due reminder once (outbox: claim, send, mark sent), then plan the next."""
+    svc = services(context)
+    now = svc.now()
+    pending = await asyncio.to_thread(svc.reminders.pending, now)
+    for reminder in pending:
+        if not await asyncio.to_thread(svc.reminders.claim, reminder, now):
+            continue
+        try:
+            await _send_reminder(context, reminder)
+        except TelegramError as error:
+            logger.warning("reminder for chat %s not sent: %s", reminder.chat_id, error)
+            await asyncio.to_thread(svc.reminders.release, reminder)
+            continue
+        await asyncio.to_thread(svc.reminders.mark_sent, reminder, svc.now())
+    await _plan_next(context.application, now)
+
+
+async def _send_reminder(context: ContextTypes.DEFAULT_TYPE, reminder: Reminder) -> None:
+    chat_id = int(reminder.chat_id)
+    await send_html(context.bot, chat_id, f"🔔 {escape(reminder.text)}")
+    await send_attachments(context.bot, chat_id, (reminder.attachment,))
+
+
+async def _plan_next(application: Application, now: datetime) -> None:  # type: ignore[type-arg]
+    svc = application.bot_data["services"]
+    when = await asyncio.to_thread(svc.reminders.next_due_time, now)
+    job_queue = application.job_queue
+    if job_queue is None:
+        return
+    for job in job_queue.get_jobs_by_name(NEXT_JOB):
+        job.schedule_removal()
+    if when is not None:
+        delay = max((when - now).total_seconds(), 0)
+        job_queue.run_once(deliver_reminders, delay, name=NEXT_JOB)
+
+
+def wake_reminders(application: Application) -> None:  # type: ignore[type-arg]
+    """Run a delivery now (a chat followed a group or changed its lead times)."""
+    if application.job_queue is not None:
+        application.job_queue.run_once(deliver_reminders, 0, name=f"{NEXT_JOB}:wake")
+
+
+async def refresh_calendars(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Re-read calendar files and URLs (a failed fetch keeps the last good copy)."""
+    await asyncio.to_thread(services(context).agenda.refresh)
+
+
+def schedule_reminders(application: Application) -> None:  # type: ignore[type-arg]
+    """Rebuild the reminder jobs at start-up (the JobQueue keeps nothing across restarts)."""
+    job_queue = application.job_queue
+    if job_queue is None:
+        raise RuntimeError("python-telegram-bot[job-queue] is required for reminders")
+    settings = application.bot_data["services"].settings
+    for name in (SWEEP_JOB, REFRESH_JOB):
+        for job in job_queue.get_jobs_by_name(name):
+            job.schedule_removal()
+    job_queue.run_repeating(deliver_reminders, SWEEP_SECONDS, first=0, name=SWEEP_JOB)
+    refresh = max(settings.calendar_refresh_minutes, 1) * 60
+    job_queue.run_repeating(refresh_calendars, refresh, first=refresh, name=REFRESH_JOB)
