@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import TYPE_CHECKING
 
 from bot.funding.render import ALL_SECTIONS, render_answer
@@ -27,7 +28,7 @@ def run(args: argparse.Namespace, services: Services) -> int:
     """Print the list or one fiche; an unknown id prints the known ids and returns 1."""
     catalog = services.funding_catalog
     for error in catalog.errors:
-        print(f"Fiche ignorée : {error}")
+        print(f"Fiche ignorée : {error}", file=sys.stderr)
     if args.id is None:
         if args.json:
             rows = [
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace, services: Services) -> int:
     fiche = catalog.get(args.id) or catalog.get(args.id.strip().lower().replace("-", "_"))
     if fiche is None:
         known = ", ".join(item.id for item in catalog.fiches)
-        print(f"Fiche inconnue : « {args.id} ». Fiches disponibles : {known}")
+        print(f"Fiche inconnue : « {args.id} ». Fiches disponibles : {known}", file=sys.stderr)
         return 1
     if args.json:
         print(json.dumps(fiche.model_dump(mode="json"), ensure_ascii=False, indent=2))

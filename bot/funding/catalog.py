@@ -33,7 +33,6 @@ class FundingCatalog:
         if not directory.is_dir():
             logger.warning("funding fiches folder not found: %s", directory)
             return cls(fiches=(), errors=[f"{directory}: folder not found"])
-        seen: set[str] = set()
         for path in sorted(directory.glob("*.yaml")):
             try:
                 fiche = load_fiche(path)
@@ -41,10 +40,6 @@ class FundingCatalog:
                 logger.warning("skipping funding fiche: %s", error)
                 errors.append(str(error))
                 continue
-            if fiche.id in seen:
-                errors.append(f"{path.name}: field 'id': duplicate id '{fiche.id}'")
-                continue
-            seen.add(fiche.id)
             fiches.append(fiche)
         return cls(fiches=tuple(fiches), errors=errors)
 

@@ -167,11 +167,13 @@ def _newest_confirmed(amounts: Iterable[Amount]) -> Amount | None:
     return max(confirmed, key=lambda amount: amount.year, default=None)
 
 
-def help_lines(fiche: Fiche, limit: int = 3) -> list[str]:
+def help_lines(fiche: Fiche, limit: int = 3, detailed: bool = True) -> list[str]:
+    """Who helps; ``detailed=False`` keeps names and one way to reach them."""
     lines = []
     for contact in fiche.help_desk[:limit]:
-        text = f"{contact.name} — {contact.role}" if contact.role else contact.name
+        text = f"{contact.name} — {contact.role}" if contact.role and detailed else contact.name
         reach = [item for item in (contact.url, contact.email, contact.phone) if item]
+        reach = reach if detailed else reach[:1]
         if reach:
             text = f"{text} : {', '.join(reach)}"
         lines.append(text if contact.confirmed else f"{text} (non confirmé)")
@@ -214,8 +216,9 @@ def render_answer(
     if Section.HOW in wanted:
         body += _block(labels[Section.HOW], [fact.render() for fact in fiche.how_to_apply[:few]])
     if Section.HELP in wanted:
-        limit = (3 if wanted == {Section.HELP} else 2) if compact else 20
-        body += _block(labels[Section.HELP], help_lines(fiche, limit))
+        alone = wanted == {Section.HELP}
+        limit = (3 if alone else 2) if compact else 20
+        body += _block(labels[Section.HELP], help_lines(fiche, limit, alone or not compact))
     has_dates = any(entry.opens or entry.closes for entry in fiche.calendar)
     if Section.CALENDAR in wanted and (has_dates or not compact or wanted == {Section.CALENDAR}):
         limit = (3 if wanted == {Section.CALENDAR} else 2) if compact else 10
