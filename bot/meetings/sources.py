@@ -99,6 +99,15 @@ def redact_url(url: str) -> str:
     return f"{parts.scheme}://{parts.hostname or '?'}/…#{digest}"
 
 
+def _describe(error: Exception) -> str:
+    """Why a fetch failed, without the URL (it may hold a secret token)."""
+    if isinstance(error, httpx.HTTPStatusError):
+        return f"HTTP {error.response.status_code}"
+    if isinstance(error, httpx.HTTPError):
+        return type(error).__name__
+    return str(error)
+
+
 class UrlCalendarSource:
     """An ICS URL whose last good copy is cached on disk and used when a fetch fails."""
 
@@ -116,11 +125,12 @@ class UrlCalendarSource:
             if loaded is None:
                 raise ValueError(problems[0].reason)
         except (httpx.HTTPError, ValueError) as error:
+            reason = _describe(error)
             logger.warning(
-                "calendar %s: fetch failed (%s); using the last good copy", self.name, error
+                "calendar %s: fetch failed (%s); using the last good copy", self.name, reason
             )
             cached, problems = self._load_cache()
-            failure = CalendarError(self.name, f"fetch failed ({error})")
+            failure = CalendarError(self.name, f"fetch failed ({reason})")
             return cached, [failure, *problems], False
         self._save_cache(response.content)
         return loaded, problems, True
