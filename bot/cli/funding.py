@@ -41,13 +41,18 @@ def run(args: argparse.Namespace, services: Services) -> int:
             for fiche in catalog.fiches:
                 print(f"{fiche.id:<{width}}  {fiche.short_name} — {fiche.tagline}")
         return 0
-    fiche = catalog.get(args.id) or catalog.get(args.id.strip().lower().replace("-", "_"))
-    if fiche is None:
+    chosen = catalog.get(args.id.strip().lower().replace("-", "_"))
+    if chosen is None:
+        guesses = catalog.find(args.id)
+        hint = f" Vouliez-vous dire « {guesses[0].id} » ?" if guesses else ""
         known = ", ".join(item.id for item in catalog.fiches)
-        print(f"Fiche inconnue : « {args.id} ». Fiches disponibles : {known}", file=sys.stderr)
+        print(
+            f"Fiche inconnue : « {args.id} ».{hint} Fiches disponibles : {known}",
+            file=sys.stderr,
+        )
         return 1
     if args.json:
-        print(json.dumps(fiche.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        print(json.dumps(chosen.model_dump(mode="json"), ensure_ascii=False, indent=2))
     else:
-        print(render_answer(fiche, services.now().date(), ALL_SECTIONS, compact=False))
+        print(render_answer(chosen, services.now().date(), ALL_SECTIONS, compact=False))
     return 0

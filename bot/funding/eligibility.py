@@ -35,7 +35,8 @@ LOCAL_AUTHORITIES = frozenset(
 _KIND_PATTERNS: tuple[tuple[str, frozenset[AuthorityKind], str], ...] = (
     (r"\bagences? de l'?\s?eau\b", frozenset({AuthorityKind.AGENCE_EAU}), "agence de l'eau"),
     (
-        r"\b(aom|autorites? organisatrices? de (la )?mobilite|ile[- ]de[- ]france mobilites|idf mobilites)\b",
+        r"\b(aom|autorites? organisatrices? de (la )?mobilite"
+        r"|ile[- ]de[- ]france mobilites|idf mobilites)\b",
         frozenset({AuthorityKind.AOM}),
         "autorité organisatrice de la mobilité",
     ),
@@ -45,12 +46,21 @@ _KIND_PATTERNS: tuple[tuple[str, frozenset[AuthorityKind], str], ...] = (
         "syndicat",
     ),
     (
-        r"\b(epci|intercommunalites?|interco|communautes? (de communes|d'agglomeration|urbaines?)|agglos?|metropoles?)\b",
+        r"\b(epci|intercommunalites?|interco|agglos?|metropoles?"
+        r"|communautes? (de communes|d'agglomeration|urbaines?))\b",
         frozenset({AuthorityKind.EPCI}),
         "intercommunalité",
     ),
-    (r"\b(communes?|villes?|mairies?|municipalites?)\b", frozenset({AuthorityKind.COMMUNE}), "commune"),
-    (r"\b(departements?|conseil departemental)\b", frozenset({AuthorityKind.DEPARTEMENT}), "département"),
+    (
+        r"\b(communes?|villes?|mairies?|municipalites?)\b",
+        frozenset({AuthorityKind.COMMUNE}),
+        "commune",
+    ),
+    (
+        r"\b(departements?|conseil departemental)\b",
+        frozenset({AuthorityKind.DEPARTEMENT}),
+        "département",
+    ),
     (r"\b(regions?|conseil regional)\b", frozenset({AuthorityKind.REGION}), "région"),
     (r"\b(gip|groupement d'interet public)\b", frozenset({AuthorityKind.GIP}), "GIP"),
     (r"\bassociations?\b", frozenset({AuthorityKind.ASSOCIATION}), "association"),

@@ -54,7 +54,8 @@ _INTENTS: dict[Section, tuple[str, ...]] = {
         r"\beligib",
         r"\bouvert aux?\b",
         r"\butiliser\b",
-        r"\b(peut|peuvent|puis|pouvons)[- ](il|elle|ils|elles|je|nous|on)?\s?(en )?(beneficier|utiliser|candidater|postuler|mobiliser)\b",
+        r"\b(peut|peuvent|puis|pouvons)[- ](il|elle|ils|elles|je|nous|on)?\s?(en )?"
+        r"(beneficier|utiliser|candidater|postuler|mobiliser)\b",
         r"\bbeneficier\b",
         r"\bqui a droit\b",
     ),
@@ -70,7 +71,8 @@ _INTENTS: dict[Section, tuple[str, ...]] = {
         r"\bsubvention (max|min)",
     ),
     Section.HOW: (
-        r"\bcomment (faire|deposer|candidater|postuler|monter|obtenir|demander|mobiliser|utiliser|en beneficier|s'?\s?y prendre|repondre)\b",
+        r"\bcomment (faire|deposer|candidater|postuler|monter|obtenir|demander|mobiliser"
+        r"|utiliser|en beneficier|s'?\s?y prendre|repondre)\b",
         r"\bcandidat",
         r"\bdeposer\b",
         r"\bdossier\b",
@@ -112,7 +114,8 @@ _PAST_EVENT = re.compile(
     r"\b(a|ont|avait|avaient) (ete|eu|donne|collecte|reuni|mobilise|leve|beneficie|suivi|"
     r"accompagne|finance|organise|verse|permis|recu)\b"
     r"|\ba[- ]t[- ](il|elle) ete\b"
-    r"|\ba[- ]t[- ](il|elle) (mobilise|collecte|reuni|donne|leve|finance|accompagne|decale|produit)\b"
+    r"|\ba[- ]t[- ](il|elle) (mobilise|collecte|reuni|donne|leve|finance|accompagne"
+    r"|decale|produit)\b"
     r"|\bont[- ](ils|elles) (ete|donne|beneficie|participe)\b"
     r"|\bdepuis sa creation\b"
     r"|\bpourquoi\b"
@@ -180,7 +183,9 @@ class FundingResponder:
     def _verdict(self, fiche: Fiche, applicant: Applicant, today: object) -> Answer:
         result = assess(fiche, applicant)
         opening = {
-            Verdict.YES: f"Oui, a priori : {fiche.short_name} est ouvert à votre {applicant.label}.",
+            Verdict.YES: (
+                f"Oui, a priori : {fiche.short_name} est ouvert à votre {applicant.label}."
+            ),
             Verdict.IF_SERVICE: f"Oui, sous condition : {fiche.short_name} — {result.reason}.",
             Verdict.NO: f"A priori non : {fiche.short_name} — {result.reason}.",
         }[result.verdict]
@@ -209,7 +214,9 @@ class FundingResponder:
                 "coop-dec@cites-unies-france.org."
             )
             return Answer(text=text, answered=False, kind="funding")
-        direct = [item for item in results if item.fiche.eligible.services and item.verdict is Verdict.YES]
+        direct = [
+            item for item in results if item.fiche.eligible.services and item.verdict is Verdict.YES
+        ]
         lines = [_eligibility_opening(applicant, direct)]
         for item in results[:_MAX_SCHEMES]:
             lines.append(f"• {item.fiche.short_name} : {_short_reason(item)}")
@@ -228,7 +235,9 @@ class FundingResponder:
         laws = [fiche for fiche in applicable if fiche.category is Category.DISPOSITIF_LEGAL]
         others = [fiche for fiche in applicable if fiche.category is not Category.DISPOSITIF_LEGAL]
         others.sort(key=lambda fiche: fiche.category is not Category.APPEL_A_PROJETS)
-        lines = ["Principaux dispositifs pour financer l'action internationale d'une collectivité :"]
+        lines = [
+            "Principaux dispositifs pour financer l'action internationale d'une collectivité :"
+        ]
         if laws:
             names = ", ".join(fiche.short_name for fiche in laws)
             lines.append(
@@ -263,10 +272,13 @@ def _only_names(question: str, named: list[Fiche]) -> bool:
 
 def _mentions_funding_context(question: str) -> bool:
     text = fold(question)
-    return re.search(
-        r"\b(international|internationale|etranger|cooperation|solidarite|projet|collectivite|commune)",
-        text,
-    ) is not None
+    return (
+        re.search(
+            r"\b(international|internationale|etranger|cooperation|solidarite|projet|collectivite|commune)",
+            text,
+        )
+        is not None
+    )
 
 
 def _eligibility_opening(applicant: Applicant, direct: list[Assessment]) -> str:

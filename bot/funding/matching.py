@@ -16,7 +16,27 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "\u00a0": " ", "
 _PERCENT = re.compile(r"%|\bpour ?cents?\b|\bpourcents?\b|\bpour-cents?\b|\bp100\b")
 _WORD = re.compile(r"[a-z0-9]+")
 # Words that carry no meaning in a scheme's name ("appel à projets du ministère").
-_LIGHT_WORDS = frozenset("a au aux d de des du en et l la le les pour sur un une".split())
+_LIGHT_WORDS = frozenset(
+    [
+        "a",
+        "au",
+        "aux",
+        "d",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "l",
+        "la",
+        "le",
+        "les",
+        "pour",
+        "sur",
+        "un",
+        "une",
+    ]
+)
 
 
 def fold(text: str) -> str:

@@ -14,12 +14,34 @@ from enum import StrEnum
 from bot.funding.schema import Amount, AmountKind, CalendarEntry, Category, Fiche
 
 BULLET = "• "
-_MONTHS = (
-    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
-)
-_MONTHS_EN = (
-    "January February March April May June July August September October November December".split()
-)
+_MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+_MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 class Section(StrEnum):
@@ -131,9 +153,7 @@ def calendar_lines(fiche: Fiche, today: date, limit: int = 3) -> list[str]:
     undated = [entry for entry in fiche.calendar if not (entry.opens or entry.closes)]
     lines = [_entry_line(item.entry, item.status) for item in dated[: limit - 1 or 1]]
     lines += [_entry_line(entry, CallStatus.UNKNOWN) for entry in undated[:1]]
-    if dated and not any(
-        item.status in (CallStatus.OPEN, CallStatus.UPCOMING) for item in dated
-    ):
+    if dated and not any(item.status in (CallStatus.OPEN, CallStatus.UPCOMING) for item in dated):
         where = fiche.official_url or fiche.first_url() or "le site officiel"
         lines.append(f"Aucun appel ouvert connu à ce jour : prochaine édition sur {where}")
     return lines
@@ -228,7 +248,9 @@ def render_answer(
         body += _block(labels["notes"], [fact.render() for fact in fiche.notes])
     shown = "\n".join(body)
     sources = [line for line in source_lines(fiche, 20) if line not in shown]
-    sources = (sources or source_lines(fiche, 1))[: (1 if len(wanted) > 2 else 2) if compact else 20]
+    sources = (sources or source_lines(fiche, 1))[
+        : (1 if len(wanted) > 2 else 2) if compact else 20
+    ]
     body.append(f"{labels['sources']} : {' ; '.join(sources)}")
     body.append(f"{labels['verified']} {format_date(fiche.last_verified, language)}.")
     return "\n".join(body)

@@ -215,7 +215,9 @@ def describe_validation_error(file_name: str, error: ValidationError) -> str:
     problems = []
     for item in error.errors():
         location = tuple(
-            part for part in item["loc"] if not (isinstance(part, str) and part.startswith("function-"))
+            part
+            for part in item["loc"]
+            if not (isinstance(part, str) and part.startswith("function-"))
         )
         problems.append(f"{file_name}: field '{_field_path(location)}': {item['msg']}")
     return "; ".join(problems)
@@ -224,7 +226,9 @@ def describe_validation_error(file_name: str, error: ValidationError) -> str:
 def parse_fiche(data: object, file_name: str) -> Fiche:
     """Validate already-parsed YAML; raise :class:`FicheError` naming file and field."""
     if not isinstance(data, dict):
-        raise FicheError(f"{file_name}: the file must contain a mapping of fields, not {type(data).__name__}")
+        raise FicheError(
+            f"{file_name}: the file must contain a mapping of fields, not {type(data).__name__}"
+        )
     try:
         fiche = Fiche.model_validate(data)
     except ValidationError as error:

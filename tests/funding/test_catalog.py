@@ -31,7 +31,9 @@ def test_copied_fiche_keeping_the_same_id_is_rejected(tmp_path: Path) -> None:
     write_fiche(tmp_path, good_fiche(id="alpha"), name="alpha_copy")
     catalog = FundingCatalog.load(tmp_path)
     assert [fiche.id for fiche in catalog.fiches] == ["alpha"]
-    assert catalog.errors == ["alpha_copy.yaml: field 'id': 'alpha' must match the file name 'alpha_copy'"]
+    assert catalog.errors == [
+        "alpha_copy.yaml: field 'id': 'alpha' must match the file name 'alpha_copy'"
+    ]
 
 
 def test_missing_folder_gives_an_empty_catalog_with_an_error(tmp_path: Path) -> None:

@@ -32,15 +32,31 @@ def _ask(responder: FundingResponder, context: AskContext, question: str) -> Ans
 @pytest.mark.parametrize(
     ("question", "groups", "fiche"),
     [
-        ("Qu'est-ce que le 1% déchets et qui peut l'utiliser ?", [["2014"], ["déchets", "dechets"]], "un_pourcent_dechets"),
-        ("Mon syndicat d'eau potable peut-il aider une commune au Burkina Faso ?", [["Oudin", "1 %", "1%"]], "un_pourcent_eau"),
-        ("Quels sont les taux de cofinancement de l'appel à projets généraliste du ministère ?", [["%"]], "meae_aap_generaliste"),
+        (
+            "Qu'est-ce que le 1% déchets et qui peut l'utiliser ?",
+            [["2014"], ["déchets", "dechets"]],
+            "un_pourcent_dechets",
+        ),
+        (
+            "Mon syndicat d'eau potable peut-il aider une commune au Burkina Faso ?",
+            [["Oudin", "1 %", "1%"]],
+            "un_pourcent_eau",
+        ),
+        (
+            "Quels sont les taux de cofinancement de l'appel à projets généraliste du ministère ?",
+            [["%"]],
+            "meae_aap_generaliste",
+        ),
         ("Qui peut m'aider à monter un projet 1% eau ?", [["pS-Eau", "ps-eau"]], "un_pourcent_eau"),
         ("dcol c combien le reste a charge pr une commune", [["80", "20"]], "cuf_dcol"),
     ],
 )
 def test_dev_set_funding_cases(
-    responder: FundingResponder, context: AskContext, question: str, groups: list[list[str]], fiche: str
+    responder: FundingResponder,
+    context: AskContext,
+    question: str,
+    groups: list[list[str]],
+    fiche: str,
 ) -> None:
     answer = _ask(responder, context, question)
     for group in groups:
@@ -64,7 +80,9 @@ def test_ficol_answer(responder: FundingResponder, context: AskContext) -> None:
 
 def test_waste_syndicate_abroad(responder: FundingResponder, context: AskContext) -> None:
     answer = _ask(
-        responder, context, "Un syndicat de collecte des déchets peut-il financer un projet à l'étranger ?"
+        responder,
+        context,
+        "Un syndicat de collecte des déchets peut-il financer un projet à l'étranger ?",
     )
     lines = answer.text.splitlines()
     assert lines[0].startswith("Oui, notamment avec le 1 % déchets.")
@@ -84,7 +102,10 @@ def test_general_call_rates_carry_their_year(
     text = _ask(responder, context, question).text
     assert "• Règlement 2025 : jusqu'à 70 % (PMA), 50 %" in text
     assert "• Règlement 2024 : jusqu'à 90 %" in text
-    assert "Derniers montants connus : Règlement 2025. Vérifiez ceux de 2026 sur https://www.diplomatie.gouv.fr" in text
+    assert (
+        "Derniers montants connus : Règlement 2025. Vérifiez ceux de 2026 sur https://www.diplomatie.gouv.fr"
+        in text
+    )
     # Every percentage line names its edition.
     for line in text.splitlines():
         if "%" in line and line.startswith("• ") and "Derniers" not in line:
@@ -117,7 +138,9 @@ def test_named_scheme_with_applicant_gets_a_verdict(
     responder: FundingResponder, context: AskContext
 ) -> None:
     text = _ask(responder, context, "Une commune peut-elle utiliser le 1 % mobilité ?").text
-    assert text.startswith("Oui, sous condition : 1 % mobilité — si vous êtes chargé de la mobilité")
+    assert text.startswith(
+        "Oui, sous condition : 1 % mobilité — si vous êtes chargé de la mobilité"
+    )
     text = _ask(responder, context, "Une région peut-elle utiliser le 1 % déchets ?").text
     assert text.startswith("A priori non : 1 % déchets — réservé à :")
 

@@ -5,9 +5,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from funding_fixtures import SHIPPED, good_fiche, write_fiche
 
 from bot.funding.schema import FicheError, load_fiche, parse_fiche
-from funding_fixtures import SHIPPED, good_fiche, write_fiche
 
 
 def test_good_fiche_loads_with_typed_fields(tmp_path: Path) -> None:
@@ -26,7 +26,10 @@ def test_good_fiche_loads_with_typed_fields(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        (good_fiche(colour="bleu"), "test_scheme.yaml: field 'colour': Extra inputs are not permitted"),
+        (
+            good_fiche(colour="bleu"),
+            "test_scheme.yaml: field 'colour': Extra inputs are not permitted",
+        ),
         (
             {key: value for key, value in good_fiche().items() if key != "sources"},
             "test_scheme.yaml: field 'sources': Field required",
@@ -53,8 +56,16 @@ def test_good_fiche_loads_with_typed_fields(tmp_path: Path) -> None:
             "closes is before opens",
         ),
     ],
-    ids=["unknown-key", "missing-field", "bad-date", "bad-date-format", "amount-without-year",
-         "unknown-authority", "source-without-location", "dates-reversed"],
+    ids=[
+        "unknown-key",
+        "missing-field",
+        "bad-date",
+        "bad-date-format",
+        "amount-without-year",
+        "unknown-authority",
+        "source-without-location",
+        "dates-reversed",
+    ],
 )
 def test_bad_fiche_error_names_file_and_field(
     tmp_path: Path, data: dict[str, object], expected: str
@@ -87,10 +98,22 @@ SHIPPED_FILES = sorted(SHIPPED.glob("*.yaml"))
 def test_all_required_schemes_are_shipped() -> None:
     ids = {path.stem for path in SHIPPED_FILES}
     assert {
-        "un_pourcent_eau", "un_pourcent_energie", "un_pourcent_dechets", "un_pourcent_mobilite",
-        "meae_aap_generaliste", "meae_aap_thematiques", "meae_aap_cles_en_main",
-        "meae_fonds_conjoints", "dctciv", "cncd", "afd_ficol", "cuf_dcol",
-        "cuf_fonds_solidarite", "ue_ndici_global_europe", "platforma", "cadre_juridique",
+        "un_pourcent_eau",
+        "un_pourcent_energie",
+        "un_pourcent_dechets",
+        "un_pourcent_mobilite",
+        "meae_aap_generaliste",
+        "meae_aap_thematiques",
+        "meae_aap_cles_en_main",
+        "meae_fonds_conjoints",
+        "dctciv",
+        "cncd",
+        "afd_ficol",
+        "cuf_dcol",
+        "cuf_fonds_solidarite",
+        "ue_ndici_global_europe",
+        "platforma",
+        "cadre_juridique",
     } <= ids
 
 
