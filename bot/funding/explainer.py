@@ -46,6 +46,8 @@ _INTENTS: dict[Section, tuple[str, ...]] = {
         r"\bbase (legale|juridique)\b",
         r"\bquel (article|texte)\b",
         r"\bc'?\s?est (quel|quoi)",
+        r"\bwhat (is|are|about)\b",
+        r"\btell me about\b",
     ),
     Section.WHO: (
         r"\bqui peut\b",
@@ -58,6 +60,8 @@ _INTENTS: dict[Section, tuple[str, ...]] = {
         r"(beneficier|utiliser|candidater|postuler|mobiliser)\b",
         r"\bbeneficier\b",
         r"\bqui a droit\b",
+        r"\bwho can\b",
+        r"\beligible\b",
     ),
     Section.AMOUNTS: (
         r"\btaux\b",
@@ -69,6 +73,8 @@ _INTENTS: dict[Section, tuple[str, ...]] = {
         r"\bc combien\b",
         r"\bpourcentage de (cofinancement|financement|subvention)\b",
         r"\bsubvention (max|min)",
+        r"\bhow much\b",
+        r"\brates?\b",
     ),
     Section.HOW: (
         r"\bcomment (faire|deposer|candidater|postuler|monter|obtenir|demander|mobiliser"
@@ -79,6 +85,7 @@ _INTENTS: dict[Section, tuple[str, ...]] = {
         r"\bdemarche",
         r"\bpostuler\b",
         r"\bprocedure\b",
+        r"\bhow (to|do i|can i) apply\b",
     ),
     Section.HELP: (
         r"\baider?\b",
@@ -92,6 +99,8 @@ _INTENTS: dict[Section, tuple[str, ...]] = {
         r"\bs'?\s?adresser\b",
         r"\bqui (peut|pourrait) m'?\s?aider\b",
         r"\bconseil\b",
+        r"\bwho can help\b",
+        r"\bhelp\b",
     ),
     Section.CALENDAR: (
         r"\bdate",
@@ -106,6 +115,8 @@ _INTENTS: dict[Section, tuple[str, ...]] = {
         r"\bclos\b",
         r"\bprochain",
         r"\bencore (ouvert|possible|temps)\b",
+        r"\bwhen\b",
+        r"\bdeadlines?\b",
     ),
 }
 
@@ -166,21 +177,21 @@ class FundingResponder:
         if named:
             fiche = named[0]
             if applicant and (asks_eligibility or Section.WHO in intents):
-                return self._verdict(fiche, applicant, today)
+                return self._verdict(fiche, applicant)
             if not intents and not _only_names(question, named):
                 return None
             sections = _sections_for(intents)
             text = render_answer(fiche, today, sections, context.language)
             return _answer(text, [fiche])
         if applicant and asks_eligibility:
-            return self._eligibility(applicant, today)
+            return self._eligibility(applicant)
         if _OVERVIEW.search(fold(question)) and _mentions_funding_context(question):
-            return self._overview(today)
+            return self._overview()
         return None
 
     # --- answers -----------------------------------------------------------------
 
-    def _verdict(self, fiche: Fiche, applicant: Applicant, today: object) -> Answer:
+    def _verdict(self, fiche: Fiche, applicant: Applicant) -> Answer:
         result = assess(fiche, applicant)
         opening = {
             Verdict.YES: (
@@ -193,6 +204,8 @@ class FundingResponder:
         if result.verdict is Verdict.YES and fiche.eligible.services:
             lines.append(f"Pourquoi : {result.reason} ; {fiche.tagline}.")
         lines.append(f"Qui peut en bénéficier : {fiche.eligible.summary}")
+        if result.verdict is not Verdict.NO:
+            lines += [f"• {fact.render()}" for fact in fiche.eligible.conditions[:2]]
         if result.verdict is Verdict.NO:
             others = [
                 item
@@ -205,7 +218,7 @@ class FundingResponder:
         lines += _footer([fiche])
         return _answer("\n".join(lines), [fiche])
 
-    def _eligibility(self, applicant: Applicant, today: object) -> Answer:
+    def _eligibility(self, applicant: Applicant) -> Answer:
         results = schemes_for(self.catalog.fiches, applicant)
         if not results:
             text = (
@@ -217,18 +230,27 @@ class FundingResponder:
         direct = [
             item for item in results if item.fiche.eligible.services and item.verdict is Verdict.YES
         ]
+        conditional = [item for item in results if item.verdict is Verdict.IF_SERVICE]
+        general = [item for item in results if item not in direct and item not in conditional]
+        shown = [*direct, *general][:_MAX_SCHEMES]
         lines = [_eligibility_opening(applicant, direct)]
-        for item in results[:_MAX_SCHEMES]:
+        for item in shown:
             lines.append(f"• {item.fiche.short_name} : {_short_reason(item)}")
+        if conditional:
+            names = ", ".join(item.fiche.short_name for item in conditional)
+            lines.append(
+                f"• {names} : si votre structure gère le service concerné, elle peut y consacrer "
+                "jusqu'à 1 % de son budget"
+            )
         lines.append(
             "Pour le détail d'un dispositif, demandez par exemple « C'est quoi le "
-            f"{results[0].fiche.short_name} ? »."
+            f"{(shown or conditional)[0].fiche.short_name} ? »."
         )
-        fiches = [item.fiche for item in results[:_MAX_SCHEMES]]
+        fiches = [item.fiche for item in [*shown, *conditional]]
         lines.append(_verified_line(fiches))
         return _answer("\n".join(lines), fiches)
 
-    def _overview(self, today: object) -> Answer:
+    def _overview(self) -> Answer:
         applicable = [
             fiche for fiche in self.catalog.fiches if fiche.category in APPLICABLE_CATEGORIES
         ]
@@ -295,11 +317,6 @@ def _short_reason(item: Assessment) -> str:
     if item.fiche.eligible.services:
         return f"{item.fiche.tagline} — {item.reason}"
     return item.fiche.tagline
-
-
-def _first_sentence(text: str) -> str:
-    head = re.split(r"(?<=[.;:])\s", text, maxsplit=1)[0]
-    return head.rstrip(".;: ")
 
 
 def _footer(fiches: list[Fiche]) -> list[str]:

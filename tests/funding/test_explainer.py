@@ -200,3 +200,23 @@ def test_publication_questions_are_left_to_retrieval(
     responder: FundingResponder, context: AskContext, question: str
 ) -> None:
     assert responder.try_answer(question, context) is None
+
+
+def test_commune_gets_general_schemes_and_the_one_percent_family_as_a_condition(
+    responder: FundingResponder, context: AskContext
+) -> None:
+    lines = _ask(responder, context, "Je suis une commune").text.splitlines()
+    assert lines[0] == "Dispositifs ouverts à une structure de type « commune » :"
+    assert lines[1].startswith("• FICOL (AFD) : ")
+    assert (
+        "• 1 % déchets, 1 % eau, 1 % énergie, 1 % mobilité : si votre structure gère le service "
+        "concerné, elle peut y consacrer jusqu'à 1 % de son budget"
+    ) in lines
+    assert not any(line.startswith("• AAP clés en main") for line in lines)
+
+
+def test_english_question_gets_english_headings(responder: FundingResponder) -> None:
+    english = AskContext(chat_id="t", now=datetime(2026, 11, 22, 10, 0), language="en")
+    text = _ask(responder, english, "What is FICOL?").text
+    assert "Who can use it :" in text
+    assert text.endswith("Checked on 22 November 2026.")
