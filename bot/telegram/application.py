@@ -7,6 +7,7 @@ every update first; ``0`` holds the commands, buttons and questions.
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import time
 from collections.abc import Callable
@@ -57,6 +58,9 @@ def build_application(
         raise ValueError("no Telegram token configured (CUF_TELEGRAM_TOKEN in .env)")
     token = settings.telegram_token.get_secret_value()
     protect_logs(token)
+    # Opt in to PTB's future behaviour (durations as timedelta, e.g. RetryAfter.retry_after),
+    # which RetryingLimiter handles, instead of a deprecation warning on every flood wait.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     builder = (
         Application.builder()
         .token(token)

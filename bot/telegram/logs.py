@@ -12,18 +12,18 @@ class TokenRedactor(logging.Filter):
 
     def __init__(self, token: str) -> None:
         super().__init__()
-        self._token = token
+        self.token = token
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not self._token:
+        if not self.token:
             return True
         message = record.getMessage()
-        if self._token in message:
-            record.msg, record.args = message.replace(self._token, _REDACTED), None
+        if self.token in message:
+            record.msg, record.args = message.replace(self.token, _REDACTED), None
         if record.exc_info and record.exc_info[1] is not None:
             text = logging.Formatter().formatException(record.exc_info)
-            if self._token in text:
-                record.exc_text = text.replace(self._token, _REDACTED)
+            if self.token in text:
+                record.exc_text = text.replace(self.token, _REDACTED)
         return True
 
 
@@ -33,5 +33,5 @@ def protect_logs(token: str) -> None:
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     redactor = TokenRedactor(token)
     for handler in logging.getLogger().handlers:
-        if not any(isinstance(f, TokenRedactor) for f in handler.filters):
+        if not any(isinstance(f, TokenRedactor) and f.token == token for f in handler.filters):
             handler.addFilter(redactor)

@@ -1,0 +1,93 @@
+"""Meetings on Telegram, end to end: follow a group and receive its reminder exactly once."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from .conftest import MEMBER_ID, REPO, ClockedServices, running_bot
+from .driver import Emulator
+
+PARIS = ZoneInfo("Europe/Paris")
+CALENDAR = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//CUF//tests//FR
+BEGIN:VEVENT
+UID:mali-2025-03@cites-unies-france.org
+DTSTAMP:20250101T000000Z
+DTSTART;TZID=Europe/Paris:20250303T100000
+DTEND;TZID=Europe/Paris:20250303T120000
+SUMMARY:Réunion du groupe-pays Mali
+LOCATION:CUF, 9 rue Christiani, Paris
+CATEGORIES:Mali
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def _knowledge(tmp_path: Path) -> Path:
+    knowledge = tmp_path / "knowledge"
+    (knowledge / "meetings").mkdir(parents=True)
+    shutil.copy(REPO / "knowledge" / "meetings" / "groups.yaml", knowledge / "meetings")
+    (knowledge / "meetings" / "mali.ics").write_text(CALENDAR, encoding="utf-8")
+    return knowledge
+
+
+async def test_follow_a_group_then_get_its_reminder_with_an_ics_once(
+    tmp_path: Path, emulator: Emulator, make_services: Callable[..., ClockedServices]
+) -> None:
+    clock = datetime(2025, 3, 3, 9, 30, tzinfo=PARIS)  # 30 minutes before the meeting
+    services = make_services(clock, knowledge_dir=_knowledge(tmp_path))
+    member = emulator.chat(MEMBER_ID)
+    async with running_bot(services):
+        await member.command("/agenda")
+        agenda = await member.reply()
+        assert "Réunion du groupe-pays Mali" in agenda.text
+        assert "Lundi 3 mars 2025 à 10 h (fin à 12 h)" in agenda.text
+        await member.command("/suivre mali")
+        confirmation, reminder, ics = await member.replies(3)
+        assert confirmation.text == "Vous suivez Groupe-pays Mali ✅"
+        await member.command("/rappels")
+        settings_view = await member.reply()
+    assert reminder.text.startswith(
+        "🔔 Rappel : « Réunion du groupe-pays Mali » commence dans 30 min"
+    )
+    assert ics.document_name == "2025-03-03-reunion-du-groupe-pays-mali.ics"
+    assert (
+        ics.document is not None and b"SUMMARY:R\xc3\xa9union du groupe-pays Mali" in ics.document
+    )
+    assert "Groupe-pays Mali" in settings_view.text
+    # A restart (jobs rebuilt at start-up) sends nothing twice.
+    async with running_bot(make_services(clock, knowledge_dir=services.settings.knowledge_dir)):
+        await member.command("/start")
+        assert (await member.reply()).text.startswith("Bonjour")
+        assert await member.silence() == []
+
+
+async def test_follow_keyboard_toggles_and_lead_times_change(
+    tmp_path: Path, emulator: Emulator, make_services: Callable[..., ClockedServices]
+) -> None:
+    clock = datetime(2025, 2, 1, 9, 0, tzinfo=PARIS)  # nothing due
+    services = make_services(clock, knowledge_dir=_knowledge(tmp_path))
+    member = emulator.chat(MEMBER_ID)
+    async with running_bot(services):
+        await member.command("/suivre")
+        keyboard = await member.reply()
+        first = keyboard.labels[0]
+        await member.press(keyboard, first[2:])
+        toggled = await member.reply()
+        assert toggled.message_id == keyboard.message_id
+        assert toggled.labels[0] == "✅" + first[1:].replace("▫️", "")[0:] or toggled.labels[
+            0
+        ].startswith("✅")
+        await member.command("/rappels")
+        leads = await member.reply()
+        assert "1 jour, 1 h avant (par défaut)" in leads.text
+        await member.press(leads, "15 min")
+        changed = await member.reply()
+        assert "1 jour, 1 h, 15 min avant\n" in changed.text
+    assert services.subscriptions.leads(str(MEMBER_ID)) == (1440, 60, 15)
+    assert len(services.subscriptions.following(str(MEMBER_ID))) == 1
