@@ -12,8 +12,9 @@ Which reminder is due
     are due at once (the bot was down, or the chat followed the group late) only
     the one with the smallest lead is sent; the larger ones are never sent
     afterwards. A reminder is identified by the idempotency key
-    ``chat | uid | occurrence key | lead``, which does not depend on the
-    calendar's content, so re-reading or re-fetching the calendar changes nothing.
+    ``chat | uid | occurrence key | lead | start``: re-reading or re-fetching an
+    unchanged calendar changes nothing, while a meeting moved to a new time is
+    reminded again before its new start.
 
 Moved and cancelled meetings
     When a chat was reminded of a meeting, the version it was told about is kept.
@@ -107,6 +108,7 @@ class Reminder:
     computed_at: datetime
     lead_minutes: int | None = None
     previous: Occurrence | None = None
+    covers: tuple[str, ...] = ()  # reminder keys this notice makes redundant
 
     @property
     def text(self) -> str:
@@ -148,7 +150,9 @@ def _when_where(occurrence: Occurrence) -> str:
 
 
 def reminder_key(chat_id: str, occurrence: Occurrence, lead_minutes: int) -> str:
-    return f"{chat_id}|{occurrence.uid}|{occurrence.occurrence_key}|{lead_minutes}"
+    """``chat|uid|occurrence key|lead|start``: the start makes a moved meeting remindable anew."""
+    start = occurrence.start.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return f"{chat_id}|{occurrence.uid}|{occurrence.occurrence_key}|{lead_minutes}|{start}"
 
 
 def update_key(chat_id: str, occurrence: Occurrence, version: str) -> str:
@@ -269,6 +273,25 @@ def update_notices(
     return notices
 
 
+def merge_notices(notices: list[Reminder], reminders: list[Reminder]) -> list[Reminder]:
+    """Notices first; a reminder due with a "moved" notice for the same chat and meeting
+    is folded into the notice (which already gives the new time) instead of sent apart."""
+    moved = {
+        (notice.chat_id, notice.occurrence.key): index
+        for index, notice in enumerate(notices)
+        if notice.kind == MOVED
+    }
+    merged = list(notices)
+    kept = []
+    for reminder in reminders:
+        index = moved.get((reminder.chat_id, reminder.occurrence.key))
+        if index is None:
+            kept.append(reminder)
+        else:
+            merged[index] = replace(merged[index], covers=(*merged[index].covers, reminder.key))
+    return merged + kept
+
+
 def _epoch(moment: datetime) -> float:
     return moment.astimezone(UTC).timestamp()
 
@@ -359,7 +382,7 @@ class ReminderService:
             max_lead = max(max(sub.leads or self.default_leads) for sub in subscriptions)
             window = self.agenda.occurrences(now, now + timedelta(minutes=max_lead + 1))
             reminders = due_reminders(window, subscriptions, now, sent_log, self.default_leads)
-        return notices + reminders
+        return merge_notices(notices, reminders)
 
     def next_due_time(self, now: datetime, horizon_days: int = 60) -> datetime | None:
         """When the next reminder falls due after ``now`` (for scheduling a wake-up)."""
@@ -433,6 +456,21 @@ class ReminderService:
                     _epoch(reminder.occurrence.start),
                 ),
             )
+            for covered in reminder.covers:
+                connection.execute(
+                    "INSERT INTO reminder_outbox "
+                    "(key, chat_id, kind, state, claimed_at, sent_at, occurrence_start) "
+                    "VALUES (?, ?, ?, 'sent', ?, ?, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET state = 'sent', sent_at = excluded.sent_at",
+                    (
+                        covered,
+                        reminder.chat_id,
+                        REMINDER,
+                        _epoch(now),
+                        _epoch(now),
+                        _epoch(reminder.occurrence.start),
+                    ),
+                )
             connection.execute(
                 "INSERT INTO reminder_notified (chat_id, uid, occurrence_key, start, snapshot) "
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id, uid, occurrence_key) "
