@@ -161,7 +161,8 @@ def _tag_name(tag: str) -> str:
 
 def _rebalance(parts: list[str]) -> list[str]:
     """Close the tags left open by each part and reopen them in the next one."""
-    result, carried = [], []
+    result: list[str] = []
+    carried: list[str] = []
     for part in parts:
         result.append(_balanced(part, carried))
         carried = _open_tags("".join(carried) + part)

@@ -6,6 +6,7 @@ they fail: the CI must run them.
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import os
 import shutil
@@ -169,3 +170,30 @@ async def running_bot(services: Services, **options: Any) -> AsyncIterator[AnyAp
         finally:
             await application.updater.stop()
             await application.stop()
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of the shipped knowledge, built once per session with the real ingest."""
+    if importlib.util.find_spec("bot.assistant") is None:
+        pytest.skip("bot.assistant (the answering service) is not in this tree yet")
+    from bot.ingest.pipeline import run_ingest
+
+    index_dir = tmp_path_factory.mktemp("index") / "index"
+    run_ingest(REPO / "knowledge", index_dir)
+    return index_dir
+
+
+@pytest.fixture
+def answering_services(
+    tmp_path: Path, built_index: Path, make_services: Callable[..., ClockedServices]
+) -> Callable[..., ClockedServices]:
+    """Services whose state dir holds a copy of the session's index."""
+
+    def make(clock: datetime | None = None, **overrides: Any) -> ClockedServices:
+        state = tmp_path / "state"
+        if not (state / "index").exists():
+            shutil.copytree(built_index, state / "index")
+        return make_services(clock, **overrides)
+
+    return make
