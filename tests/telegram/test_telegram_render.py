@@ -85,6 +85,7 @@ def test_one_huge_paragraph_with_tags_and_entities_stays_valid() -> None:
     assert all(telegram_length(part) <= 1000 for part in parts)
     assert all(_balanced(part) for part in parts)
     assert all(not re.search(r"&[a-z]*$|^[a-z]*;", to_plain(part)) for part in parts)
+
     def squeeze(value: str) -> str:
         return re.sub(r"\s", "", value)
 
