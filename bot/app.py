@@ -46,9 +46,11 @@ class Services:
 
     @cached_property
     def retriever(self) -> Retriever:
+        from bot.retrieval.aliases import AliasTable
         from bot.retrieval.retriever import Retriever
 
-        return Retriever.open(self.settings.index_dir)
+        aliases = AliasTable.load(self.settings.knowledge_dir / "aliases.yaml")
+        return Retriever.open(self.settings.index_dir, aliases)
 
     @cached_property
     def conversations(self) -> ConversationStore:

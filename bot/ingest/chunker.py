@@ -1,0 +1,165 @@
+"""Chunker: section-aware passages that never cross a page, with stable ids."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from bot.ingest.documents import SourceDocument
+from bot.ingest.loaders import HEADING_PREFIX
+from bot.text import split_sentences, squash_spaces
+
+TARGET_CHARS = 500
+MAX_CHARS = 600
+MIN_SECTION_CHARS = 120
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of a document, the unit that is retrieved and cited."""
+
+    id: str
+    path: str
+    title: str
+    kind: str
+    page: int | None
+    section: str
+    text: str
+    position: int
+
+    @property
+    def indexed_text(self) -> str:
+        """What search engines see: the passage under its document and section titles."""
+        heading = f"{self.title} — {self.section}" if self.section else self.title
+        return f"{heading}\n{self.text}"
+
+    def sentences(self) -> list[str]:
+        """The passage's sentences, each searchable on its own (precise facts)."""
+        return split_sentences(self.text)
+
+    def sentence_texts(self) -> list[str]:
+        """What the sentence index sees: each sentence under its section title."""
+        prefix = f"{self.section}: " if self.section else ""
+        return [prefix + sentence for sentence in self.sentences()]
+
+    def metadata(self) -> dict[str, str | int]:
+        """Flat metadata for Chroma (no ``None`` values allowed there)."""
+        return {
+            "path": self.path,
+            "title": self.title,
+            "kind": self.kind,
+            "page": self.page or 0,
+            "section": self.section,
+            "position": self.position,
+        }
+
+
+def chunk_id(path: str, page: int | None, text: str) -> str:
+    """Stable id: the same passage of the same file always gets the same id."""
+    digest = hashlib.sha256(f"{path}\x00{page}\x00{text}".encode()).hexdigest()
+    return digest[:24]
+
+
+def chunk_document(document: SourceDocument) -> list[Chunk]:
+    """Cut a document into passages of about ``TARGET_CHARS`` along sentence boundaries.
+
+    Headings stay in the text ("Genre — En janvier 2023, …") and name the chunk's
+    section; a short section shares its chunk with the next one rather than
+    making a passage of a few words.
+    """
+    builder = _ChunkBuilder(document)
+    for page in document.pages:
+        for heading, body in _sections(page.text, builder.section):
+            if heading != builder.section:
+                builder.start_section(heading, page.number)
+            for sentence in split_sentences(body):
+                for piece in _cut(sentence):
+                    builder.add(piece, page.number)
+        builder.flush(page.number)  # passages never cross a page: citations stay exact
+    return _unique(builder.chunks)
+
+
+class _ChunkBuilder:
+    def __init__(self, document: SourceDocument) -> None:
+        self.document = document
+        self.chunks: list[Chunk] = []
+        self.section = ""
+        self._chunk_section = ""
+        self._parts: list[str] = []
+        self._length = 0
+        self._body_length = 0
+
+    def start_section(self, heading: str, page: int | None) -> None:
+        if self._body_length >= MIN_SECTION_CHARS:
+            self.flush(page)
+        if not self._parts:
+            self._chunk_section = heading
+        self.section = heading
+        self._append(f"{heading} —")
+
+    def add(self, sentence: str, page: int | None) -> None:
+        if self._body_length and self._length + 1 + len(sentence) > TARGET_CHARS:
+            self.flush(page)
+        self._append(sentence)
+        self._body_length += len(sentence)
+
+    def flush(self, page: int | None) -> None:
+        text = " ".join(self._parts).strip().removesuffix("—").strip()
+        if self._body_length:
+            self.chunks.append(
+                Chunk(
+                    id=chunk_id(self.document.path, page, text),
+                    path=self.document.path,
+                    title=self.document.title,
+                    kind=self.document.kind,
+                    page=page,
+                    section=self._chunk_section or self.section,
+                    text=text,
+                    position=len(self.chunks),
+                )
+            )
+        self._parts, self._length, self._body_length = [], 0, 0
+        self._chunk_section = self.section
+
+    def _append(self, text: str) -> None:
+        self._parts.append(text)
+        self._length += len(text) + 1
+
+
+def _sections(page_text: str, current_heading: str) -> list[tuple[str, str]]:
+    """Split a page at heading lines; text before the first one continues the last section."""
+    sections: list[tuple[str, list[str]]] = [(current_heading, [])]
+    for line in page_text.splitlines():
+        if line.startswith(HEADING_PREFIX):
+            sections.append((line[len(HEADING_PREFIX) :].strip(), []))
+        else:
+            sections[-1][1].append(line)
+    return [(heading, squash_spaces(" ".join(lines))) for heading, lines in sections]
+
+
+def _cut(sentence: str) -> list[str]:
+    if len(sentence) <= MAX_CHARS:
+        return [sentence]
+    pieces: list[str] = []
+    words = sentence.split(" ")
+    current = ""
+    for word in words:
+        if current and len(current) + 1 + len(word) > TARGET_CHARS:
+            pieces.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _unique(chunks: list[Chunk]) -> list[Chunk]:
+    """Drop exact repeats on the same page (same id) so ids stay unique."""
+    seen: set[str] = set()
+    unique = []
+    for chunk in chunks:
+        if chunk.id not in seen and chunk.text:
+            seen.add(chunk.id)
+            unique.append(chunk)
+    return unique

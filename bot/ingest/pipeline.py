@@ -1,0 +1,230 @@
+"""The ingest pipeline: discover files, load the changed ones, chunk, embed, publish.
+
+Incremental: a file whose bytes did not change is not read again; a changed file
+replaces only its own chunks; a deleted file leaves the index. All writes go to
+a new index generation that is published atomically at the very end, so a
+crash or Ctrl-C mid-ingest leaves the previous index untouched.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+from tqdm import tqdm
+
+from bot.ingest import chunker
+from bot.ingest.chunker import Chunk, chunk_document
+from bot.ingest.documents import DocumentError, SourceDocument
+from bot.ingest.loaders import load_note, load_pdf
+from bot.retrieval import store
+from bot.retrieval.embeddings import MODEL_NAME, E5Embeddings
+from bot.retrieval.store import FileRecord, Manifest
+
+logger = logging.getLogger(__name__)
+
+Loader = Callable[[Path, str], SourceDocument]
+
+# Changing how text is cut or embedded invalidates every stored chunk.
+_EMBED_BATCH = 32
+PIPELINE_VERSION = f"chunks-v2/{chunker.TARGET_CHARS}/{MODEL_NAME}"
+
+
+def _load_fiche(path: Path, relative_path: str) -> SourceDocument:
+    from bot.funding.documents import load_fiche_document
+
+    return load_fiche_document(path, relative_path)
+
+
+# Which files of the knowledge folder are indexed, and how each is read.
+LOADERS: dict[tuple[str, str], Loader] = {
+    ("publications", ".pdf"): load_pdf,
+    ("notes", ".pdf"): load_pdf,
+    ("notes", ".md"): load_note,
+    ("notes", ".txt"): load_note,
+    ("funding", ".yaml"): _load_fiche,
+    ("funding", ".yml"): _load_fiche,
+}
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did, for the summary printed at the end."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)  # path → reason
+    chunks_total: int = 0
+    chunks_embedded: int = 0
+    published: bool = False
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        lines = [
+            f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed, "
+            f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped; "
+            f"{self.chunks_total} chunks in the index ({self.chunks_embedded} embedded now); "
+            f"{self.seconds:.1f} s."
+        ]
+        lines += [f"skipped {path}: {reason}" for path, reason in sorted(self.skipped.items())]
+        if not self.published:
+            lines.append("Nothing changed: the index was left as it was.")
+        return "\n".join(lines)
+
+
+def discover(knowledge_dir: Path) -> dict[str, tuple[Path, Loader]]:
+    """Every indexable file, keyed by its path relative to the knowledge folder."""
+    found: dict[str, tuple[Path, Loader]] = {}
+    for (folder, suffix), loader in LOADERS.items():
+        for path in sorted((knowledge_dir / folder).rglob(f"*{suffix}")):
+            if path.is_file() and not path.name.startswith("."):
+                found[path.relative_to(knowledge_dir).as_posix()] = (path, loader)
+    return found
+
+
+def run_ingest(
+    knowledge_dir: Path,
+    index_dir: Path,
+    embeddings: Embeddings | None = None,
+    show_progress: bool = False,
+) -> IngestReport:
+    """Bring the index in ``index_dir`` up to date with ``knowledge_dir``."""
+    started = time.perf_counter()
+    report = IngestReport()
+    with _exclusive_lock(index_dir):
+        base = store.current_generation(index_dir)
+        previous = Manifest.read(base)
+        if previous.pipeline_version != PIPELINE_VERSION:
+            previous, base = Manifest(), None  # rebuild everything from scratch
+        files = discover(knowledge_dir)
+        hashes = {relative: _sha256(path) for relative, (path, _) in files.items()}
+        manifest = Manifest(pipeline_version=PIPELINE_VERSION)
+        to_load: list[str] = []
+        for relative, digest in hashes.items():
+            record = previous.files.get(relative)
+            if record is not None and record.sha256 == digest:
+                manifest.files[relative] = record
+                if record.skipped_reason:
+                    report.skipped[relative] = record.skipped_reason
+                else:
+                    report.unchanged.append(relative)
+            else:
+                to_load.append(relative)
+        report.removed = sorted(set(previous.files) - set(files))
+        if not to_load and not report.removed and base is not None:
+            report.chunks_total = sum(len(record.chunk_ids) for record in manifest.files.values())
+            report.seconds = time.perf_counter() - started
+            return report
+
+        new_chunks: list[Chunk] = []
+        for relative in tqdm(to_load, desc="Reading", unit="file", disable=not show_progress):
+            path, loader = files[relative]
+            (report.changed if relative in previous.files else report.added).append(relative)
+            try:
+                chunks = chunk_document(loader(path, relative))
+            except DocumentError as error:
+                logger.warning("Skipped %s: %s", relative, error)
+                report.skipped[relative] = str(error)
+                manifest.files[relative] = FileRecord(hashes[relative], [], str(error))
+                continue
+            new_chunks.extend(chunks)
+            manifest.files[relative] = FileRecord(hashes[relative], [chunk.id for chunk in chunks])
+
+        generation = store.new_generation(index_dir, base)
+        try:
+            report.chunks_embedded, report.chunks_total = _write_generation(
+                generation, base, manifest, new_chunks, embeddings or E5Embeddings(), show_progress
+            )
+            store.publish_generation(index_dir, generation)
+        except BaseException:
+            store.discard_generation(generation)
+            raise
+        report.published = True
+        store.remove_stale_generations(index_dir)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _write_generation(
+    generation: Path,
+    base: Path | None,
+    manifest: Manifest,
+    new_chunks: list[Chunk],
+    embeddings: Embeddings,
+    show_progress: bool,
+) -> tuple[int, int]:
+    """Fill ``generation`` (a copy of ``base``) so that it matches ``manifest``."""
+    wanted_ids = {chunk_id for record in manifest.files.values() for chunk_id in record.chunk_ids}
+    kept = [chunk for chunk in store.read_chunks(generation) if chunk.id in wanted_ids]
+    kept_ids = {chunk.id for chunk in kept}
+    to_embed = [chunk for chunk in new_chunks if chunk.id not in kept_ids]
+    collections = store.open_collections(generation)
+    stale_ids = sorted(set(collections.chunks.get(include=[])["ids"]) - wanted_ids)
+    if stale_ids:
+        collections.chunks.delete(ids=stale_ids)
+        collections.sentences.delete(where={"chunk_id": {"$in": list[Any](stale_ids)}})
+    progress = tqdm(total=len(to_embed), desc="Embedding", unit="chunk", disable=not show_progress)
+    with progress as bar:
+        for start in range(0, len(to_embed), _EMBED_BATCH):
+            batch = to_embed[start : start + _EMBED_BATCH]
+            _add_chunks(collections, batch, embeddings)
+            bar.update(len(batch))
+    all_chunks = sorted(kept + to_embed, key=lambda chunk: (chunk.path, chunk.position))
+    store.write_chunks(generation, all_chunks)
+    manifest.write(generation)
+    return len(to_embed), len(all_chunks)
+
+
+def _add_chunks(
+    collections: store.Collections, chunks: list[Chunk], embeddings: Embeddings
+) -> None:
+    """Embed and store passages and, separately, each of their sentences."""
+    collections.chunks.upsert(
+        ids=[chunk.id for chunk in chunks],
+        embeddings=_vectors(embeddings.embed_documents([chunk.indexed_text for chunk in chunks])),
+        documents=[chunk.text for chunk in chunks],
+        metadatas=[chunk.metadata() for chunk in chunks],
+    )
+    sentences = [
+        (f"{chunk.id}:{number}", chunk.id, text)
+        for chunk in chunks
+        for number, text in enumerate(chunk.sentence_texts())
+    ]
+    if sentences:
+        collections.sentences.upsert(
+            ids=[sentence_id for sentence_id, _, _ in sentences],
+            embeddings=_vectors(embeddings.embed_documents([text for _, _, text in sentences])),
+            documents=[text for _, _, text in sentences],
+            metadatas=[{"chunk_id": chunk_id} for _, chunk_id, _ in sentences],
+        )
+
+
+def _vectors(vectors: list[list[float]]) -> np.ndarray:
+    return np.asarray(vectors, dtype=np.float32)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@contextmanager
+def _exclusive_lock(index_dir: Path) -> Iterator[None]:
+    """One ingest at a time per index folder (a second one waits)."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with (index_dir / ".lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,41 @@
+"""French BM25 (``bm25s`` + Snowball stems) with acronym canonicalisation and word pairs.
+
+Acronyms and their spelled-out forms are rewritten to one canonical term on both
+sides (passages and questions), so "président de Cités Unies France" and
+"président de CUF" index alike; adjacent word pairs reward phrases.
+"""
+
+from __future__ import annotations
+
+import bm25s
+import numpy as np
+
+from bot.ingest.chunker import Chunk
+from bot.retrieval.aliases import AliasTable
+from bot.text import stems
+
+
+class LexicalIndex:
+    """BM25 over the chunks' indexed text (document and section titles included)."""
+
+    def __init__(self, chunks: list[Chunk], aliases: AliasTable) -> None:
+        self._aliases = aliases
+        corpus = [self.analyze(chunk.indexed_text) or ["_"] for chunk in chunks]
+        self.vocabulary = frozenset(term for terms in corpus for term in terms)
+        self._size = len(chunks)
+        self._bm25 = bm25s.BM25()
+        if chunks:
+            self._bm25.index(corpus, show_progress=False)
+
+    def analyze(self, text: str) -> list[str]:
+        """Stems of ``text`` (acronyms canonicalised) followed by adjacent stem pairs."""
+        words = stems(self._aliases.canonicalize(text))
+        pairs = [f"{first}_{second}" for first, second in zip(words, words[1:], strict=False)]
+        return words + pairs
+
+    def all_scores(self, query: str) -> np.ndarray:
+        """The BM25 score of every chunk, in chunk order (zeros when no term is known)."""
+        terms = [term for term in self.analyze(query) if term in self.vocabulary]
+        if not terms:
+            return np.zeros(self._size, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(terms), dtype=np.float32)

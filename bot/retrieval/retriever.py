@@ -1,0 +1,168 @@
+"""Hybrid retrieval over one index generation.
+
+Five signals are fused on standardised scores (z-scores over all passages):
+E5 similarity of the question to each passage and to each passage's best
+sentence, and French BM25, each computed on the question as asked and on the
+question without the implicit subject (``CUF``), aliases expanded. Vectors are
+stored in Chroma and searched exactly in memory: a CUF corpus is a few thousand
+passages, where exact search is both faster and better than an approximate one.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from chromadb.api.models.Collection import Collection
+from langchain_core.embeddings import Embeddings
+
+from bot.ingest.chunker import Chunk
+from bot.retrieval import store
+from bot.retrieval.aliases import AliasTable
+from bot.retrieval.embeddings import E5Embeddings
+from bot.retrieval.lexical import LexicalIndex
+
+logger = logging.getLogger(__name__)
+
+# Weights of the standardised signals; measured on ../shared/eval (see README).
+_WEIGHTS = {
+    "dense_asked": 0.5,
+    "dense_subject": 0.5,
+    "lexical_asked": 0.5,
+    "lexical_subject": 1.0,
+    "sentence_subject": 1.0,
+}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved passage with its fused score and the signals behind it."""
+
+    chunk: Chunk
+    score: float
+    similarity: float  # best E5 cosine similarity of the question and the passage
+    lexical: float  # BM25 score of the question without its implicit subject
+    sentence_similarities: tuple[float, ...]  # per sentence of ``chunk.sentences()``
+
+
+@dataclass(frozen=True)
+class _Query:
+    asked: str
+    subject: str  # without the implicit subject; equal to ``asked`` when nothing was dropped
+
+
+class Retriever:
+    """Searches one published index generation."""
+
+    def __init__(
+        self,
+        chunks: list[Chunk],
+        chunk_vectors: np.ndarray,
+        sentence_vectors: np.ndarray,
+        sentence_owner: np.ndarray,
+        embeddings: Embeddings,
+        aliases: AliasTable,
+        generation: Path | None = None,
+    ) -> None:
+        self.chunks = chunks
+        self.generation = generation
+        self.aliases = aliases
+        self.lexical = LexicalIndex(chunks, aliases)
+        self._chunk_vectors = chunk_vectors
+        self._sentence_vectors = sentence_vectors
+        self._sentence_owner = sentence_owner
+        self._embeddings = embeddings
+
+    @classmethod
+    def open(
+        cls, index_dir: Path, aliases: AliasTable, embeddings: Embeddings | None = None
+    ) -> Retriever:
+        """Open the published generation; raises :class:`IndexMissingError` if none."""
+        generation = store.current_generation(index_dir)
+        if generation is None:
+            raise store.IndexMissingError(f"no index in {index_dir}: run `python ingest.py`")
+        chunks = store.read_chunks(generation)
+        collections = store.open_collections(generation)
+        position = {chunk.id: index for index, chunk in enumerate(chunks)}
+        chunk_vectors = _vectors_in_order(collections.chunks, position)
+        sentence_ids, sentence_vectors = _all_vectors(collections.sentences)
+        owner = np.array([position[sid.rsplit(":", 1)[0]] for sid in sentence_ids], dtype=int)
+        return cls(
+            chunks,
+            chunk_vectors,
+            sentence_vectors,
+            owner,
+            embeddings or E5Embeddings(),
+            aliases,
+            generation,
+        )
+
+    def search(self, question: str, k: int = 8) -> list[Hit]:
+        """The ``k`` best passages for ``question``, best first."""
+        if not self.chunks:
+            return []
+        query = _Query(
+            asked=self.aliases.expand(question),
+            subject=self.aliases.expand(self.aliases.without_implicit(question)),
+        )
+        asked_vector = np.asarray(self._embeddings.embed_query(query.asked), dtype=np.float32)
+        subject_vector = (
+            asked_vector
+            if query.subject == query.asked
+            else np.asarray(self._embeddings.embed_query(query.subject), dtype=np.float32)
+        )
+        dense_asked = self._chunk_vectors @ asked_vector
+        dense_subject = self._chunk_vectors @ subject_vector
+        sentence_similarity = self._sentence_vectors @ subject_vector
+        best_sentence = np.full(len(self.chunks), -1.0, dtype=np.float32)
+        np.maximum.at(best_sentence, self._sentence_owner, sentence_similarity)
+        lexical_subject = self.lexical.all_scores(query.subject)
+        signals = {
+            "dense_asked": dense_asked,
+            "dense_subject": dense_subject,
+            "lexical_asked": self.lexical.all_scores(query.asked),
+            "lexical_subject": lexical_subject,
+            "sentence_subject": best_sentence,
+        }
+        fused = sum(_WEIGHTS[name] * _standardise(values) for name, values in signals.items())
+        assert isinstance(fused, np.ndarray)
+        best = np.argsort(-fused)[:k]
+        return [
+            Hit(
+                chunk=self.chunks[index],
+                score=float(fused[index]),
+                similarity=float(
+                    max(dense_asked[index], dense_subject[index], best_sentence[index])
+                ),
+                lexical=float(lexical_subject[index]),
+                sentence_similarities=tuple(
+                    float(value)
+                    for value in sentence_similarity[self._sentence_owner == index]
+                ),
+            )
+            for index in best
+        ]
+
+
+def _standardise(values: np.ndarray) -> np.ndarray:
+    spread = float(values.std())
+    return (values - values.mean()) / spread if spread > 0 else np.zeros_like(values)
+
+
+def _all_vectors(collection: Collection) -> tuple[list[str], np.ndarray]:
+    result = collection.get(include=["embeddings"])
+    vectors = result["embeddings"]
+    if vectors is None or len(vectors) == 0:
+        return [], np.zeros((0, 384), dtype=np.float32)
+    return list(result["ids"]), np.asarray(vectors, dtype=np.float32)
+
+
+def _vectors_in_order(collection: Collection, position: dict[str, int]) -> np.ndarray:
+    ids, vectors = _all_vectors(collection)
+    ordered = np.zeros((len(position), vectors.shape[1] if len(ids) else 384), dtype=np.float32)
+    for chunk_id, vector in zip(ids, vectors, strict=True):
+        if chunk_id in position:
+            ordered[position[chunk_id]] = vector
+    return ordered

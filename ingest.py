@@ -1,0 +1,26 @@
+"""``python ingest.py``: bring the search index up to date with the ``knowledge/`` folder."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from bot.ingest.pipeline import run_ingest
+from bot.settings import Settings
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    settings = Settings()
+    show_progress = not args.quiet and sys.stderr.isatty()
+    report = run_ingest(settings.knowledge_dir, settings.index_dir, show_progress=show_progress)
+    print(report.summary())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
