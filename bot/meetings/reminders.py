@@ -149,10 +149,15 @@ def _when_where(occurrence: Occurrence) -> str:
     return f"{text}, {occurrence.location}" if occurrence.location else text
 
 
+def _key_parts(occurrence: Occurrence) -> tuple[str, str]:
+    start = occurrence.start.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return f"|{occurrence.uid}|{occurrence.occurrence_key}|", f"|{start}"
+
+
 def reminder_key(chat_id: str, occurrence: Occurrence, lead_minutes: int) -> str:
     """``chat|uid|occurrence key|lead|start``: the start makes a moved meeting remindable anew."""
-    start = occurrence.start.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    return f"{chat_id}|{occurrence.uid}|{occurrence.occurrence_key}|{lead_minutes}|{start}"
+    middle, end = _key_parts(occurrence)
+    return f"{chat_id}{middle}{lead_minutes}{end}"
 
 
 def update_key(chat_id: str, occurrence: Occurrence, version: str) -> str:
@@ -194,6 +199,8 @@ def due_reminders(
         if occurrence.cancelled or occurrence.start <= now or occurrence.start > horizon:
             continue
         minutes_left = (occurrence.start - now).total_seconds() / 60
+        middle, end = _key_parts(occurrence)
+        due_at: dict[int, datetime] = {}
         seen: set[str] = set()
         for group in occurrence.groups:
             for chat_id, leads in index.get(group, ()):
@@ -204,20 +211,12 @@ def due_reminders(
                 lead = next((value for value in leads if value >= minutes_left), None)
                 if lead is None:
                     continue
-                key = reminder_key(chat_id, occurrence, lead)
+                key = f"{chat_id}{middle}{lead}{end}"
                 if key in sent_log:
                     continue
-                due.append(
-                    Reminder(
-                        key=key,
-                        chat_id=chat_id,
-                        kind=REMINDER,
-                        occurrence=occurrence,
-                        due_at=occurrence.start - timedelta(minutes=lead),
-                        computed_at=now,
-                        lead_minutes=lead,
-                    )
-                )
+                if lead not in due_at:
+                    due_at[lead] = occurrence.start - timedelta(minutes=lead)
+                due.append(Reminder(key, chat_id, REMINDER, occurrence, due_at[lead], now, lead))
     due.sort(key=lambda reminder: (reminder.occurrence.start, reminder.chat_id))
     return due
 

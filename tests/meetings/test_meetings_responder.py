@@ -1,0 +1,124 @@
+"""The agenda responder: answers upcoming-meeting questions, stays silent on everything else."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from meetings_helpers import REPO, paris
+
+from bot.answers import AskContext
+from bot.meetings.agenda import Agenda
+from bot.meetings.responder import AgendaResponder
+from bot.settings import Settings
+
+DEV_QUESTIONS = Path("/work/shared/eval/dev_questions.json")
+NOW = paris(2027, 1, 5, 9, 0)
+
+
+@pytest.fixture
+def responder(knowledge: Path, settings: Settings) -> AgendaResponder:
+    shutil.copy(REPO / "knowledge" / "meetings" / "cuf-agenda-exemple.ics", knowledge / "meetings")
+    return AgendaResponder(Agenda.from_settings(settings))
+
+
+def ask(responder: AgendaResponder, question: str, language: str = "fr"):
+    return responder.try_answer(question, AskContext(chat_id="1", now=NOW, language=language))
+
+
+def dev_questions() -> list[str]:
+    if not DEV_QUESTIONS.exists():  # the shared eval set lives outside the repository
+        return []
+    cases = json.loads(DEV_QUESTIONS.read_text(encoding="utf-8"))["cases"]
+    return [question for case in cases for question in (case.get("turns") or [case["q"]])]
+
+
+# Questions about past events or facts, worded like the agenda's: documents answer them.
+PAST_OR_OTHER = [
+    "Où et quand se sont tenues les Rencontres de l'action internationale des collectivités "
+    "en 2023 ?",
+    "Quelles sont les dates et le lieu de la 15e édition des RAICT ?",
+    "Où et quand se sont déroulées les Assises de la coopération franco-palestinienne ?",
+    "Combien de chroniques géopolitiques ont eu lieu en 2023 ?",
+    "Combien de cafés des élus ont été organisés l'an dernier ?",
+    "Quand aura lieu le grand forum annuel des collectivités engagées à l'international "
+    "l'an prochain ?",
+    "Où auront lieu les 8e Rencontres franco-japonaises de la coopération décentralisée ?",
+    "Qui préside le groupe-pays Japon ?",
+    "Quand le fonds Haïti a-t-il été ouvert ?",
+    "Quelle était la dernière réunion du groupe Mali ?",
+    "Quel est le prochain appel à projets DCOL ?",
+    "Who chairs the Japan country group?",
+]
+
+
+@pytest.mark.parametrize("question", PAST_OR_OTHER)
+def test_not_an_agenda_question(responder, question):
+    assert ask(responder, question) is None
+
+
+def test_every_dev_question_is_left_to_the_documents(responder):
+    questions = dev_questions()
+    if not questions:
+        pytest.skip(f"{DEV_QUESTIONS} not available")
+    assert len(questions) >= 80
+    answered = [question for question in questions if ask(responder, question) is not None]
+    assert answered == []
+
+
+def test_next_meeting_of_a_group(responder):
+    answer = ask(responder, "Prochaine réunion du groupe Japon ?")
+    assert answer is not None and answer.kind == "agenda" and answer.answered
+    assert answer.text == (
+        "Prochaine réunion — Groupe-pays Japon :\n"
+        "• Rencontres franco-japonaises de la coopération décentralisée — ouverture\n"
+        "  Lundi 15 novembre 2027 à 1 h 30 (9 h 30 heure de Tokyo) (fin à 10 h)\n"
+        "  Lieu : Japon\n"
+        "  Groupe : Groupe-pays Japon"
+    )
+    assert answer.attachments[0].filename.endswith(".ics")
+    assert [source.file for source in answer.sources] == ["meetings/cuf-agenda-exemple.ics"]
+
+
+def test_next_chronique_with_date_time_place_and_link(responder):
+    answer = ask(responder, "Quand est la prochaine chronique géopolitique ?")
+    assert answer is not None
+    assert "Jeudi 14 janvier 2027 à 12 h 30 (fin à 13 h 30)" in answer.text
+    assert "Lieu : Visioconférence" in answer.text
+    assert "Lien : https://exemple.cites-unies-france.org/chroniques" in answer.text
+
+
+def test_next_week(responder):
+    answer = ask(responder, "Qu'y a-t-il la semaine prochaine ?")
+    assert answer is not None
+    assert answer.text.splitlines()[0] == (
+        "Réunions à venir (du lundi 11 janvier au dimanche 17 janvier 2027) :"
+    )
+    assert answer.text.count("• ") == 1 and "Chronique géopolitique mensuelle" in answer.text
+
+
+def test_english_question(responder):
+    answer = ask(responder, "When is the next RAICT?", language="en")
+    assert answer is not None
+    assert "From Wednesday 29 September to Thursday 30 September 2027" in answer.text
+    assert "Place: Paris" in answer.text
+
+
+def test_group_meets_and_cancelled_left_out(responder):
+    answer = ask(responder, "Quand se réunit le groupe-pays Madagascar ?")
+    assert answer is not None and "Jeudi 21 janvier 2027 à 14 h (fin à 16 h 30)" in answer.text
+    climat = ask(responder, "Prochaine réunion de la mission Climat ?")
+    assert climat is not None
+    assert climat.text == (
+        "Aucune réunion à venir pour « Mission transversale Climat » n'est inscrite "
+        "à l'agenda de CUF dont je dispose."
+    )
+
+
+def test_plural_lists_several(responder):
+    answer = ask(responder, "Quelles sont les prochaines réunions ?")
+    assert answer is not None
+    assert answer.text.count("• ") == 5
+    assert answer.attachments[0].content.decode().count("BEGIN:VEVENT") == 5

@@ -1,0 +1,47 @@
+"""Subscriptions and lead times persist in SQLite across restarts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.meetings.subscriptions import Subscription, SubscriptionStore, parse_leads
+from bot.storage import Database
+
+
+def test_follow_unfollow_persist_across_restart(tmp_path: Path):
+    path = tmp_path / "state.sqlite3"
+    store = SubscriptionStore(Database(path))
+    assert store.follow("42", "japon") is True
+    assert store.follow("42", "japon") is False
+    assert store.follow("42", "mali") is True
+    assert store.follow("7", "mali") is True
+    store.set_leads("42", [60, 2880, 60])
+
+    restarted = SubscriptionStore(Database(path))
+    assert restarted.following("42") == ["japon", "mali"]
+    assert restarted.chats_following("mali") == ["42", "7"]
+    assert restarted.leads("42") == (2880, 60)
+    assert restarted.leads("7") is None
+    assert sorted(restarted.all(), key=lambda sub: sub.chat_id) == [
+        Subscription("42", frozenset({"japon", "mali"}), (2880, 60)),
+        Subscription("7", frozenset({"mali"}), None),
+    ]
+
+    assert restarted.unfollow("42", "japon") is True
+    assert restarted.unfollow("42", "japon") is False
+    restarted.forget("42")
+    again = SubscriptionStore(Database(path))
+    assert again.following("42") == [] and again.leads("42") is None
+    assert again.following("7") == ["mali"]
+
+
+def test_parse_leads():
+    assert parse_leads("1440, 60") == (1440, 60)
+    with pytest.raises(ValueError, match="n'est pas une liste de minutes"):
+        parse_leads("demain")
+    with pytest.raises(ValueError, match="Délai de 0 minutes refusé"):
+        parse_leads("0")
+    with pytest.raises(ValueError, match="au moins un délai"):
+        parse_leads(",")
