@@ -111,9 +111,11 @@ def format_occurrence(
     return "\n".join(lines)
 
 
-def format_delay(start: datetime, now: datetime) -> str:
+def format_delay(start: datetime, now: datetime, days_only: bool = False) -> str:
     """How soon, in French: « dans 45 min », « dans 1 h », « aujourd'hui », « demain »."""
     minutes = int((start - now).total_seconds() // 60)
+    if days_only:
+        minutes = max(minutes, 180)  # all-day events: speak in days
     if minutes < 60:
         return f"dans {max(minutes, 1)} min"
     if minutes < 180:

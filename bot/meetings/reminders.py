@@ -8,7 +8,8 @@ and records deliveries.
 Which reminder is due
     For a chat following a group of an occurrence with lead times ``L`` (default
     ``settings.reminder_leads_minutes``, e.g. 1 day and 1 hour), the reminder for
-    lead ``l`` is due from ``start - l`` until the meeting starts. When several
+    lead ``l`` is due from ``start - l`` until the meeting starts (for all-day
+    events, lead times count back from 9:00 on the first day). When several
     are due at once (the bot was down, or the chat followed the group late) only
     the one with the smallest lead is sent; the larger ones are never sent
     afterwards. A reminder is identified by the idempotency key
@@ -46,7 +47,7 @@ import json
 import logging
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from bot.answers import Attachment
@@ -126,7 +127,7 @@ class Reminder:
                 f"Désormais : {_when_where(occurrence)}",
             ]
             return "\n".join(lines)
-        delay = format_delay(occurrence.start, self.computed_at)
+        delay = format_delay(occurrence.start, self.computed_at, days_only=occurrence.all_day)
         lines = [f"Rappel : {title} commence {delay} : {format_when(occurrence)}."]
         if occurrence.location:
             lines.append(f"Lieu : {occurrence.location}")
@@ -147,6 +148,16 @@ class Reminder:
 def _when_where(occurrence: Occurrence) -> str:
     text = format_when(occurrence)
     return f"{text}, {occurrence.location}" if occurrence.location else text
+
+
+ALL_DAY_REFERENCE = time(9, 0)
+
+
+def reminder_reference(occurrence: Occurrence) -> datetime:
+    """The moment lead times count back from: the start, or 9:00 on an all-day event's day."""
+    if occurrence.all_day:
+        return datetime.combine(occurrence.start.date(), ALL_DAY_REFERENCE, occurrence.start.tzinfo)
+    return occurrence.start
 
 
 def _key_parts(occurrence: Occurrence) -> tuple[str, str]:
@@ -196,9 +207,10 @@ def due_reminders(
     horizon = now + timedelta(minutes=max_lead)
     due: list[Reminder] = []
     for occurrence in occurrences:
-        if occurrence.cancelled or occurrence.start <= now or occurrence.start > horizon:
+        reference = reminder_reference(occurrence)
+        if occurrence.cancelled or reference <= now or reference > horizon:
             continue
-        minutes_left = (occurrence.start - now).total_seconds() / 60
+        minutes_left = (reference - now).total_seconds() / 60
         middle, end = _key_parts(occurrence)
         due_at: dict[int, datetime] = {}
         seen: set[str] = set()
@@ -215,7 +227,7 @@ def due_reminders(
                 if key in sent_log:
                     continue
                 if lead not in due_at:
-                    due_at[lead] = occurrence.start - timedelta(minutes=lead)
+                    due_at[lead] = reference - timedelta(minutes=lead)
                 due.append(Reminder(key, chat_id, REMINDER, occurrence, due_at[lead], now, lead))
     due.sort(key=lambda reminder: (reminder.occurrence.start, reminder.chat_id))
     return due
@@ -335,6 +347,7 @@ class ReminderService:
         self.subscriptions = subscriptions
         self.default_leads = tuple(settings.reminder_leads_minutes) or (24 * 60, 60)
         self.lease = lease
+        self._purged_on: str | None = None
         database.ensure_schema(_SCHEMA)
 
     def leads_for(self, chat_id: str) -> tuple[int, ...]:
@@ -367,6 +380,9 @@ class ReminderService:
 
     def pending(self, now: datetime) -> list[Reminder]:
         """Messages due at ``now`` that are not sent nor being sent: notices first."""
+        if self._purged_on != now.date().isoformat():
+            self.purge(now)
+            self._purged_on = now.date().isoformat()
         subscriptions = self.subscriptions.all()
         sent_log = self._sent_log(now)
         notified = self._notified(now)
@@ -395,12 +411,13 @@ class ReminderService:
                 by_group.setdefault(group, []).append(sub.leads or self.default_leads)
         best: datetime | None = None
         for occurrence in self.agenda.occurrences(now, later):
-            if occurrence.start <= now:
+            reference = reminder_reference(occurrence)
+            if reference <= now:
                 continue
             for group in occurrence.groups:
                 for leads in by_group.get(group, ()):
                     for lead in leads:
-                        moment = occurrence.start - timedelta(minutes=lead)
+                        moment = reference - timedelta(minutes=lead)
                         if moment > now and (best is None or moment < best):
                             best = moment
         return best

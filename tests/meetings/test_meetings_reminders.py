@@ -356,3 +356,26 @@ def test_following_ics_lists_followed_meetings(app):
     assert content.count("BEGIN:VEVENT") == 1 and "SUMMARY:Réunion du groupe-pays Mali" in content
     empty = service.following_ics("nobody", START - timedelta(days=1)).content.decode()
     assert "BEGIN:VEVENT" not in empty
+
+
+def test_all_day_event_reminders_count_back_from_nine():
+    subs = [Subscription("c1", frozenset({"raict"}))]
+    raict = occurrence(
+        uid="raict",
+        groups=("raict",),
+        title="RAICT",
+        start=paris(2027, 9, 29),
+        end=paris(2027, 10, 1),
+        all_day=True,
+        location="Paris",
+    )
+    assert due_reminders([raict], subs, paris(2027, 9, 28, 8, 59), set()) == []
+    [day_before] = due_reminders([raict], subs, paris(2027, 9, 28, 9, 0), set())
+    assert day_before.lead_minutes == 1440
+    assert day_before.text == (
+        "Rappel : « RAICT » commence demain : du mercredi 29 septembre au "
+        "jeudi 30 septembre 2027.\nLieu : Paris"
+    )
+    [hour_before] = due_reminders([raict], subs, paris(2027, 9, 29, 8, 0), {day_before.key})
+    assert hour_before.lead_minutes == 60
+    assert hour_before.text.startswith("Rappel : « RAICT » commence aujourd’hui :")
