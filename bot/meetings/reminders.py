@@ -405,21 +405,20 @@ class ReminderService:
         if not subscriptions:
             return None
         later = now + timedelta(days=horizon_days)
-        by_group: dict[str, list[tuple[int, ...]]] = {}
+        leads_by_group: dict[str, set[int]] = {}
         for sub in subscriptions:
             for group in sub.groups:
-                by_group.setdefault(group, []).append(sub.leads or self.default_leads)
+                leads_by_group.setdefault(group, set()).update(sub.leads or self.default_leads)
         best: datetime | None = None
         for occurrence in self.agenda.occurrences(now, later):
             reference = reminder_reference(occurrence)
             if reference <= now:
                 continue
             for group in occurrence.groups:
-                for leads in by_group.get(group, ()):
-                    for lead in leads:
-                        moment = reference - timedelta(minutes=lead)
-                        if moment > now and (best is None or moment < best):
-                            best = moment
+                for lead in leads_by_group.get(group, ()):
+                    moment = reference - timedelta(minutes=lead)
+                    if moment > now and (best is None or moment < best):
+                        best = moment
         return best
 
     # --- delivering --------------------------------------------------------------------
