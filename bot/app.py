@@ -64,6 +64,7 @@ class Services:
 
     @cached_property
     def assistant(self) -> Assistant:
+        from bot.answering.generative import GenerativeAnswerer
         from bot.assistant import Assistant
         from bot.funding.explainer import FundingResponder
         from bot.meetings.responder import AgendaResponder
@@ -72,8 +73,8 @@ class Services:
             retriever=self.retriever,
             conversations=self.conversations,
             responders=[FundingResponder(self.funding_catalog), AgendaResponder(self.agenda)],
-            settings=self.settings,
             clock=self.now,
+            generator=GenerativeAnswerer.from_settings(self.settings),
         )
 
     # --- funding schemes ---------------------------------------------------------

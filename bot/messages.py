@@ -23,6 +23,10 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "en": "Ask me a question about Cités Unies France, its meetings or funding schemes.",
     },
     "sources": {"fr": "Sources", "en": "Sources"},
+    "extract_lead": {
+        "fr": "Voici ce que disent les documents de CUF :",
+        "en": "Here is what CUF's documents say (in French):",
+    },
     "error": {
         "fr": "Désolé, une erreur s'est produite. Réessayez dans un instant.",
         "en": "Sorry, something went wrong. Please try again in a moment.",

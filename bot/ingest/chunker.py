@@ -12,6 +12,7 @@ from bot.text import split_sentences, squash_spaces
 TARGET_CHARS = 500
 MAX_CHARS = 600
 MIN_SECTION_CHARS = 120
+OVERLAP_CHARS = 250
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def chunk_document(document: SourceDocument) -> list[Chunk]:
             for sentence in split_sentences(body):
                 for piece in _cut(sentence):
                     builder.add(piece, page.number)
-        builder.flush(page.number)  # passages never cross a page: citations stay exact
+        builder.flush(page.number, carry=False)  # never across pages: citations stay exact
     return _unique(builder.chunks)
 
 
@@ -91,7 +92,7 @@ class _ChunkBuilder:
 
     def start_section(self, heading: str, page: int | None) -> None:
         if self._body_length >= MIN_SECTION_CHARS:
-            self.flush(page)
+            self.flush(page, carry=False)
         if not self._parts:
             self._chunk_section = heading
         self.section = heading
@@ -99,11 +100,15 @@ class _ChunkBuilder:
 
     def add(self, sentence: str, page: int | None) -> None:
         if self._body_length and self._length + 1 + len(sentence) > TARGET_CHARS:
-            self.flush(page)
+            self.flush(page, carry=True)
         self._append(sentence)
         self._body_length += len(sentence)
 
-    def flush(self, page: int | None) -> None:
+    def flush(self, page: int | None, carry: bool = True) -> None:
+        """Emit the passage; with ``carry`` its last sentence also opens the next one.
+
+        The overlap keeps a fact that straddles two passages whole in one of them.
+        """
         text = " ".join(self._parts).strip().removesuffix("—").strip()
         if self._body_length:
             self.chunks.append(
@@ -118,8 +123,11 @@ class _ChunkBuilder:
                     position=len(self.chunks),
                 )
             )
+        overlap = self._parts[-1:] if carry and len(self._parts[-1]) <= OVERLAP_CHARS else []
         self._parts, self._length, self._body_length = [], 0, 0
         self._chunk_section = self.section
+        for part in overlap:
+            self._append(part)
 
     def _append(self, text: str) -> None:
         self._parts.append(text)

@@ -36,7 +36,7 @@ Loader = Callable[[Path, str], SourceDocument]
 
 # Changing how text is cut or embedded invalidates every stored chunk.
 _EMBED_BATCH = 32
-PIPELINE_VERSION = f"chunks-v2/{chunker.TARGET_CHARS}/{MODEL_NAME}"
+PIPELINE_VERSION = f"chunks-v3/{chunker.TARGET_CHARS}/{MODEL_NAME}"
 
 
 def _load_fiche(path: Path, relative_path: str) -> SourceDocument:

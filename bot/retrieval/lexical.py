@@ -7,6 +7,9 @@ sides (passages and questions), so "président de Cités Unies France" and
 
 from __future__ import annotations
 
+import math
+from collections import Counter
+
 import bm25s
 import numpy as np
 
@@ -22,6 +25,12 @@ class LexicalIndex:
         self._aliases = aliases
         corpus = [self.analyze(chunk.indexed_text) or ["_"] for chunk in chunks]
         self.vocabulary = frozenset(term for terms in corpus for term in terms)
+        frequencies = Counter(term for terms in corpus for term in set(terms))
+        self._idf = {
+            term: math.log(1 + (len(corpus) - count + 0.5) / (count + 0.5))
+            for term, count in frequencies.items()
+        }
+        self.unknown_term_idf = math.log(1 + (len(corpus) + 0.5) / 0.5)
         self._size = len(chunks)
         self._bm25 = bm25s.BM25()
         if chunks:
@@ -32,6 +41,10 @@ class LexicalIndex:
         words = stems(self._aliases.canonicalize(text))
         pairs = [f"{first}_{second}" for first, second in zip(words, words[1:], strict=False)]
         return words + pairs
+
+    def idf(self, term: str) -> float:
+        """How rare ``term`` is in the corpus; unknown terms are the rarest of all."""
+        return self._idf.get(term, self.unknown_term_idf)
 
     def all_scores(self, query: str) -> np.ndarray:
         """The BM25 score of every chunk, in chunk order (zeros when no term is known)."""

@@ -32,8 +32,15 @@ _WEIGHTS = {
     "dense_subject": 0.5,
     "lexical_asked": 0.5,
     "lexical_subject": 1.0,
-    "sentence_subject": 1.0,
+    "sentence_subject": 1.5,
 }
+
+# Funding fiches summarise what publications and official pages say: on a tie, the
+# primary source is the better citation.
+_SUMMARY_PENALTY = 1.0
+# At most this many fiche passages in a result list, so that they never crowd out the
+# publications and notes they summarise.
+_SUMMARIES = 2
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,7 @@ class Retriever:
         self._sentence_vectors = sentence_vectors
         self._sentence_owner = sentence_owner
         self._embeddings = embeddings
+        self._is_summary = np.array([chunk.kind == "funding" for chunk in chunks], dtype=np.float32)
 
     @classmethod
     def open(
@@ -98,6 +106,20 @@ class Retriever:
             aliases,
             generation,
         )
+
+    def _diverse(self, ranking: np.ndarray, k: int) -> list[int]:
+        """The first ``k`` of ``ranking``, with at most ``_SUMMARIES`` fiche passages."""
+        chosen: list[int] = []
+        summaries = 0
+        for index in ranking.tolist():
+            if self._is_summary[index]:
+                summaries += 1
+                if summaries > _SUMMARIES:
+                    continue
+            chosen.append(index)
+            if len(chosen) == k:
+                break
+        return chosen
 
     def search(self, question: str, k: int = 8) -> list[Hit]:
         """The ``k`` best passages for ``question``, best first."""
@@ -128,7 +150,8 @@ class Retriever:
         }
         fused = sum(_WEIGHTS[name] * _standardise(values) for name, values in signals.items())
         assert isinstance(fused, np.ndarray)
-        best = np.argsort(-fused)[:k]
+        fused = fused - _SUMMARY_PENALTY * self._is_summary
+        best = self._diverse(np.argsort(-fused), k)
         return [
             Hit(
                 chunk=self.chunks[index],

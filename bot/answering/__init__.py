@@ -1,0 +1,1 @@
+"""Answering: follow-up rewriting, extractive answers with citations, optional LLM mode."""

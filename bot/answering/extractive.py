@@ -1,0 +1,83 @@
+"""The embedded answerer: quote the sentences of the retrieved passages that answer best.
+
+No model writes anything: every word of an answer's body comes from a cited
+passage, so a citation can never point at something the passage does not say.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.retrieval.lexical import LexicalIndex
+from bot.retrieval.retriever import Hit
+
+MAX_ANSWER_CHARS = 700
+_PASSAGES_CONSIDERED = 3
+_COVERAGE_WEIGHT = 0.25
+_RANK_PENALTY = 0.01
+_SECOND_SENTENCE_RATIO = 0.97
+_ANSWER_TYPE_BONUS = 0.05
+
+_MONTHS = "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre"
+_NAME = r"[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)? [A-ZÀ-Ý][A-Za-zà-ÿ'’-]+"
+# What kind of words an answer to each kind of question contains.
+_ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (re.compile(r"\b(combien|montant|nombre|pourcentage|proportion|part|taux|how (much|many))\b", re.I), re.compile(r"\d")),
+    (re.compile(r"\b(quand|quelle date|quelles dates|dates?|when)\b", re.I), re.compile(rf"\b({_MONTHS}|(19|20)\d\d)\b", re.I)),
+    (re.compile(r"\b(qui|quel élu|quelle élue|quelle ministre|who)\b", re.I), re.compile(_NAME)),
+    (re.compile(r"\b(où|quel lieu|quelle ville|where)\b", re.I), re.compile(r"\b(à|au|en) [A-ZÀ-Ý]")),
+)
+
+
+def expected_answer(question: str) -> re.Pattern[str] | None:
+    """A pattern that sentences answering ``question`` tend to match (number, date, name…)."""
+    for asks, answers in _ANSWER_TYPES:
+        if asks.search(question):
+            return answers
+    return None
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A sentence quoted from a retrieved passage."""
+
+    hit: Hit
+    sentence: str
+    score: float
+
+
+def select_quotes(question: str, hits: list[Hit], lexical: LexicalIndex) -> list[Quote]:
+    """The one to three sentences that best answer ``question``, in reading order."""
+    expected = expected_answer(question)
+    terms = [term for term in lexical.analyze(question) if "_" not in term]
+    weight = sum(lexical.idf(term) for term in terms) or 1.0
+    candidates: list[Quote] = []
+    for rank, hit in enumerate(hits[:_PASSAGES_CONSIDERED]):
+        for sentence, similarity in zip(
+            hit.chunk.sentences(), hit.sentence_similarities, strict=False
+        ):
+            present = set(lexical.analyze(sentence))
+            coverage = sum(lexical.idf(term) for term in terms if term in present) / weight
+            score = similarity + _COVERAGE_WEIGHT * coverage - _RANK_PENALTY * rank
+            if expected is not None and expected.search(sentence):
+                score += _ANSWER_TYPE_BONUS
+            candidates.append(Quote(hit, sentence, score))
+    if not candidates:
+        return []
+    candidates.sort(key=lambda quote: quote.score, reverse=True)
+    chosen = [candidates[0]]
+    length = len(candidates[0].sentence)
+    for quote in candidates[1:3]:
+        close_enough = quote.score >= _SECOND_SENTENCE_RATIO * candidates[0].score
+        if close_enough and length + len(quote.sentence) <= MAX_ANSWER_CHARS:
+            chosen.append(quote)
+            length += len(quote.sentence)
+    return sorted(chosen, key=lambda quote: (quote.hit.chunk.path, quote.hit.chunk.position))
+
+
+def shorten(sentence: str, limit: int = MAX_ANSWER_CHARS) -> str:
+    """Cut an overlong quote at a word boundary, with an ellipsis."""
+    if len(sentence) <= limit:
+        return sentence
+    return sentence[: sentence.rfind(" ", 0, limit - 1)].rstrip(" ,;:") + " …"

@@ -1,0 +1,53 @@
+"""Follow-up questions: rewrite "Et celui du Sénégal ?" into a question that stands alone.
+
+Two cases, both plain string work on the previous standalone question:
+- the follow-up names a new subject ("Et pour le Sénégal ?"): the previous
+  question is repeated with its subject swapped;
+- it refers back ("Elle est élue de quelle ville ?", "Et combien y ont donné ?"):
+  it is searched together with the previous question.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.text import content_stems, fold
+
+_FOLLOW_UP_START = re.compile(
+    r"^\s*(et|mais|alors|puis|aussi|pareil|idem|and|what about|how about)\b", re.IGNORECASE
+)
+_BACK_REFERENCE = re.compile(
+    r"(?<![\w-])(il|elle|ils|elles|y|en|lui|leur|celui|celle|ceux|celles|ce groupe|cette|"
+    r"ce fonds|ce dispositif|cet|le même|la même|son|sa|ses|leurs?|it|they|he|she|its|their)"
+    r"(?![\w-])",
+    re.IGNORECASE,
+)
+# A capitalised word that is not the first of the sentence: a proper noun (country, city…).
+_PROPER_NOUN = re.compile(r"(?<=[\s'’(])([A-ZÀ-Ý][\wÀ-ÿ'’-]+(?:\s+[A-ZÀ-Ý][\wÀ-ÿ'’-]+)*)")
+_MAX_FOLLOW_UP_WORDS = 4
+
+
+def standalone_question(question: str, previous: str | None) -> str:
+    """``question`` made self-contained using ``previous`` (the last standalone question)."""
+    if not previous or not _looks_like_follow_up(question):
+        return question
+    new_subjects = _proper_nouns(question)
+    old_subjects = _proper_nouns(previous)
+    if new_subjects and old_subjects and len(content_stems(question)) <= _MAX_FOLLOW_UP_WORDS:
+        return previous.replace(old_subjects[-1], new_subjects[-1])
+    return f"{previous} {question}"
+
+
+def _looks_like_follow_up(question: str) -> bool:
+    if _FOLLOW_UP_START.match(question):
+        return True
+    short = len(content_stems(question)) <= _MAX_FOLLOW_UP_WORDS
+    return short and _BACK_REFERENCE.search(question) is not None
+
+
+def _proper_nouns(text: str) -> list[str]:
+    return [
+        match
+        for match in _PROPER_NOUN.findall(text)
+        if fold(match) not in {"cuf", "cites unies france"}
+    ]

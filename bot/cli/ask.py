@@ -1,0 +1,100 @@
+"""``python -m bot ask`` and ``python -m bot chat``: the assistant without Telegram."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING
+
+from bot.answers import Answer
+
+if TYPE_CHECKING:
+    from bot.app import Services
+
+_CONSOLE_CHAT_ID = "console"
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    ask = subparsers.add_parser(
+        "ask",
+        help="answer a question (or one question per line on stdin)",
+        description="Answers QUESTION; without it, reads one question per line on stdin "
+        "and writes one result per line.",
+    )
+    ask.add_argument("question", nargs="?", help="the question, in French or English")
+    ask.add_argument("--json", action="store_true", help="one JSON object per answer")
+    ask.add_argument("--chat", default="cli", help="conversation id (follow-ups share it)")
+    ask.set_defaults(handler=handle_ask)
+    chat = subparsers.add_parser(
+        "chat", help="interactive conversation in the terminal (no Telegram token needed)"
+    )
+    chat.set_defaults(handler=lambda _args, services: console_chat(services))
+
+
+def handle_ask(args: argparse.Namespace, services: Services) -> int:
+    if args.question is not None:
+        answer = services.assistant.answer(args.question, args.chat)
+        print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else render(answer))
+        return 0
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        answer = services.assistant.answer(line, args.chat)
+        print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else one_line(answer))
+        sys.stdout.flush()
+    return 0
+
+
+def console_chat(services: Services) -> int:
+    """A conversation in the terminal; ``/sources``, ``/oublier`` and ``/quitter`` work too."""
+    print("Assistant Cités Unies France. Posez votre question (/aide pour l'aide).")
+    last: Answer | None = None
+    while True:
+        try:
+            line = input("vous> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if line in {"/quitter", "/quit", "/q"}:
+            return 0
+        if line in {"/aide", "/help"}:
+            print("Commandes : /sources (extraits cités), /oublier (effacer la conversation), "
+                  "/quitter. Tout le reste est une question.")
+        elif line == "/sources":
+            print(render_passages(last) if last else "Pas encore de réponse.")
+        elif line == "/oublier":
+            services.forget_chat(_CONSOLE_CHAT_ID)
+            print("Conversation effacée.")
+        elif line:
+            last = services.assistant.answer(line, _CONSOLE_CHAT_ID)
+            print(render(last))
+
+
+def render(answer: Answer) -> str:
+    """An answer and its numbered sources, for a terminal."""
+    lines = [answer.text]
+    if answer.sources:
+        lines.append("")
+        lines += [f"[{number}] {source.label()}" + (f" — {source.url}" if source.url else "")
+                  for number, source in enumerate(answer.sources, start=1)]
+    lines += [f"(pièce jointe : {attachment.filename})" for attachment in answer.attachments]
+    return "\n".join(lines)
+
+
+def render_passages(answer: Answer) -> str:
+    if not answer.sources:
+        return "Cette réponse ne cite aucun document."
+    return "\n\n".join(
+        f"[{number}] {source.label()}\n{source.excerpt or source.url or ''}"
+        for number, source in enumerate(answer.sources, start=1)
+    )
+
+
+def one_line(answer: Answer) -> str:
+    """An answer on a single line (for stdin mode)."""
+    text = " ".join(answer.text.split())
+    sources = "; ".join(
+        f"[{number}] {source.label()}" for number, source in enumerate(answer.sources, start=1)
+    )
+    return f"{text} — Sources : {sources}" if sources else text
