@@ -56,8 +56,8 @@ class ConversationStore:
         """Store a turn and drop what falls out of the window."""
         with self._database.transaction() as connection:
             connection.execute(
-                "INSERT INTO conversation_turns"
-                " (chat_id, asked_at, question, standalone_question, answer) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO conversation_turns (chat_id, asked_at, question,"
+                " standalone_question, answer) VALUES (?, ?, ?, ?, ?)",
                 (
                     chat_id,
                     turn.asked_at.isoformat(),

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from typing import Annotated
 
-from pydantic import field_validator
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):

@@ -19,14 +19,26 @@ _RANK_PENALTY = 0.01
 _SECOND_SENTENCE_RATIO = 0.97
 _ANSWER_TYPE_BONUS = 0.05
 
-_MONTHS = "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre"
+_MONTHS = (
+    "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre"
+    "|novembre|décembre|decembre"
+)
 _NAME = r"[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)? [A-ZÀ-Ý][A-Za-zà-ÿ'’-]+"
+
+
+def _words(pattern: str) -> re.Pattern[str]:
+    return re.compile(rf"\b({pattern})\b", re.IGNORECASE)
+
+
 # What kind of words an answer to each kind of question contains.
 _ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
-    (re.compile(r"\b(combien|montant|nombre|pourcentage|proportion|part|taux|how (much|many))\b", re.I), re.compile(r"\d")),
-    (re.compile(r"\b(quand|quelle date|quelles dates|dates?|when)\b", re.I), re.compile(rf"\b({_MONTHS}|(19|20)\d\d)\b", re.I)),
-    (re.compile(r"\b(qui|quel élu|quelle élue|quelle ministre|who)\b", re.I), re.compile(_NAME)),
-    (re.compile(r"\b(où|quel lieu|quelle ville|where)\b", re.I), re.compile(r"\b(à|au|en) [A-ZÀ-Ý]")),
+    (
+        _words("combien|montant|nombre|pourcentage|proportion|part|taux|how much|how many"),
+        re.compile(r"\d"),
+    ),
+    (_words("quand|quelle date|quelles dates|dates?|when"), _words(f"{_MONTHS}|(19|20)\\d\\d")),
+    (_words("qui|quel élu|quelle élue|quelle ministre|who"), re.compile(_NAME)),
+    (_words("où|quel lieu|quelle ville|where"), re.compile(r"\b(à|au|en) [A-ZÀ-Ý]")),
 )
 
 

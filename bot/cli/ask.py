@@ -59,8 +59,10 @@ def console_chat(services: Services) -> int:
         if line in {"/quitter", "/quit", "/q"}:
             return 0
         if line in {"/aide", "/help"}:
-            print("Commandes : /sources (extraits cités), /oublier (effacer la conversation), "
-                  "/quitter. Tout le reste est une question.")
+            print(
+                "Commandes : /sources (extraits cités), /oublier (effacer la conversation), "
+                "/quitter. Tout le reste est une question."
+            )
         elif line == "/sources":
             print(render_passages(last) if last else "Pas encore de réponse.")
         elif line == "/oublier":
@@ -76,8 +78,10 @@ def render(answer: Answer) -> str:
     lines = [answer.text]
     if answer.sources:
         lines.append("")
-        lines += [f"[{number}] {source.label()}" + (f" — {source.url}" if source.url else "")
-                  for number, source in enumerate(answer.sources, start=1)]
+        lines += [
+            f"[{number}] {source.label()}" + (f" — {source.url}" if source.url else "")
+            for number, source in enumerate(answer.sources, start=1)
+        ]
     lines += [f"(pièce jointe : {attachment.filename})" for attachment in answer.attachments]
     return "\n".join(lines)
 

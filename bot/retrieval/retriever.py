@@ -161,8 +161,7 @@ class Retriever:
                 ),
                 lexical=float(lexical_subject[index]),
                 sentence_similarities=tuple(
-                    float(value)
-                    for value in sentence_similarity[self._sentence_owner == index]
+                    float(value) for value in sentence_similarity[self._sentence_owner == index]
                 ),
             )
             for index in best

@@ -147,4 +147,3 @@ def _write_durably(path: Path, text: str) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temporary, path)
-
