@@ -6,7 +6,6 @@ they fail: the CI must run them.
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import os
 import shutil
@@ -170,18 +169,6 @@ async def running_bot(services: Services, **options: Any) -> AsyncIterator[AnyAp
         finally:
             await application.updater.stop()
             await application.stop()
-
-
-@pytest.fixture(scope="session")
-def built_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An index of the shipped knowledge, built once per session with the real ingest."""
-    if importlib.util.find_spec("bot.assistant") is None:
-        pytest.skip("bot.assistant (the answering service) is not in this tree yet")
-    from bot.ingest.pipeline import run_ingest
-
-    index_dir = tmp_path_factory.mktemp("index") / "index"
-    run_ingest(REPO / "knowledge", index_dir)
-    return index_dir
 
 
 @pytest.fixture
