@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
-from pypdf.errors import FileNotDecryptedError, PdfReadError
+from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
 from bot.ingest.documents import DocumentError, PageText, SourceDocument
 from bot.ingest.frontmatter import split_front_matter
@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 
 HEADING_PREFIX = "## "
 _MAX_HEADING_CHARS = 120
+_PLACEHOLDER_TITLES = frozenset({"", "untitled", "sans titre"})
 
 
 def load_pdf(path: Path, relative_path: str) -> SourceDocument:
@@ -39,12 +40,18 @@ def load_pdf(path: Path, relative_path: str) -> SourceDocument:
         raise
     except FileNotDecryptedError as error:
         raise DocumentError("the PDF is encrypted (password-protected)") from error
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+    except DependencyError as error:  # AES needs the optional `cryptography` package
+        raise DocumentError(
+            f"the PDF is encrypted with AES and cannot be read ({error})"
+        ) from error
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
         raise DocumentError(f"the PDF is corrupt or unreadable ({error})") from error
     if not pages:
         raise DocumentError("the PDF has no pages")
     if not any(page.text.strip() for page in pages):
         raise DocumentError("the PDF has no extractable text (scanned or image-only?)")
+    if str(metadata_title or "").strip().lower() in _PLACEHOLDER_TITLES:
+        metadata_title = None  # what PDF tools write when nobody set a title
     title = _clean_title(str(metadata_title)) if metadata_title else _title_from_path(path)
     return SourceDocument(path=relative_path, title=title, kind="publication", pages=tuple(pages))
 
