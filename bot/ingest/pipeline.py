@@ -166,7 +166,14 @@ def _write_generation(
 ) -> tuple[int, int]:
     """Fill ``generation`` (a copy of ``base``) so that it matches ``manifest``."""
     wanted_ids = {chunk_id for record in manifest.files.values() for chunk_id in record.chunk_ids}
-    kept = [chunk for chunk in store.read_chunks(generation) if chunk.id in wanted_ids]
+    reread = {chunk.id: chunk for chunk in new_chunks}
+    # A stored chunk is kept only if its file, when re-read, gave it back unchanged: the
+    # same text under a new title or section must be stored (and embedded) anew.
+    kept = [
+        chunk
+        for chunk in store.read_chunks(generation)
+        if chunk.id in wanted_ids and reread.get(chunk.id, chunk) == chunk
+    ]
     kept_ids = {chunk.id for chunk in kept}
     to_embed = [chunk for chunk in new_chunks if chunk.id not in kept_ids]
     collections = store.open_collections(generation)
