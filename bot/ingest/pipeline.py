@@ -130,7 +130,6 @@ def run_ingest(
         new_chunks: list[Chunk] = []
         for relative in tqdm(to_load, desc="Reading", unit="file", disable=not show_progress):
             path, loader = files[relative]
-            (report.changed if relative in previous.files else report.added).append(relative)
             try:
                 chunks = chunk_document(loader(path, relative))
             except DocumentError as error:
@@ -138,6 +137,7 @@ def run_ingest(
                 report.skipped[relative] = str(error)
                 manifest.files[relative] = FileRecord(hashes[relative], [], str(error))
                 continue
+            (report.changed if relative in previous.files else report.added).append(relative)
             new_chunks.extend(chunks)
             manifest.files[relative] = FileRecord(hashes[relative], [chunk.id for chunk in chunks])
 

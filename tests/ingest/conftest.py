@@ -1,4 +1,4 @@
-"""Ingest fixtures: a small knowledge folder of real files, recording embeddings."""
+"""Ingest fixtures: a small knowledge folder of real files and an index folder."""
 
 from __future__ import annotations
 

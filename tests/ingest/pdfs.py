@@ -105,7 +105,7 @@ def aes_protected_pdf(path: Path) -> Path:
     writer.encrypt(user_password="", owner_password="owner", algorithm="AES-128")
     encryption = writer._encryption
     assert encryption is not None
-    encryption.encrypt_object = lambda obj, _number, _generation: obj  # type: ignore[method-assign]
+    encryption.encrypt_object = lambda obj, _number, _generation: obj  # type: ignore[method-assign, assignment]
     with path.open("wb") as handle:
         writer.write(handle)
     plain.unlink()

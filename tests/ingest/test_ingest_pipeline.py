@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -29,6 +31,7 @@ from bot.retrieval import store
 GUIDE = "publications/guide.pdf"
 BUREAU = "notes/bureau.md"
 OLD_MOTION = "les archives municipales de Tombouctou"
+SHIPPED_FUNDING = Path(__file__).resolve().parents[2] / "knowledge" / "funding"
 NEW_MOTION = "le jumelage avec la ville de Ouagadougou"
 
 
@@ -234,7 +237,7 @@ def test_bad_pdfs_are_skipped_with_their_reason_and_indexed_once_fixed(
         "publications/verrouille.pdf": "the PDF is encrypted (password-protected)",
         "notes/coupe.pdf": "the PDF is corrupt or unreadable (Stream has ended unexpectedly)",
     }
-    assert sorted(report.added) == [BUREAU, "notes/coupe.pdf", GUIDE, "publications/verrouille.pdf"]
+    assert sorted(report.added) == [BUREAU, GUIDE]  # the skipped ones were not added
     assert {chunk.path for chunk in stored_chunks(index_dir)} == {BUREAU, GUIDE}
     assert "skipped publications/verrouille.pdf: the PDF is encrypted" in report.summary()
 
@@ -391,3 +394,37 @@ def test_a_new_pipeline_version_rebuilds_everything(
     manifest = store.Manifest.read(store.current_generation(index_dir))
     assert manifest.pipeline_version == "chunks-v4/test"
     assert run_ingest(knowledge, index_dir, RecordingEmbeddings()).published is False
+
+
+def test_funding_fiches_are_indexed_and_a_malformed_one_is_skipped_naming_its_field(
+    knowledge: Path, index_dir: Path
+) -> None:
+    funding = knowledge / "funding"
+    funding.mkdir()
+    shutil.copy(SHIPPED_FUNDING / "cncd.yaml", funding)
+    broken = (SHIPPED_FUNDING / "platforma.yaml").read_text(encoding="utf-8")
+    broken = re.sub(r"(?m)^last_verified: .*$", "last_verified: bientôt", broken)
+    (funding / "platforma.yaml").write_text(broken, encoding="utf-8")
+    embeddings = RecordingEmbeddings()
+
+    report = run_ingest(knowledge, index_dir, embeddings)
+
+    assert list(report.skipped) == ["funding/platforma.yaml"]
+    assert report.skipped["funding/platforma.yaml"].startswith(
+        "platforma.yaml: field 'last_verified': "
+    )
+    assert "skipped funding/platforma.yaml: platforma.yaml: field 'last_verified'" in (
+        report.summary()
+    )
+    fiche_chunks = [chunk for chunk in stored_chunks(index_dir) if chunk.kind == "funding"]
+    assert {(chunk.path, chunk.title) for chunk in fiche_chunks} == {
+        ("funding/cncd.yaml", "CNCD – Commission nationale de la coopération décentralisée")
+    }
+    assert {chunk.path for chunk in stored_chunks(index_dir)} == {
+        BUREAU,
+        GUIDE,
+        "funding/cncd.yaml",
+    }
+    retriever = open_retriever(index_dir, embeddings)
+    hits = retriever.search("Qui préside la Commission nationale de la coopération décentralisée ?")
+    assert hits[0].chunk.path == "funding/cncd.yaml"
