@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.storage import Database
 
@@ -41,7 +41,7 @@ class ConversationStore:
 
     def recent(self, chat_id: str, now: datetime) -> list[Turn]:
         """The chat's unexpired turns, oldest first."""
-        since = (now - self._ttl).isoformat()
+        since = (now.astimezone(UTC) - self._ttl).isoformat()  # real minutes, not wall-clock
         with self._database.transaction() as connection:
             rows = connection.execute(
                 "SELECT question, standalone_question, answer, asked_at FROM conversation_turns"
@@ -60,7 +60,7 @@ class ConversationStore:
                 " standalone_question, answer) VALUES (?, ?, ?, ?, ?)",
                 (
                     chat_id,
-                    turn.asked_at.isoformat(),
+                    _utc(turn.asked_at),
                     turn.question,
                     turn.standalone_question,
                     turn.answer,
@@ -75,3 +75,8 @@ class ConversationStore:
     def forget(self, chat_id: str) -> None:
         with self._database.transaction() as connection:
             connection.execute("DELETE FROM conversation_turns WHERE chat_id = ?", (chat_id,))
+
+
+def _utc(moment: datetime) -> str:
+    """ISO text in UTC, so that stored times compare correctly as text across clock changes."""
+    return moment.astimezone(UTC).isoformat()
