@@ -12,6 +12,7 @@ from importlib import resources
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
+from pydantic import SecretStr
 
 from bot.answering.citations import renumber
 from bot.answers import Answer
@@ -44,7 +45,9 @@ class GenerativeAnswerer:
 
         model = ChatOpenAI(
             base_url=settings.llm_base_url,
-            api_key=settings.llm_api_key,
+            # Local endpoints (Ollama, vLLM) need no key, but the client refuses to start
+            # without one.
+            api_key=settings.llm_api_key or SecretStr("no-key"),
             model=str(settings.llm_model),
             timeout=settings.llm_timeout_seconds,
             max_retries=0,
