@@ -13,11 +13,14 @@ from bot.retrieval.lexical import LexicalIndex
 from bot.retrieval.retriever import Hit
 
 MAX_ANSWER_CHARS = 700
-_PASSAGES_CONSIDERED = 3
-_COVERAGE_WEIGHT = 0.25
+_PASSAGES_CONSIDERED = 5
+_COVERAGE_WEIGHT = 0.15
 _RANK_PENALTY = 0.01
 _SECOND_SENTENCE_RATIO = 0.97
-_ANSWER_TYPE_BONUS = 0.05
+_ANSWER_TYPE_BONUS = 0.1
+_CONCISE_CHARS = 250
+# Lines of a fiche that help search but answer nothing by themselves.
+_NOT_QUOTABLE = re.compile(r"^(Autres noms|Sources|Vérifié le)\b")
 
 _MONTHS = (
     "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre"
@@ -34,7 +37,7 @@ def _words(pattern: str) -> re.Pattern[str]:
 _ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (
         _words("combien|montant|nombre|pourcentage|proportion|part|taux|how much|how many"),
-        re.compile(r"\d"),
+        re.compile(r"\b(?!(?:19|20)\d\d\b)\d+(?:[  .,]\d+)*\s*(?:%|€|euros?|[a-zà-ÿ])"),
     ),
     (_words("quand|quelle date|quelles dates|dates?|when"), _words(f"{_MONTHS}|(19|20)\\d\\d")),
     (_words("qui|quel élu|quelle élue|quelle ministre|who"), re.compile(_NAME)),
@@ -60,32 +63,54 @@ class Quote:
 
 
 def select_quotes(question: str, hits: list[Hit], lexical: LexicalIndex) -> list[Quote]:
-    """The one to three sentences that best answer ``question``, in reading order."""
+    """The one to three sentences that best answer ``question``, in reading order.
+
+    The best sentence comes first; when it lacks what the question asks for (a
+    number, a date, a name) the best sentence that has it joins it, else a
+    runner-up that scores almost as well.
+    """
     expected = expected_answer(question)
+    candidates = _scored_sentences(question, hits, lexical, expected)
+    if not candidates:
+        return []
+    best = candidates[0]
+    chosen = [best]
+    runners_up = [
+        quote for quote in candidates[1:3] if quote.score >= _SECOND_SENTENCE_RATIO * best.score
+    ]
+    if expected is not None and not expected.search(best.sentence):
+        typed = [quote for quote in candidates[1:] if expected.search(quote.sentence)]
+        runners_up = typed[:1] + runners_up
+    length = len(best.sentence)
+    for quote in runners_up:
+        if quote not in chosen and length + len(quote.sentence) <= MAX_ANSWER_CHARS:
+            chosen.append(quote)
+            length += len(quote.sentence)
+    return sorted(chosen, key=lambda quote: (quote.hit.chunk.path, quote.hit.chunk.position))
+
+
+def _scored_sentences(
+    question: str, hits: list[Hit], lexical: LexicalIndex, expected: re.Pattern[str] | None
+) -> list[Quote]:
+    """Every distinct sentence of the best passages, best first."""
     terms = [term for term in lexical.analyze(question) if "_" not in term]
     weight = sum(lexical.idf(term) for term in terms) or 1.0
-    candidates: list[Quote] = []
+    candidates: dict[str, Quote] = {}
     for rank, hit in enumerate(hits[:_PASSAGES_CONSIDERED]):
         for sentence, similarity in zip(
             hit.chunk.sentences(), hit.sentence_similarities, strict=False
         ):
+            if _NOT_QUOTABLE.match(sentence):
+                continue
             present = set(lexical.analyze(sentence))
             coverage = sum(lexical.idf(term) for term in terms if term in present) / weight
+            coverage *= min(1.0, _CONCISE_CHARS / len(sentence)) ** 0.5  # lists match by chance
             score = similarity + _COVERAGE_WEIGHT * coverage - _RANK_PENALTY * rank
             if expected is not None and expected.search(sentence):
                 score += _ANSWER_TYPE_BONUS
-            candidates.append(Quote(hit, sentence, score))
-    if not candidates:
-        return []
-    candidates.sort(key=lambda quote: quote.score, reverse=True)
-    chosen = [candidates[0]]
-    length = len(candidates[0].sentence)
-    for quote in candidates[1:3]:
-        close_enough = quote.score >= _SECOND_SENTENCE_RATIO * candidates[0].score
-        if close_enough and length + len(quote.sentence) <= MAX_ANSWER_CHARS:
-            chosen.append(quote)
-            length += len(quote.sentence)
-    return sorted(chosen, key=lambda quote: (quote.hit.chunk.path, quote.hit.chunk.position))
+            if sentence not in candidates or candidates[sentence].score < score:
+                candidates[sentence] = Quote(hit, sentence, score)
+    return sorted(candidates.values(), key=lambda quote: quote.score, reverse=True)
 
 
 def shorten(sentence: str, limit: int = MAX_ANSWER_CHARS) -> str:

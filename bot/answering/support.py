@@ -16,11 +16,11 @@ from bot.text import STOPWORDS, fold, fold_letters, stems
 
 MIN_SIMILARITY = 0.815
 
-_DETERMINER = r"(?:le|la|les|l'|leur|leurs|son|sa|ses|un|une|des|du)"
+_DETERMINER = r"(?:les|leurs|leur|le|la|ses|son|sa|une|un|des|du)\s+|l'"
 _FOCUS_PATTERNS = (
     re.compile(
         rf"\b(?:quel|quelle|quels|quelles|qui|qu'est-ce que|c'est quoi)\s+"
-        rf"(?:est|sont|etait|etaient|sera|seront|a ete)\s+{_DETERMINER}\s*([a-z]+)"
+        rf"(?:est|sont|etait|etaient|sera|seront|a ete)\s+(?:{_DETERMINER})([a-z]+)"
     ),
     re.compile(r"\b(?:quel|quelle|quels|quelles)\s+(?!est\b|sont\b|etait\b|sera\b)([a-z]+)"),
     re.compile(r"\bcombien\s+(?:de|d')\s*([a-z]+)"),
