@@ -17,7 +17,9 @@ _FOLLOW_UP_START = re.compile(
     r"^\s*(et|mais|alors|puis|aussi|pareil|idem|and|what about|how about)\b", re.IGNORECASE
 )
 _BACK_REFERENCE = re.compile(
-    r"(?<![\w-])(il|elle|ils|elles|y|en|lui|leur|celui|celle|ceux|celles|ce groupe|cette|"
+    # "en" is a pronoun ("combien en ont donné"), not the preposition of "en 2023", "en Turquie".
+    r"(?<![\w-])(il|elle|ils|elles|y|en(?!\s+(?:\d|(?-i:[A-ZÀ-Ý])))|lui|leur|"
+    r"celui|celle|ceux|celles|ce groupe|cette|"
     r"ce fonds|ce dispositif|cet|le même|la même|son|sa|ses|leurs?|it|they|he|she|its|their)"
     r"(?![\w-])",
     re.IGNORECASE,

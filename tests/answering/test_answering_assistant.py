@@ -1,0 +1,127 @@
+"""The assistant on the shipped corpus: sourced answers, exact citations, honest abstentions."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from answering_helpers import AnsweringServices, letters
+
+from bot.messages import CUF_CONTACT, message
+
+MALI = "Qui préside le groupe-pays Mali ?"
+
+
+def page_of(pages: dict[int, str], phrase: str) -> int:
+    """The one page of the report whose text holds ``phrase``."""
+    found = [number for number, text in pages.items() if letters(phrase) in letters(text)]
+    assert len(found) == 1, f"{phrase!r} is on pages {found}"
+    return found[0]
+
+
+def test_mali_group_is_answered_with_its_chair_from_the_right_page(
+    services: AnsweringServices, report_pages: dict[int, str]
+) -> None:
+    answer = services.assistant.answer(MALI)
+
+    assert answer.answered is True
+    assert answer.kind == "documents"
+    assert answer.text.startswith("Voici ce que disent les documents de CUF :\n")
+    assert "Halima Menhoudj" in answer.text
+    first = answer.sources[0]
+    assert first.title == "Rapport d'activités 2023"
+    assert first.file == "publications/cuf-rapport-activites-2023.pdf"
+    assert first.page == page_of(report_pages, "présidé par Halima Menhoudj")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        MALI,
+        "Combien de collectivités ont donné au fonds Turquie après le séisme ?",
+        "Quel pourcentage du coût de l'accompagnement DCOL est financé pour une collectivité ?",
+        "Qui est la directrice générale de CUF ?",
+        "Quelle ministre était l'invitée d'honneur des RAICT 2023 ?",
+        "Quel est le montant du fonds Haïti ? Et combien de collectivités y ont donné ?",
+    ],
+)
+def test_every_citation_maps_to_a_source_quoting_that_page(
+    services: AnsweringServices, report_pages: dict[int, str], question: str
+) -> None:
+    answer = services.assistant.answer(question)
+
+    assert answer.answered is True
+    body = answer.text.split("\n")[1:]
+    cited = {int(number) for line in body for number in re.findall(r"\[(\d+)\]", line)}
+    assert cited == set(range(1, len(answer.sources) + 1))  # each [n] has a source, none unused
+    for line in body:
+        quote, number = re.fullmatch(r"(.+) \[(\d+)\]", line).groups()  # type: ignore[union-attr]
+        source = answer.sources[int(number) - 1]
+        # The quoted sentence is part of what its source shows, and that is on the cited page.
+        assert letters(quote.removesuffix(" …")) in letters(source.excerpt)
+        assert source.file == "publications/cuf-rapport-activites-2023.pdf"
+        assert source.page is not None
+        assert letters(source.excerpt) in letters(report_pages[source.page])
+
+
+ABSTAIN = [
+    "Quel est le salaire de la directrice générale de CUF ?",
+    "Quelle est la capitale de l'Australie ?",
+    "Combien de collectivités ont donné au fonds de solidarité pour le Pérou ?",
+    "Qui préside le groupe-pays Norvège ?",
+    "Combien d'employés travaillent à CUF ?",
+    "Quelle est la recette de la blanquette de veau ?",
+]
+
+
+@pytest.mark.parametrize("question", ABSTAIN)
+def test_questions_the_documents_do_not_answer_get_an_honest_no(
+    services: AnsweringServices, question: str
+) -> None:
+    answer = services.assistant.answer(question)
+
+    assert answer.answered is False
+    assert answer.kind == "abstain"
+    assert answer.sources == ()
+    assert answer.text == (
+        "Je ne trouve pas la réponse dans les documents de Cités Unies France dont je dispose. "
+        f"Pour cette question, le mieux est de contacter l'équipe de CUF : {CUF_CONTACT}."
+    )
+
+
+def test_english_question_gets_an_english_lead_and_french_quotes(
+    services: AnsweringServices,
+) -> None:
+    answer = services.assistant.answer("Who chairs the Mali country group?")
+
+    assert answer.answered is True
+    assert answer.text.startswith("Here is what CUF's documents say (in French):\n")
+    assert "Halima Menhoudj" in answer.text
+
+
+def test_english_question_the_documents_do_not_answer(services: AnsweringServices) -> None:
+    answer = services.assistant.answer("What is the capital of Australia?")
+
+    assert answer.answered is False
+    assert answer.text == message("dont_know", "en")
+    assert answer.text.startswith("I can't find the answer in the Cités Unies France documents")
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\n\t"])
+def test_empty_question_asks_for_a_question(services: AnsweringServices, question: str) -> None:
+    answer = services.assistant.answer(question, "chat-1")
+
+    assert answer.answered is False
+    assert answer.kind == "abstain"
+    assert answer.text == (
+        "Posez-moi une question sur Cités Unies France, ses réunions ou les financements."
+    )
+    assert services.conversations.recent("chat-1", services.clock) == []
+
+
+def test_funding_questions_go_to_the_funding_responder(services: AnsweringServices) -> None:
+    answer = services.assistant.answer("Qui peut m'aider à monter un projet 1% eau ?")
+
+    assert answer.answered is True
+    assert answer.kind == "funding"
+    assert "pS-Eau" in answer.text

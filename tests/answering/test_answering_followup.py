@@ -1,0 +1,138 @@
+"""Follow-up questions: rewriting rules, and whole conversations through SQLite memory."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from answering_helpers import AnsweringServices
+
+from bot.answering.followup import standalone_question
+
+MALI = "Qui préside le groupe-pays Mali ?"
+GENRE = "Qui préside la dynamique Genre ?"
+HAITI = "Quel est le montant du fonds Haïti ?"
+
+
+@pytest.mark.parametrize(
+    ("question", "previous", "standalone"),
+    [
+        # A new subject replaces the old one.
+        ("Et celui du Sénégal ?", MALI, "Qui préside le groupe-pays Sénégal ?"),
+        ("Et pour le Japon ?", MALI, "Qui préside le groupe-pays Japon ?"),
+        ("What about Senegal?", "Who chairs the Mali group?", "Who chairs the Senegal group?"),
+        # A back reference is searched together with the previous question.
+        ("Elle est élue de quelle ville ?", GENRE, f"{GENRE} Elle est élue de quelle ville ?"),
+        (
+            "Et combien de collectivités y ont donné ?",
+            HAITI,
+            f"{HAITI} Et combien de collectivités y ont donné ?",
+        ),
+        # Not a follow-up: a complete question, or nothing to follow.
+        (
+            "Qui préside le groupe-pays Madagascar ?",
+            MALI,
+            "Qui préside le groupe-pays Madagascar ?",
+        ),
+        (
+            "Combien de chroniques géopolitiques ont eu lieu en 2023 ?",
+            MALI,
+            "Combien de chroniques géopolitiques ont eu lieu en 2023 ?",
+        ),
+        # "en" before a year or a name is a preposition, not a back reference.
+        ("Combien de réunions en France ?", MALI, "Combien de réunions en France ?"),
+        ("Combien en ont donné ?", HAITI, f"{HAITI} Combien en ont donné ?"),
+        ("Et celui du Sénégal ?", None, "Et celui du Sénégal ?"),
+        ("Elle est élue de quelle ville ?", "", "Elle est élue de quelle ville ?"),
+    ],
+)
+def test_standalone_question(question: str, previous: str | None, standalone: str) -> None:
+    assert standalone_question(question, previous) == standalone
+
+
+# --- whole conversations on the corpus ----------------------------------------------
+
+
+def test_haiti_fund_donors_after_its_amount(services: AnsweringServices) -> None:
+    services.assistant.answer(HAITI, "chat-1")
+    answer = services.assistant.answer("Et combien de collectivités y ont donné ?", "chat-1")
+
+    assert answer.answered is True
+    assert "28 collectivités donatrices" in answer.text
+
+
+def test_gender_chair_city_after_asking_who_chairs(services: AnsweringServices) -> None:
+    first = services.assistant.answer(GENRE, "chat-1")
+    answer = services.assistant.answer("Elle est élue de quelle ville ?", "chat-1")
+
+    assert "Élise Pereira-Nunes" in first.text
+    assert answer.answered is True
+    assert "Tours" in answer.text
+
+
+def test_senegal_group_after_the_mali_group(services: AnsweringServices) -> None:
+    services.assistant.answer(MALI, "chat-1")
+    answer = services.assistant.answer("Et celui du Sénégal ?", "chat-1")
+
+    assert answer.answered is True
+    assert "Groupe-pays Sénégal Arnaud Ngatcha" in answer.text
+    turns = services.conversations.recent("chat-1", services.clock)
+    assert [turn.standalone_question for turn in turns] == [
+        MALI,
+        "Qui préside le groupe-pays Sénégal ?",
+    ]
+
+
+def test_without_context_the_follow_up_is_not_understood(services: AnsweringServices) -> None:
+    answer = services.assistant.answer("Elle est élue de quelle ville ?", "chat-1")
+
+    assert "Tours" not in answer.text
+
+
+def test_conversation_expires_after_the_ttl(
+    make_services: Callable[..., AnsweringServices],
+) -> None:
+    services = make_services(history_ttl_minutes=30)
+    asked_at = services.clock
+    services.assistant.answer(GENRE, "chat-1")
+
+    services.clock = asked_at + timedelta(minutes=30)
+    still = services.assistant.answer("Elle est élue de quelle ville ?", "chat-1")
+    services.conversations.forget("chat-1")
+    services.clock = asked_at
+    services.assistant.answer(GENRE, "chat-1")
+    services.clock = asked_at + timedelta(minutes=31)
+    expired = services.assistant.answer("Elle est élue de quelle ville ?", "chat-1")
+
+    assert "Tours" in still.text
+    assert "Tours" not in expired.text
+    last = services.conversations.recent("chat-1", services.clock)[-1]
+    assert last.standalone_question == "Elle est élue de quelle ville ?"
+
+
+def test_chats_do_not_share_history(services: AnsweringServices) -> None:
+    services.assistant.answer(GENRE, "alice")
+    services.assistant.answer(HAITI, "bob")
+
+    alice = services.assistant.answer("Elle est élue de quelle ville ?", "alice")
+    bob = services.assistant.answer("Et combien de collectivités y ont donné ?", "bob")
+
+    assert "Tours" in alice.text
+    assert "28 collectivités donatrices" in bob.text
+    assert [turn.question for turn in services.conversations.recent("alice", services.clock)] == [
+        GENRE,
+        "Elle est élue de quelle ville ?",
+    ]
+
+
+def test_forget_erases_the_conversation(services: AnsweringServices) -> None:
+    services.assistant.answer(GENRE, "chat-1")
+    services.assistant.answer(MALI, "chat-2")
+
+    services.forget_chat("chat-1")
+
+    assert services.conversations.recent("chat-1", services.clock) == []
+    assert len(services.conversations.recent("chat-2", services.clock)) == 1
+    answer = services.assistant.answer("Elle est élue de quelle ville ?", "chat-1")
+    assert "Tours" not in answer.text
