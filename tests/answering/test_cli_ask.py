@@ -1,0 +1,157 @@
+"""``python -m bot ask|chat|eval`` in a subprocess, on a copy of the corpus index."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from answering_helpers import KNOWLEDGE, REPO
+
+from bot.messages import CUF_CONTACT
+
+MALI = "Qui préside le groupe-pays Mali ?"
+DONT_KNOW = (
+    "Je ne trouve pas la réponse dans les documents de Cités Unies France dont je dispose. "
+    f"Pour cette question, le mieux est de contacter l'équipe de CUF : {CUF_CONTACT}."
+)
+
+
+def run_bot(state: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {
+        key: value for key, value in os.environ.items() if not key.startswith(("CUF_", "OPENAI_"))
+    }
+    env.update(CUF_KNOWLEDGE_DIR=str(KNOWLEDGE), CUF_STATE_DIR=str(state), CUF_CALENDAR_URLS="")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=state.parent,  # no .env there: only the environment above configures the bot
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def cli_state(tmp_path_factory: pytest.TempPathFactory, built_index: Path) -> Path:
+    """One copy of the index for this module (the tests use distinct chat ids)."""
+    import shutil
+
+    state = tmp_path_factory.mktemp("cli") / "state"
+    shutil.copytree(built_index, state / "index")
+    return state
+
+
+def test_ask_json_prints_one_object(cli_state: Path) -> None:
+    result = run_bot(cli_state, "ask", MALI, "--json", "--chat", "json-1")
+
+    [line] = result.stdout.splitlines()
+    answer = json.loads(line)
+    assert answer["answered"] is True
+    assert answer["kind"] == "documents"
+    assert "Halima Menhoudj" in answer["answer"]
+    assert answer["sources"][0]["title"] == "Rapport d'activités 2023"
+    assert answer["sources"][0]["file"] == "publications/cuf-rapport-activites-2023.pdf"
+    assert answer["sources"][0]["page"] == 4
+    assert set(answer) >= {"answer", "answered", "sources"}
+
+
+def test_ask_prints_the_answer_and_its_numbered_sources(cli_state: Path) -> None:
+    result = run_bot(cli_state, "ask", MALI, "--chat", "text-1")
+
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Voici ce que disent les documents de CUF :"
+    assert "Halima Menhoudj" in lines[1]
+    assert lines[-1] == "[1] Rapport d'activités 2023, p. 4"
+
+
+QUESTIONS = [
+    MALI,
+    "Quelle est la capitale de l'Australie ?",
+    "Qui est le trésorier de CUF ?",
+]
+
+
+def test_stdin_mode_writes_one_line_per_question(cli_state: Path) -> None:
+    result = run_bot(cli_state, "ask", "--chat", "stdin-1", stdin="\n".join(QUESTIONS) + "\n\n")
+
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith("Voici ce que disent les documents de CUF : ")
+    assert "Halima Menhoudj" in lines[0]
+    assert lines[0].endswith(" — Sources : [1] Rapport d'activités 2023, p. 4")
+    assert lines[1] == DONT_KNOW
+    assert "Trésorier Jean-Claude Dardelet" in lines[2]
+
+
+def test_stdin_mode_json_writes_one_object_per_line(cli_state: Path) -> None:
+    result = run_bot(cli_state, "ask", "--json", "--chat", "stdin-2", stdin="\n".join(QUESTIONS))
+
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [answer["answered"] for answer in answers] == [True, False, True]
+    assert answers[1] == {"answer": DONT_KNOW, "answered": False, "kind": "abstain", "sources": []}
+    assert all(answer["sources"] for answer in (answers[0], answers[2]))
+
+
+def test_chat_id_keeps_follow_ups_across_invocations(cli_state: Path) -> None:
+    run_bot(cli_state, "ask", "Qui préside la dynamique Genre ?", "--chat", "follow-1")
+    follow_up = run_bot(
+        cli_state, "ask", "Elle est élue de quelle ville ?", "--json", "--chat", "follow-1"
+    )
+    other_chat = run_bot(
+        cli_state, "ask", "Elle est élue de quelle ville ?", "--json", "--chat", "follow-2"
+    )
+
+    assert "Tours" in json.loads(follow_up.stdout)["answer"]
+    assert "Tours" not in json.loads(other_chat.stdout)["answer"]
+
+
+def test_console_chat_answers_until_end_of_input(cli_state: Path) -> None:
+    genre, city = "Qui préside la dynamique Genre ?", "Elle est élue de quelle ville ?"
+    stdin = "\n".join([genre, city, "/sources", "/oublier", city])
+
+    result = run_bot(cli_state, "chat", stdin=stdin + "\n")
+
+    out = result.stdout
+    assert out.startswith(
+        "Assistant Cités Unies France. Posez votre question (/aide pour l'aide).\n"
+    )
+    assert out.count("vous> ") == 6  # five lines, then end of input
+    before, after = out.split("Conversation effacée.")
+    assert "Élise Pereira-Nunes" in before
+    assert "Tours" in before
+    assert "[1] Rapport d'activités 2023, p. 10\n" in before  # /sources shows the excerpt
+    assert "Tours" not in after  # the same follow-up, once forgotten, has nothing to follow
+    assert out.endswith("vous> \n")
+
+
+EXPECTED_FIGURES = [
+    "retrieval lexical hit@1",
+    "retrieval lexical hit@5",
+    "retrieval paraphrase hit@1",
+    "retrieval paraphrase hit@5",
+]
+
+
+def test_eval_prints_the_figures(cli_state: Path) -> None:
+    result = run_bot(cli_state, "eval", str(REPO / "tests" / "data" / "dev_questions.json"))
+
+    lines = result.stdout.splitlines()
+    figures = {}
+    for line in lines:
+        match = re.fullmatch(r"(.+?)\s+(\d\.\d\d)  \((\d+)/(\d+)\)(  failed: .+)?", line)
+        assert match, line
+        figures[match.group(1)] = (float(match.group(2)), int(match.group(4)))
+    assert list(figures)[:4] == EXPECTED_FIGURES
+    assert figures["retrieval lexical hit@5"][1] == 50
+    assert figures["retrieval paraphrase hit@5"][1] == 18
+    assert figures["abstains when it should"] == (1.0, 3)
+    assert figures["follow-up answers"] == (1.0, 2)
