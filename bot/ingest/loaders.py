@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
+from pypdf.errors import FileNotDecryptedError, PyPdfError
 
 from bot.ingest.documents import DocumentError, PageText, SourceDocument
 from bot.ingest.frontmatter import split_front_matter
@@ -40,10 +40,6 @@ def load_pdf(path: Path, relative_path: str) -> SourceDocument:
         raise
     except FileNotDecryptedError as error:
         raise DocumentError("the PDF is encrypted (password-protected)") from error
-    except DependencyError as error:  # AES needs the optional `cryptography` package
-        raise DocumentError(
-            f"the PDF is encrypted with AES and cannot be read ({error})"
-        ) from error
     except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
         raise DocumentError(f"the PDF is corrupt or unreadable ({error})") from error
     if not pages:
