@@ -77,16 +77,19 @@ class Assistant:
         if not quotes:
             return self._dont_know(language)
         numbers: dict[str, int] = {}
-        sources = []
+        excerpts: dict[str, list[str]] = {}
         parts = []
         for quote in quotes:
             chunk = quote.hit.chunk
-            if chunk.id not in numbers:
-                numbers[chunk.id] = len(numbers) + 1
-                sources.append(source_of(chunk, quote.sentence))
+            numbers.setdefault(chunk.id, len(numbers) + 1)
+            excerpts.setdefault(chunk.id, []).append(quote.sentence)
             parts.append(f"{shorten(quote.sentence)} [{numbers[chunk.id]}]")
+        chunks = {quote.hit.chunk.id: quote.hit.chunk for quote in quotes}
+        sources = tuple(
+            source_of(chunks[chunk_id], " ".join(excerpts[chunk_id])) for chunk_id in numbers
+        )
         lead = message("extract_lead", language)
-        return Answer(lead + "\n" + "\n".join(parts), answered=True, sources=tuple(sources))
+        return Answer(lead + "\n" + "\n".join(parts), answered=True, sources=sources)
 
     @staticmethod
     def _dont_know(language: str) -> Answer:

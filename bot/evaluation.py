@@ -89,12 +89,10 @@ def evaluate(
             continue
         chat_id = f"eval-{case_id}"
         conversations.forget(chat_id)
-        turns = case.get("turns") or [case["q"]]
-        answer = None
-        for turn in turns:
-            answer = assistant.answer(turn, chat_id)
+        turns: list[str] = case.get("turns") or [case["q"]]
+        answers = [assistant.answer(turn, chat_id) for turn in turns]
         conversations.forget(chat_id)
-        assert answer is not None
+        answer = answers[-1]
         if case.get("abstain"):
             report.score("abstains when it should").add(case_id, not answer.answered)
             continue

@@ -97,20 +97,48 @@ def _scored_sentences(
     weight = sum(lexical.idf(term) for term in terms) or 1.0
     candidates: dict[str, Quote] = {}
     for rank, hit in enumerate(hits[:_PASSAGES_CONSIDERED]):
-        for sentence, similarity in zip(
+        for whole, similarity in zip(
             hit.chunk.sentences(), hit.sentence_similarities, strict=False
         ):
-            if _NOT_QUOTABLE.match(sentence):
+            if _NOT_QUOTABLE.match(whole):
                 continue
-            present = set(lexical.analyze(sentence))
-            coverage = sum(lexical.idf(term) for term in terms if term in present) / weight
-            coverage *= min(1.0, _CONCISE_CHARS / len(sentence)) ** 0.5  # lists match by chance
-            score = similarity + _COVERAGE_WEIGHT * coverage - _RANK_PENALTY * rank
-            if expected is not None and expected.search(sentence):
-                score += _ANSWER_TYPE_BONUS
-            if sentence not in candidates or candidates[sentence].score < score:
-                candidates[sentence] = Quote(hit, sentence, score)
+            for sentence in _quotable_parts(whole):
+                present = set(lexical.analyze(sentence))
+                coverage = sum(lexical.idf(term) for term in terms if term in present) / weight
+                score = similarity + _COVERAGE_WEIGHT * coverage - _RANK_PENALTY * rank
+                if expected is not None and expected.search(sentence):
+                    score += _ANSWER_TYPE_BONUS
+                if sentence not in candidates or candidates[sentence].score < score:
+                    candidates[sentence] = Quote(hit, sentence, score)
     return sorted(candidates.values(), key=lambda quote: quote.score, reverse=True)
+
+
+def _quotable_parts(sentence: str) -> list[str]:
+    """A long list or table row is quoted by the piece that answers, not whole.
+
+    Pieces are windows of about ``_CONCISE_CHARS`` over the words, overlapping by
+    half, marked with an ellipsis where they cut the sentence.
+    """
+    if len(sentence) <= 2 * _CONCISE_CHARS:
+        return [sentence]
+    words = sentence.split(" ")
+    parts: list[str] = []
+    start = 0
+    while start < len(words):
+        end = start
+        length = 0
+        while end < len(words) and length + len(words[end]) < _CONCISE_CHARS:
+            length += len(words[end]) + 1
+            end += 1
+        end = max(end, start + 1)
+        piece = " ".join(words[start:end])
+        prefix = "… " if start > 0 else ""
+        suffix = " …" if end < len(words) else ""
+        parts.append(prefix + piece + suffix)
+        if end >= len(words):
+            break
+        start = max(start + 1, (start + end) // 2)
+    return parts
 
 
 def shorten(sentence: str, limit: int = MAX_ANSWER_CHARS) -> str:

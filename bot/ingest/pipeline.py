@@ -16,9 +16,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 import numpy as np
+from chromadb.api.types import Where
 from langchain_core.embeddings import Embeddings
 from tqdm import tqdm
 
@@ -180,7 +181,7 @@ def _write_generation(
     stale_ids = sorted(set(collections.chunks.get(include=[])["ids"]) - wanted_ids)
     if stale_ids:
         collections.chunks.delete(ids=stale_ids)
-        collections.sentences.delete(where={"chunk_id": {"$in": list[Any](stale_ids)}})
+        collections.sentences.delete(where=cast(Where, {"chunk_id": {"$in": stale_ids}}))
     progress = tqdm(total=len(to_embed), desc="Embedding", unit="chunk", disable=not show_progress)
     with progress as bar:
         for start in range(0, len(to_embed), _EMBED_BATCH):
