@@ -77,17 +77,13 @@ class Assistant:
         if not quotes:
             return self._dont_know(language)
         numbers: dict[str, int] = {}
-        excerpts: dict[str, list[str]] = {}
         parts = []
         for quote in quotes:
-            chunk = quote.hit.chunk
-            numbers.setdefault(chunk.id, len(numbers) + 1)
-            excerpts.setdefault(chunk.id, []).append(quote.sentence)
-            parts.append(f"{shorten(quote.sentence)} [{numbers[chunk.id]}]")
+            numbers.setdefault(quote.hit.chunk.id, len(numbers) + 1)
+            parts.append(f"{shorten(quote.sentence)} [{numbers[quote.hit.chunk.id]}]")
         chunks = {quote.hit.chunk.id: quote.hit.chunk for quote in quotes}
-        sources = tuple(
-            source_of(chunks[chunk_id], " ".join(excerpts[chunk_id])) for chunk_id in numbers
-        )
+        # A source shows the whole passage quoted from: the quotes and their context.
+        sources = tuple(source_of(chunks[chunk_id]) for chunk_id in numbers)
         lead = message("extract_lead", language)
         return Answer(lead + "\n" + "\n".join(parts), answered=True, sources=sources)
 

@@ -10,8 +10,9 @@ from bot.ingest.chunker import Chunk
 _MARKER = re.compile(r"\[(\d+)\]")
 
 
-def source_of(chunk: Chunk, excerpt: str) -> Source:
-    return Source(title=chunk.title, file=chunk.path, page=chunk.page, excerpt=excerpt)
+def source_of(chunk: Chunk) -> Source:
+    """The citation of a retrieved passage; its excerpt is the passage itself."""
+    return Source(title=chunk.title, file=chunk.path, page=chunk.page, excerpt=chunk.text)
 
 
 def renumber(text: str, passages: list[Chunk]) -> tuple[str, tuple[Source, ...]] | None:
@@ -26,5 +27,5 @@ def renumber(text: str, passages: list[Chunk]) -> tuple[str, tuple[Source, ...]]
     order = list(dict.fromkeys(cited))
     new_number = {old: new for new, old in enumerate(order, start=1)}
     renumbered = _MARKER.sub(lambda match: f"[{new_number[int(match.group(1))]}]", text)
-    sources = tuple(source_of(passages[old - 1], passages[old - 1].text) for old in order)
+    sources = tuple(source_of(passages[old - 1]) for old in order)
     return renumbered, sources

@@ -19,6 +19,7 @@ _RANK_PENALTY = 0.01
 _SECOND_SENTENCE_RATIO = 0.97
 _ANSWER_TYPE_BONUS = 0.1
 _CONCISE_CHARS = 250
+_SUMMARY_PENALTY = 0.03
 # Lines of a fiche that help search but answer nothing by themselves.
 _NOT_QUOTABLE = re.compile(r"^(Autres noms|Sources|Vérifié le)\b")
 
@@ -106,6 +107,8 @@ def _scored_sentences(
                 present = set(lexical.analyze(sentence))
                 coverage = sum(lexical.idf(term) for term in terms if term in present) / weight
                 score = similarity + _COVERAGE_WEIGHT * coverage - _RANK_PENALTY * rank
+                if hit.chunk.kind == "funding":
+                    score -= _SUMMARY_PENALTY  # on a tie, quote the primary source
                 if expected is not None and expected.search(sentence):
                     score += _ANSWER_TYPE_BONUS
                 if sentence not in candidates or candidates[sentence].score < score:

@@ -49,8 +49,8 @@ def test_citations_are_renumbered_in_order_of_first_appearance() -> None:
     assert text == "A [1]. B [2][1]. C [1]."
     assert [source.page for source in sources] == [19, 4]
     assert sources == (
-        source_of(PASSAGES[2], PASSAGES[2].text),
-        source_of(PASSAGES[0], PASSAGES[0].text),
+        source_of(PASSAGES[2]),
+        source_of(PASSAGES[0]),
     )
 
 
@@ -79,4 +79,4 @@ def test_a_source_without_page_is_labelled_by_its_title() -> None:
     assert result is not None
     assert result[1][0].page is None
     assert result[1][0].label() == "Rapport d'activités 2023"
-    assert source_of(PASSAGES[1], "extrait").label() == "Rapport d'activités 2023, p. 15"
+    assert source_of(PASSAGES[1]).label() == "Rapport d'activités 2023, p. 15"

@@ -65,8 +65,8 @@ def test_a_cited_answer_is_used_with_only_the_cited_passages_renumbered(
     assert answer.kind == "documents"
     assert answer.text == "Le groupe est présidé par Halima Menhoudj [1], élue de Montreuil [1][2]."
     assert answer.sources == (
-        source_of(passages[2], passages[2].text),
-        source_of(passages[0], passages[0].text),
+        source_of(passages[2]),
+        source_of(passages[0]),
     )
 
 

@@ -70,7 +70,7 @@ def test_ask_prints_the_answer_and_its_numbered_sources(cli_state: Path) -> None
     lines = result.stdout.splitlines()
     assert lines[0] == "Voici ce que disent les documents de CUF :"
     assert "Halima Menhoudj" in lines[1]
-    assert lines[-1] == "[1] Rapport d'activités 2023, p. 4"
+    assert lines[lines.index("") + 1] == "[1] Rapport d'activités 2023, p. 4"
 
 
 QUESTIONS = [
@@ -87,7 +87,7 @@ def test_stdin_mode_writes_one_line_per_question(cli_state: Path) -> None:
     assert len(lines) == 3
     assert lines[0].startswith("Voici ce que disent les documents de CUF : ")
     assert "Halima Menhoudj" in lines[0]
-    assert lines[0].endswith(" — Sources : [1] Rapport d'activités 2023, p. 4")
+    assert " — Sources : [1] Rapport d'activités 2023, p. 4" in lines[0]
     assert lines[1] == DONT_KNOW
     assert "Trésorier Jean-Claude Dardelet" in lines[2]
 
