@@ -7,6 +7,7 @@ sides (passages and questions), so "président de Cités Unies France" and
 
 from __future__ import annotations
 
+import logging
 import math
 from collections import Counter
 
@@ -16,6 +17,10 @@ import numpy as np
 from bot.ingest.chunker import Chunk
 from bot.retrieval.aliases import AliasTable
 from bot.text import stems
+
+# bm25s sets its own logger to DEBUG when imported, which prints index-building
+# chatter on every start; restore the default threshold.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 class LexicalIndex:
