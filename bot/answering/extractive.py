@@ -59,8 +59,9 @@ class Quote:
     """A sentence quoted from a retrieved passage."""
 
     hit: Hit
-    sentence: str
+    sentence: str  # the quoted text: a sentence, or a window of a long one
     score: float
+    origin: str = ""  # the whole sentence the quote comes from
 
 
 def select_quotes(question: str, hits: list[Hit], lexical: LexicalIndex) -> list[Quote]:
@@ -84,7 +85,8 @@ def select_quotes(question: str, hits: list[Hit], lexical: LexicalIndex) -> list
         runners_up = typed[:1] + runners_up
     length = len(best.sentence)
     for quote in runners_up:
-        if quote not in chosen and length + len(quote.sentence) <= MAX_ANSWER_CHARS:
+        overlaps = any(quote.origin == other.origin for other in chosen)
+        if not overlaps and length + len(quote.sentence) <= MAX_ANSWER_CHARS:
             chosen.append(quote)
             length += len(quote.sentence)
     return sorted(chosen, key=lambda quote: (quote.hit.chunk.path, quote.hit.chunk.position))
@@ -112,7 +114,7 @@ def _scored_sentences(
                 if expected is not None and expected.search(sentence):
                     score += _ANSWER_TYPE_BONUS
                 if sentence not in candidates or candidates[sentence].score < score:
-                    candidates[sentence] = Quote(hit, sentence, score)
+                    candidates[sentence] = Quote(hit, sentence, score, origin=whole)
     return sorted(candidates.values(), key=lambda quote: quote.score, reverse=True)
 
 
