@@ -22,6 +22,8 @@ _CONCISE_CHARS = 250
 _SUMMARY_PENALTY = 0.03
 # Lines of a fiche that help search but answer nothing by themselves.
 _NOT_QUOTABLE = re.compile(r"^(Autres noms|Sources|Vérifié le)\b")
+_LEADERS = re.compile(r"\.{4,}")  # the dots of a table of contents
+_WORDS_BEFORE_MATCH = 2
 
 _MONTHS = (
     "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre"
@@ -103,9 +105,9 @@ def _scored_sentences(
         for whole, similarity in zip(
             hit.chunk.sentences(), hit.sentence_similarities, strict=False
         ):
-            if _NOT_QUOTABLE.match(whole):
+            if not _quotable(whole) or _is_table_of_contents(hit.chunk.text):
                 continue
-            for sentence in _quotable_parts(whole):
+            for sentence in _quotable_parts(whole, set(terms), lexical):
                 present = set(lexical.analyze(sentence))
                 coverage = sum(lexical.idf(term) for term in terms if term in present) / weight
                 score = similarity + _COVERAGE_WEIGHT * coverage - _RANK_PENALTY * rank
@@ -118,31 +120,43 @@ def _scored_sentences(
     return sorted(candidates.values(), key=lambda quote: quote.score, reverse=True)
 
 
-def _quotable_parts(sentence: str) -> list[str]:
+def _quotable(sentence: str) -> bool:
+    """Fiche boilerplate answers nothing by itself."""
+    return not _NOT_QUOTABLE.match(sentence)
+
+
+def _is_table_of_contents(passage: str) -> bool:
+    return len(_LEADERS.findall(passage)) >= 3 or passage.count("■") >= 4
+
+
+def _quotable_parts(sentence: str, terms: set[str], lexical: LexicalIndex) -> list[str]:
     """A long list or table row is quoted by the piece that answers, not whole.
 
-    Pieces are windows of about ``_CONCISE_CHARS`` over the words, overlapping by
-    half, marked with an ellipsis where they cut the sentence.
+    A piece starts just before the question's most specific word (in a table row,
+    the label: what follows it is the answer) and runs for about ``_CONCISE_CHARS``;
+    an ellipsis marks where it cuts the sentence.
     """
     if len(sentence) <= 2 * _CONCISE_CHARS:
         return [sentence]
     words = sentence.split(" ")
+    word_terms = [set(lexical.analyze(word)) & terms for word in words]
+    found = set().union(*word_terms)
+    rarest = max(found, key=lexical.idf) if found else None
+    starts = [
+        max(0, index - _WORDS_BEFORE_MATCH)
+        for index, matched in enumerate(word_terms)
+        if rarest in matched
+    ]
     parts: list[str] = []
-    start = 0
-    while start < len(words):
-        end = start
-        length = 0
+    for start in dict.fromkeys(starts or range(0, len(words), 20)):
+        end, length = start, 0
         while end < len(words) and length + len(words[end]) < _CONCISE_CHARS:
             length += len(words[end]) + 1
             end += 1
         end = max(end, start + 1)
-        piece = " ".join(words[start:end])
         prefix = "… " if start > 0 else ""
         suffix = " …" if end < len(words) else ""
-        parts.append(prefix + piece + suffix)
-        if end >= len(words):
-            break
-        start = max(start + 1, (start + end) // 2)
+        parts.append(prefix + " ".join(words[start:end]) + suffix)
     return parts
 
 
