@@ -11,37 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from bot.dates import format_date
 from bot.funding.schema import Amount, AmountKind, CalendarEntry, Category, Fiche
 
 BULLET = "• "
-_MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
-_MONTHS_EN = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 class Section(StrEnum):
@@ -83,14 +56,6 @@ _LABELS = {
         "funder": "Funder",
     },
 }
-
-
-def format_date(day: date, language: str = "fr") -> str:
-    """``6 mai 2024`` (``1er`` for the first of the month)."""
-    if language == "en":
-        return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
-    first = "1er" if day.day == 1 else str(day.day)
-    return f"{first} {_MONTHS[day.month - 1]} {day.year}"
 
 
 class CallStatus(StrEnum):

@@ -5,51 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.dates import format_date
 from bot.meetings.groups import GroupDirectory
 from bot.meetings.schedule import Occurrence
-
-_DAYS = {
-    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
-_MONTHS = {
-    "fr": (
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
 
 
 def format_day(moment: datetime, language: str = "fr", with_year: bool = True) -> str:
     """``jeudi 14 janvier 2027`` / ``Thursday 14 January 2027`` (``1er`` for the first)."""
-    lang = "en" if language == "en" else "fr"
-    day = "1er" if moment.day == 1 and lang == "fr" else str(moment.day)
-    text = f"{_DAYS[lang][moment.weekday()]} {day} {_MONTHS[lang][moment.month - 1]}"
-    return f"{text} {moment.year}" if with_year else text
+    return format_date(moment.date(), language, weekday=True, with_year=with_year)
 
 
 def format_time(moment: datetime, language: str = "fr") -> str:
