@@ -38,7 +38,7 @@ class Answer:
     text: str
     answered: bool
     sources: tuple[Source, ...] = ()
-    kind: str = "documents"  # documents | funding | agenda | abstain | error
+    kind: str = "documents"  # documents | funding | agenda | abstain
     attachments: tuple[Attachment, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:

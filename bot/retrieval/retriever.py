@@ -50,7 +50,6 @@ class Hit:
     chunk: Chunk
     score: float
     similarity: float  # best E5 cosine similarity of the question and the passage
-    lexical: float  # BM25 score of the question without its implicit subject
     sentence_similarities: tuple[float, ...]  # per sentence of ``chunk.sentences()``
 
 
@@ -96,7 +95,13 @@ class Retriever:
         position = {chunk.id: index for index, chunk in enumerate(chunks)}
         chunk_vectors = _vectors_in_order(collections.chunks, position)
         sentence_ids, sentence_vectors = _all_vectors(collections.sentences)
-        owner = np.array([position[sid.rsplit(":", 1)[0]] for sid in sentence_ids], dtype=int)
+        # Sentence ids are "<chunk id>:<n>"; order them as the chunks' sentences() are.
+        keys = [
+            (position[chunk_id], int(n)) for chunk_id, n in (i.rsplit(":", 1) for i in sentence_ids)
+        ]
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        owner = np.array([keys[i][0] for i in order], dtype=int)
+        sentence_vectors = sentence_vectors[order] if order else sentence_vectors
         return cls(
             chunks,
             chunk_vectors,
@@ -140,12 +145,11 @@ class Retriever:
         sentence_similarity = self._sentence_vectors @ subject_vector
         best_sentence = np.full(len(self.chunks), -1.0, dtype=np.float32)
         np.maximum.at(best_sentence, self._sentence_owner, sentence_similarity)
-        lexical_subject = self.lexical.all_scores(query.subject)
         signals = {
             "dense_asked": dense_asked,
             "dense_subject": dense_subject,
             "lexical_asked": self.lexical.all_scores(query.asked),
-            "lexical_subject": lexical_subject,
+            "lexical_subject": self.lexical.all_scores(query.subject),
             "sentence_subject": best_sentence,
         }
         fused = sum(_WEIGHTS[name] * _standardise(values) for name, values in signals.items())
@@ -159,7 +163,6 @@ class Retriever:
                 similarity=float(
                     max(dense_asked[index], dense_subject[index], best_sentence[index])
                 ),
-                lexical=float(lexical_subject[index]),
                 sentence_similarities=tuple(
                     float(value) for value in sentence_similarity[self._sentence_owner == index]
                 ),
