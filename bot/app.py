@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from bot.conversation import ConversationStore
     from bot.feedback import FeedbackStore
     from bot.funding.catalog import FundingCatalog
+    from bot.ingest.pipeline import IngestReport
     from bot.meetings.agenda import Agenda
     from bot.meetings.reminders import ReminderService
     from bot.meetings.subscriptions import SubscriptionStore
@@ -118,6 +119,15 @@ class Services:
         from bot.feedback import FeedbackStore
 
         return FeedbackStore(self.database)
+
+    def reindex(self) -> IngestReport:
+        """Bring the index up to date with ``knowledge/`` and answer from the new one."""
+        from bot.ingest.pipeline import run_ingest
+
+        report = run_ingest(self.settings.knowledge_dir, self.settings.index_dir)
+        for cached in ("retriever", "assistant"):  # rebuilt on next use
+            self.__dict__.pop(cached, None)
+        return report
 
     def forget_chat(self, chat_id: str) -> None:
         """Erase everything stored about a chat (``/oublier``)."""

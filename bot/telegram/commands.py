@@ -16,7 +16,7 @@ from bot.telegram.render import escape
 from bot.telegram.replies import send_html
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    pass
 
 logger = logging.getLogger(__name__)
 
@@ -129,25 +129,10 @@ async def on_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     assert message is not None
     svc = services(context)
     await send_html(context.bot, message.chat_id, escape(texts.REINDEX_STARTED))
-    summary = await asyncio.to_thread(reindex, svc)
+    report = await asyncio.to_thread(svc.reindex)
     await send_html(
-        context.bot, message.chat_id, escape(texts.REINDEX_DONE.format(summary=summary))
+        context.bot, message.chat_id, escape(texts.REINDEX_DONE.format(summary=report.summary()))
     )
-
-
-def reindex(svc: Services) -> str:
-    """Run the incremental ingest and drop the loaded index so the next question reopens it."""
-    from bot.ingest.pipeline import run_ingest
-
-    report = run_ingest(svc.settings.knowledge_dir, svc.settings.index_dir)
-    reload_index = getattr(svc, "reload_index", None)
-    if callable(reload_index):
-        reload_index()
-    else:  # the services cache these (functools.cached_property)
-        for name in ("retriever", "assistant"):
-            vars(svc).pop(name, None)
-    summary: str = report.summary()
-    return summary
 
 
 async def on_stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
