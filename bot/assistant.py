@@ -15,7 +15,7 @@ from bot.answering.citations import source_of
 from bot.answering.extractive import select_quotes, shorten
 from bot.answering.followup import standalone_question
 from bot.answering.generative import GenerativeAnswerer
-from bot.answering.support import unsupported_reason
+from bot.answering.support import names_missing_from, unsupported_reason
 from bot.answers import Answer, AskContext, Responder
 from bot.conversation import ConversationStore, Turn
 from bot.language import detect_language
@@ -66,11 +66,17 @@ class Assistant:
         if reason:
             logger.info("Not answered (%s): %s", reason, question)
             return self._dont_know(context.language)
+        answer = None
         if self._generator is not None:
-            generated = self._generator.answer(question, hits, context.language)
-            if generated is not None:
-                return generated if generated.answered else self._dont_know(context.language)
-        return self._extractive(question, hits, context.language)
+            answer = self._generator.answer(question, hits, context.language)
+        if answer is None:
+            answer = self._extractive(question, hits, context.language)
+        cited = [f"{source.title} {source.excerpt}" for source in answer.sources]
+        missing = names_missing_from(question, cited, self._retriever)
+        if not answer.answered or missing:
+            logger.info("Not answered (cited passages do not mention %s): %s", missing, question)
+            return self._dont_know(context.language)
+        return answer
 
     def _extractive(self, question: str, hits: list[Hit], language: str) -> Answer:
         quotes = select_quotes(question, hits, self._retriever.lexical)

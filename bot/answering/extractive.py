@@ -67,7 +67,7 @@ class Quote:
 
 
 def select_quotes(question: str, hits: list[Hit], lexical: LexicalIndex) -> list[Quote]:
-    """The one to three sentences that best answer ``question``, in reading order.
+    """The one to three sentences that best answer ``question``, best first.
 
     The best sentence comes first; when it lacks what the question asks for (a
     number, a date, a name) the best sentence that has it joins it, else a
@@ -91,7 +91,7 @@ def select_quotes(question: str, hits: list[Hit], lexical: LexicalIndex) -> list
         if not overlaps and length + len(quote.sentence) <= MAX_ANSWER_CHARS:
             chosen.append(quote)
             length += len(quote.sentence)
-    return sorted(chosen, key=lambda quote: (quote.hit.chunk.path, quote.hit.chunk.position))
+    return chosen
 
 
 def _scored_sentences(

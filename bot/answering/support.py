@@ -1,10 +1,12 @@
 """Does the corpus support an answer? Refuse rather than answer beside the question.
 
-Three checks, cheap and explainable:
+Cheap, explainable checks, before and after choosing what to quote:
 - the question names a proper noun the documents never mention (``Pérou``);
 - the thing asked for (``le salaire de…``, ``combien d'employés``) is a word the
   documents never use, and no alias maps it to one they do;
-- nothing retrieved is semantically close to the question.
+- nothing retrieved is semantically close to the question;
+- the passages an answer would cite do not mention a name the question asks about
+  ("Qui préside le groupe-pays Brésil ?" must not be answered with Madagascar's chair).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from bot.retrieval.retriever import Hit, Retriever
 from bot.text import STOPWORDS, fold, fold_letters, stems
 
 MIN_SIMILARITY = 0.815
+_DISTINCTIVE_IDF = 2.6  # a name in fewer than about one passage in fifteen
 
 _DETERMINER = r"(?:les|leurs|leur|le|la|ses|son|sa|une|un|des|du)\s+|l'"
 _FOCUS_PATTERNS = (
@@ -41,6 +44,31 @@ def unsupported_reason(question: str, hits: list[Hit], retriever: Retriever) -> 
     if not hits or hits[0].similarity < MIN_SIMILARITY:
         return "nothing close enough in the documents"
     return None
+
+
+def names_missing_from(question: str, passages: list[str], retriever: Retriever) -> list[str]:
+    """Distinctive names in ``question`` that none of ``passages`` mentions, even by an alias.
+
+    Names common across the corpus ("État", "France") say little about which passage
+    answers; only rarer ones (a country, a city, a programme) are checked.
+    """
+    mentioned = set(stems(" ".join(passages)))
+    folded_question = fold(question)
+    missing = []
+    for noun in _PROPER_NOUN.findall(question):
+        noun_stems = set(stems(noun))
+        common = all(retriever.lexical.idf(stem) < _DISTINCTIVE_IDF for stem in noun_stems)
+        if common or fold(noun) in STOPWORDS or fold(noun) in retriever.aliases.implicit:
+            continue
+        variants = [noun_stems] + [
+            set(stems(term))
+            for group in retriever.aliases.groups
+            if any(fold(noun) in term and term in folded_question for term in group)
+            for term in group
+        ]
+        if not any(variant and variant <= mentioned for variant in variants):
+            missing.append(noun)
+    return missing
 
 
 def _focus(question: str) -> str | None:
