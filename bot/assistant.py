@@ -71,10 +71,12 @@ class Assistant:
             answer = self._generator.answer(question, hits, context.language)
         if answer is None:
             answer = self._extractive(question, hits, context.language)
+        if not answer.answered:
+            return self._dont_know(context.language)
         cited = [f"{source.title} {source.excerpt}" for source in answer.sources]
         missing = names_missing_from(question, cited, self._retriever)
-        if not answer.answered or missing:
-            logger.info("Not answered (cited passages do not mention %s): %s", missing, question)
+        if missing:
+            logger.info("Not answered (cited passages never say %s): %s", missing, question)
             return self._dont_know(context.language)
         return answer
 
