@@ -40,7 +40,11 @@ def _words(pattern: str) -> re.Pattern[str]:
 _ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (
         _words("combien|montant|nombre|pourcentage|proportion|part|taux|how much|how many"),
-        re.compile(r"\b(?!(?:19|20)\d\d\b)\d+(?:[  .,]\d+)*\s*(?:%|€|euros?|[a-zà-ÿ])"),
+        re.compile(
+            r"\b(?!(?:19|20)\d\d\b)\d+(?:[  .,]\d+)*\s*(?:%|€|euros?|[a-zà-ÿ])"
+            r"|\b(deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|quinze|vingt|cent)\b",
+            re.IGNORECASE,
+        ),
     ),
     (_words("quand|quelle date|quelles dates|dates?|when"), _words(f"{_MONTHS}|(19|20)\\d\\d")),
     (_words("qui|quel élu|quelle élue|quelle ministre|who"), re.compile(_NAME)),
