@@ -1,0 +1,40 @@
+"""Meeting notes dropped in knowledge/notes/ become answerable, cited by their title."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from answering_helpers import KNOWLEDGE, answering_settings
+
+from bot.app import Services
+
+REPO = KNOWLEDGE.parent
+EXAMPLE_NOTE = REPO / "docs" / "examples" / "notes" / "2026-10-15-groupe-pays-madagascar.md"
+
+
+class _ClockedServices(Services):
+    def now(self) -> datetime:
+        return datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+def test_a_meeting_note_answers_what_a_group_decided(tmp_path: Path, built_index: Path) -> None:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, knowledge)
+    shutil.copy(EXAMPLE_NOTE, knowledge / "notes" / EXAMPLE_NOTE.name)
+    shutil.copytree(built_index, tmp_path / "state" / "index")
+    services = _ClockedServices(answering_settings(tmp_path / "state", knowledge_dir=knowledge))
+
+    report = services.reindex()  # incremental: only the note is read and embedded
+    answer = services.assistant.answer("Qu'a décidé le groupe-pays Madagascar ?")
+
+    assert report.added == [f"notes/{EXAMPLE_NOTE.name}"]
+    assert answer.answered is True
+    assert "atelier sur la recherche de cofinancements" in answer.text
+    note_sources = [source for source in answer.sources if source.file.startswith("notes/")]
+    assert note_sources[0].title == (
+        "Compte rendu (exemple) — Réunion du groupe-pays Madagascar du 15 octobre 2026"
+    )
+    assert note_sources[0].page is None
