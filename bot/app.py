@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from bot.funding.catalog import FundingCatalog
     from bot.ingest.pipeline import IngestReport
     from bot.meetings.agenda import Agenda
-    from bot.meetings.reminders import ReminderService
+    from bot.meetings.outbox import ReminderService
     from bot.meetings.subscriptions import SubscriptionStore
     from bot.members import MemberStore
     from bot.retrieval.retriever import Retriever
@@ -102,7 +102,7 @@ class Services:
 
     @cached_property
     def reminders(self) -> ReminderService:
-        from bot.meetings.reminders import ReminderService
+        from bot.meetings.outbox import ReminderService
 
         return ReminderService(self.database, self.agenda, self.subscriptions, self.settings)
 

@@ -264,7 +264,8 @@ def test_importing_the_meetings_core_does_not_import_telegram():
     import sys
 
     code = (
-        "import sys, bot.meetings.agenda, bot.meetings.reminders, bot.meetings.responder, "
+        "import sys, bot.meetings.agenda, bot.meetings.reminders, bot.meetings.outbox, "
+        "bot.meetings.responder, "
         "bot.meetings.subscriptions; print('telegram' in sys.modules)"
     )
     result = subprocess.run(

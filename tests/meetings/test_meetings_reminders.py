@@ -9,12 +9,12 @@ import pytest
 from meetings_helpers import add_calendar, paris
 
 from bot.meetings.agenda import Agenda
+from bot.meetings.outbox import ReminderService
 from bot.meetings.reminders import (
     CANCELLED_NOTICE,
     MOVED,
     REMINDER,
     Reminder,
-    ReminderService,
     due_reminders,
 )
 from bot.meetings.schedule import Occurrence
