@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -49,3 +51,64 @@ async def test_with_a_token_in_dotenv_the_main_command_starts_the_bot(
     assert process.returncode == 0
     secret = emulator.token.split(":", 1)[1]
     assert secret not in output  # not even at DEBUG level
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+async def test_webhook_mode_answers_and_refuses_updates_without_the_secret(
+    emulator: Emulator, built_index: Path, tmp_path: Path
+) -> None:
+    shutil.copytree(built_index, tmp_path / "state" / "index")
+    port = _free_port()
+    webhook_url = f"http://127.0.0.1:{port}/telegram"
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("CUF_")}
+    environment.update(
+        PYTHONPATH=str(REPO),
+        CUF_TELEGRAM_TOKEN=emulator.token,
+        CUF_TELEGRAM_BASE_URL=emulator.bot_api_url,
+        CUF_ALLOWED_USER_IDS=str(MEMBER_ID),
+        CUF_KNOWLEDGE_DIR=str(REPO / "knowledge"),
+        CUF_STATE_DIR=str(tmp_path / "state"),
+        CUF_WEBHOOK_URL=webhook_url,
+        CUF_WEBHOOK_SECRET="s3cret-webhook-token",
+        CUF_WEBHOOK_LISTEN="127.0.0.1",
+        CUF_WEBHOOK_PORT=str(port),
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        await _wait_for_webhook(emulator, webhook_url)
+        forged = await emulator.client.post(webhook_url, json={"update_id": 1})
+        member = emulator.chat(MEMBER_ID)
+        await member.say("Qui préside le groupe-pays Japon ?")
+        answer = await member.reply(timeout=60)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=30)
+
+    assert forged.status_code == 403  # no secret header: refused
+    assert "Karima Zerkani-Raynal" in answer.text
+
+
+async def _wait_for_webhook(emulator: Emulator, url: str, seconds: float = 60) -> None:
+    """Until the bot has registered its webhook with the (emulated) Bot API."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    info_url = f"{emulator.bot_api_url}{emulator.token}/getWebhookInfo"
+    while asyncio.get_running_loop().time() < deadline:
+        info = (await emulator.client.get(info_url)).json()["result"]
+        if info["url"] == url:
+            return
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"the bot never set its webhook to {url}")
