@@ -15,6 +15,21 @@ from .conftest import MEMBER_ID, REPO
 from .driver import Emulator
 
 
+def _start_bot(directory: Path, *arguments: str, **settings: str) -> subprocess.Popen[str]:
+    """``python -m bot … run`` in ``directory`` with only the given ``CUF_*`` settings."""
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("CUF_")}
+    environment.update(PYTHONPATH=str(REPO), **settings)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", *arguments, "run"],
+        cwd=directory,  # where .env is read from
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
 async def test_with_a_token_in_dotenv_the_main_command_starts_the_bot(
     emulator: Emulator, built_index: Path, tmp_path: Path
 ) -> None:
@@ -27,17 +42,7 @@ async def test_with_a_token_in_dotenv_the_main_command_starts_the_bot(
         f"CUF_STATE_DIR={tmp_path / 'state'}\n",
         encoding="utf-8",
     )
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("CUF_")}
-    environment["PYTHONPATH"] = str(REPO)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "-v", "run"],
-        cwd=tmp_path,  # .env is read from the working directory
-        env=environment,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = _start_bot(tmp_path, "-v")  # every setting comes from .env
     try:
         member = emulator.chat(MEMBER_ID)
         await member.say("Qui préside le groupe-pays Mali ?")
@@ -66,9 +71,8 @@ async def test_webhook_mode_answers_and_refuses_updates_without_the_secret(
     shutil.copytree(built_index, tmp_path / "state" / "index")
     port = _free_port()
     webhook_url = f"http://127.0.0.1:{port}/telegram"
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("CUF_")}
-    environment.update(
-        PYTHONPATH=str(REPO),
+    process = _start_bot(
+        tmp_path,
         CUF_TELEGRAM_TOKEN=emulator.token,
         CUF_TELEGRAM_BASE_URL=emulator.bot_api_url,
         CUF_ALLOWED_USER_IDS=str(MEMBER_ID),
@@ -78,15 +82,6 @@ async def test_webhook_mode_answers_and_refuses_updates_without_the_secret(
         CUF_WEBHOOK_SECRET="s3cret-webhook-token",
         CUF_WEBHOOK_LISTEN="127.0.0.1",
         CUF_WEBHOOK_PORT=str(port),
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=tmp_path,
-        env=environment,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
     )
     try:
         await _wait_for_webhook(emulator, webhook_url)
