@@ -66,6 +66,9 @@ class AskContext:
     chat_id: str
     now: datetime
     language: str = "fr"  # "fr" or "en"
+    # Set when the question analysis routed the question to this responder: it is then
+    # known to be for it, and the responder need not recognise it again.
+    routed: bool = False
 
 
 class Responder(Protocol):

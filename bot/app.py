@@ -16,6 +16,12 @@ from bot.settings import Settings
 from bot.storage import Database
 
 if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+    from bot.answering.calibration import Calibration
+    from bot.understanding.names import NameTable
+    from bot.understanding.question import Analyzer
+
     from bot.assistant import Assistant
     from bot.conversation import ConversationStore
     from bot.feedback import FeedbackStore
@@ -31,9 +37,10 @@ if TYPE_CHECKING:
 class Services:
     """Lazily built services sharing one settings object and one SQLite file."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, embeddings: Embeddings | None = None) -> None:
         self.settings = settings
         self.timezone = ZoneInfo(settings.timezone)
+        self._embeddings = embeddings  # None: the embedded E5 model
 
     def now(self) -> datetime:
         """The current time in the configured time zone (the one clock of the app)."""
@@ -51,7 +58,8 @@ class Services:
         from bot.retrieval.retriever import Retriever
 
         aliases = AliasTable.load(self.settings.knowledge_dir / "aliases.yaml")
-        return Retriever.open(self.settings.index_dir, aliases)
+        weights = self.calibration.retrieval_weights
+        return Retriever.open(self.settings.index_dir, aliases, self._embeddings, weights)
 
     @cached_property
     def conversations(self) -> ConversationStore:
@@ -62,6 +70,32 @@ class Services:
             max_turns=self.settings.history_turns,
             ttl_minutes=self.settings.history_ttl_minutes,
         )
+
+    @cached_property
+    def calibration(self) -> Calibration:
+        from bot.answering.calibration import load_calibration
+
+        return load_calibration()
+
+    @cached_property
+    def analyzer(self) -> Analyzer:
+        from bot.understanding.lexicon import load_lexicon
+        from bot.understanding.question import Analyzer
+
+        return Analyzer(
+            load_lexicon(),
+            find_schemes=lambda text: [fiche.id for fiche in self.funding_catalog.find(text)],
+            find_groups=lambda text: [group.id for group in self.agenda.groups.find_in_text(text)],
+        )
+
+    @cached_property
+    def names(self) -> NameTable:
+        """The corpus's names for cross-language matching (vectors cached per generation)."""
+        from bot.understanding.names import NameTable
+
+        retriever = self.retriever
+        texts = (f" {chunk.title} {chunk.section} {chunk.text}" for chunk in retriever.chunks)
+        return NameTable.build(texts, retriever.embeddings, retriever.generation)
 
     @cached_property
     def assistant(self) -> Assistant:
@@ -76,6 +110,9 @@ class Services:
             responders=[FundingResponder(self.funding_catalog), AgendaResponder(self.agenda)],
             clock=self.now,
             generator=GenerativeAnswerer.from_settings(self.settings),
+            analyzer=self.analyzer,
+            calibration=self.calibration,
+            names=lambda: self.names,
         )
 
     # --- funding schemes ---------------------------------------------------------
@@ -125,7 +162,7 @@ class Services:
         from bot.ingest.pipeline import run_ingest
 
         report = run_ingest(self.settings.knowledge_dir, self.settings.index_dir)
-        for cached in ("retriever", "assistant"):  # rebuilt on next use
+        for cached in ("retriever", "names", "assistant"):  # rebuilt on next use
             self.__dict__.pop(cached, None)
         return report
 

@@ -1,28 +1,44 @@
 """The assistant: one question in, one sourced answer (or an honest "I don't know") out.
 
-Flow: language → follow-up rewriting (conversation memory) → specialised
-responders (funding schemes, agenda) → retrieval → support check → answer
-(generative when an endpoint is configured, else extractive) with citations.
+Flow: analysis (one frozen :class:`Question`: language, follow-up resolved, what is
+asked, what is named) → routing (small talk, agenda, funding fiches, documents) →
+for the documents: retrieval → quotes ranked by the calibrated quote model → the
+calibrated answer model decides to answer or refuse → the answer (generated when an
+endpoint is configured, else quoted) with its citations.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
+from bot.answering.calibration import Calibration
 from bot.answering.citations import source_of
-from bot.answering.extractive import select_quotes, shorten
-from bot.answering.followup import standalone_question
+from bot.answering.extractive import (
+    Quote,
+    candidate_quotes,
+    choose_quotes,
+    rank_quotes,
+    shorten,
+)
 from bot.answering.generative import GenerativeAnswerer
-from bot.answering.support import names_missing_from, unsupported_reason
+from bot.answering.smalltalk import smalltalk_answer
+from bot.answering.support import answer_signals
 from bot.answers import Answer, AskContext, Responder
 from bot.conversation import ConversationStore, Turn
-from bot.language import detect_language
 from bot.messages import message
 from bot.retrieval.retriever import Hit, Retriever
+from bot.understanding.lexicon import load_lexicon
+from bot.understanding.names import NameTable, unknown_names
+from bot.understanding.question import Analyzer, Question
+from bot.understanding.routing import Route, route
 
 logger = logging.getLogger(__name__)
+
+# The model reads 512 tokens: a longer message is cut (and costs no more to embed).
+MAX_QUESTION_CHARS = 1000
 
 
 class Assistant:
@@ -35,66 +51,144 @@ class Assistant:
         responders: Sequence[Responder],
         clock: Callable[[], datetime],
         generator: GenerativeAnswerer | None = None,
+        analyzer: Analyzer | None = None,
+        calibration: Calibration | None = None,
+        names: Callable[[], NameTable] | None = None,
     ) -> None:
         self._retriever = retriever
         self._conversations = conversations
         self._responders = list(responders)
         self._clock = clock
         self._generator = generator
+        self._analyzer = analyzer or Analyzer(load_lexicon())
+        self._calibration = calibration or Calibration()
+        self._names = names
 
-    def answer(self, question: str, chat_id: str = "cli") -> Answer:
-        """Answer ``question`` in the context of the chat's recent conversation."""
-        question = " ".join(question.split())
-        language = detect_language(question)
-        if not question:
-            return Answer(message("empty_question", language), answered=False, kind="abstain")
-        now = self._clock()
+    def answer(self, question: str, chat_id: str = "cli", now: datetime | None = None) -> Answer:
+        """Answer ``question`` in the context of the chat's recent conversation.
+
+        ``now`` replaces the clock (an evaluation replays agenda questions at their moment).
+        """
+        now = now or self._clock()
         history = self._conversations.recent(chat_id, now)
         previous = history[-1].standalone_question if history else None
-        standalone = standalone_question(question, previous)
-        answer = self._respond(standalone, AskContext(chat_id, now, language))
-        self._conversations.record(chat_id, Turn(question, standalone, answer.text, now))
+        understood = self._analyzer.analyze(question[:MAX_QUESTION_CHARS], previous)
+        context = AskContext(chat_id, now, understood.language, routed=True)
+        answer = self._respond(understood, context)
+        if understood.smalltalk is None:  # « merci » must not become the thread
+            turn = Turn(understood.asked, understood.text, answer.text, now)
+            self._conversations.record(chat_id, turn)
         return answer
 
-    def _respond(self, question: str, context: AskContext) -> Answer:
+    def analyze(self, question: str, previous: str | None = None) -> Question:
+        return self._analyzer.analyze(question[:MAX_QUESTION_CHARS], previous)
+
+    def _respond(self, question: Question, context: AskContext) -> Answer:
+        chosen = route(question, context.now)
+        if chosen is Route.SMALLTALK:
+            return smalltalk_answer(question)
         for responder in self._responders:
-            answer = responder.try_answer(question, context)
-            if answer is not None:
-                return answer
-        hits = self._retriever.search(question)
-        reason = unsupported_reason(question, hits, self._retriever)
-        if reason:
-            logger.info("Not answered (%s): %s", reason, question)
-            return self._dont_know(context.language)
-        answer = None
-        if self._generator is not None:
-            answer = self._generator.answer(question, hits, context.language)
-        if answer is None:
-            answer = self._extractive(question, hits, context.language)
-        if not answer.answered:
-            return self._dont_know(context.language)
-        cited = [f"{source.title} {source.excerpt}" for source in answer.sources]
-        missing = names_missing_from(question, cited, self._retriever)
-        if missing:
-            logger.info("Not answered (cited passages never say %s): %s", missing, question)
-            return self._dont_know(context.language)
-        return answer
+            if getattr(responder, "route", None) is chosen:
+                answer = responder.try_answer(question.text, context)
+                if answer is not None:
+                    return answer
+        return self._from_documents(question, context.language)
 
-    def _extractive(self, question: str, hits: list[Hit], language: str) -> Answer:
-        quotes = select_quotes(question, hits, self._retriever.lexical)
-        if not quotes:
+    def gather(self, question: Question) -> Evidence:
+        """What the documents offer for ``question``: passages and candidate quotes."""
+        unknown = unknown_names(question.names, self._retriever.lexical.vocabulary)
+        resolved = {name: self._resolve(name) for name in unknown}
+        translations = [corpus for corpus in resolved.values() if corpus]
+        text = question.text + "".join(f" ({name})" for name in translations)
+        names = [resolved.get(name) or name for name in question.names]
+        hits = self._retriever.search(text)
+        candidates = candidate_quotes(text, question.asks, names, hits, self._retriever.lexical)
+        return Evidence(
+            question, text, names, [name for name in unknown if not resolved[name]], hits, candidates
+        )
+
+    def signals(self, evidence: Evidence, quotes: list[Quote]) -> dict[str, float]:
+        """The answer model's features for an answer quoting ``quotes``."""
+        question = evidence.question
+        values = answer_signals(
+            question.asks,
+            evidence.text,
+            evidence.names,
+            evidence.unknown,
+            question.years,
+            evidence.hits,
+            quotes,
+            self._retriever,
+        )
+        values["scheme_named"] = float(bool(question.schemes))
+        return values
+
+    def _from_documents(self, question: Question, language: str) -> Answer:
+        evidence = self.gather(question)
+        quotes = choose_quotes(
+            rank_quotes(evidence.candidates, self._calibration.quote_model), question.asks
+        )
+        signals = self.signals(evidence, quotes)
+        if not quotes or not self._supported(signals):
+            logger.info("Not answered: %s", _rounded(signals))
             return self._dont_know(language)
-        numbers: dict[str, int] = {}
-        parts = []
-        for quote in quotes:
-            numbers.setdefault(quote.hit.chunk.id, len(numbers) + 1)
-            parts.append(f"{shorten(quote.sentence)} [{numbers[quote.hit.chunk.id]}]")
-        chunks = {quote.hit.chunk.id: quote.hit.chunk for quote in quotes}
-        # A source shows the whole passage quoted from: the quotes and their context.
-        sources = tuple(source_of(chunks[chunk_id]) for chunk_id in numbers)
-        lead = message("extract_lead", language)
-        return Answer(lead + "\n" + "\n".join(parts), answered=True, sources=sources)
+        if self._generator is not None:
+            generated = self._generator.answer(evidence.text, evidence.hits, language)
+            if generated is not None:
+                return generated if generated.answered else self._dont_know(language)
+        return _quoted_answer(quotes, language)
+
+    def _supported(self, signals: dict[str, float]) -> bool:
+        """The calibrated answer model's decision (hand-set rules without a calibration)."""
+        model = self._calibration.answer_model
+        if model is not None:
+            return model.probability(signals) >= self._calibration.answer_threshold
+        return not (
+            signals["unknown_names"]
+            or signals["unknown_focus"]
+            or signals["missing_name"]
+            or signals["similarity"] < _MIN_SIMILARITY
+        )
+
+    def _resolve(self, name: str) -> str | None:
+        return self._names().resolve(name) if self._names is not None else None
 
     @staticmethod
     def _dont_know(language: str) -> Answer:
         return Answer(message("dont_know", language), answered=False, kind="abstain")
+
+
+# Without a calibration: below this E5 similarity nothing retrieved is about the question.
+_MIN_SIMILARITY = 0.815
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A question's passages and candidate quotes, before any decision."""
+
+    question: Question
+    text: str  # what was searched: the question with its names' corpus forms
+    names: list[str]  # the question's names as the documents write them
+    unknown: list[str]  # names the documents never use, in any language
+    hits: list[Hit]
+    candidates: list[Quote]
+
+
+def _quoted_answer(quotes: list[Quote], language: str) -> Answer:
+    """The quotes, fact first, each with the number of the passage it comes from."""
+    numbers: dict[str, int] = {}
+    parts = []
+    for quote in quotes:
+        numbers.setdefault(quote.hit.chunk.id, len(numbers) + 1)
+        parts.append(f"{shorten(quote.sentence)} [{numbers[quote.hit.chunk.id]}]")
+    chunks = {quote.hit.chunk.id: quote.hit.chunk for quote in quotes}
+    # A source shows the whole passage quoted from: the quotes and their context.
+    sources = tuple(source_of(chunks[chunk_id]) for chunk_id in numbers)
+    body = "\n".join(parts)
+    if language == "en":
+        body += "\n" + message("extract_note", language)
+    return Answer(body, answered=True, sources=sources)
+
+
+def _rounded(signals: dict[str, float]) -> dict[str, float]:
+    return {name: round(value, 3) for name, value in signals.items()}

@@ -1,12 +1,17 @@
-"""Measure the assistant on a question set (format of ``shared/eval/dev_questions.json``).
+"""Measure the assistant on a question set (``tests/data/bank/*.json`` or the dev set).
 
-- retrieval: hit@1 / hit@5 = a retrieved passage contains the case's ``evidence``,
-  reported separately for lexical and paraphrased questions;
-- answers: every group of ``expect_all`` has one alternative in the answer
-  (accents, case and spaces ignored);
-- abstention: ``abstain`` cases must be answered with ``answered=false``;
-- follow-ups: ``turns`` are asked in one conversation, the last answer is checked;
-- optionally, whether the answer itself quotes the ``evidence`` (a stricter measure).
+A case is answerable (``expect_all``), a question the documents cannot answer
+(``abstain``) or small talk (``smalltalk``); ``turns`` asks a conversation and checks
+its last answer; ``now`` is the moment an agenda question is asked. The figures:
+
+- fact in answer: every group of ``expect_all`` has one alternative in the answer
+  (accents, case and spaces ignored) and the answer is not a refusal;
+- unanswerable refused: ``abstain`` cases answered with ``answered=false``;
+- answerable answered: the share of answerable cases not refused (its complement is the
+  over-refusal rate);
+- small talk: answered without any passage;
+- retrieval top-1 / top-4: a retrieved passage holds the case's ``evidence``;
+- the fact rate by category and by language (English must fare as well as French).
 """
 
 from __future__ import annotations
@@ -15,13 +20,20 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from bot.answers import Answer
 from bot.assistant import Assistant
 from bot.conversation import ConversationStore
 from bot.retrieval.retriever import Retriever
 from bot.text import fold
+
+FACT = "fact in answer"
+ABSTAIN = "unanswerable refused"
+ANSWERED = "answerable answered"
+SMALLTALK = "small talk without passages"
 
 
 @dataclass
@@ -42,16 +54,33 @@ class Score:
 
 
 @dataclass
+class CaseResult:
+    """What the assistant said to one case, kept to explain a failure."""
+
+    case_id: str
+    question: str
+    answer: Answer
+
+
+@dataclass
 class EvalReport:
     scores: dict[str, Score] = field(default_factory=dict)
+    results: dict[str, CaseResult] = field(default_factory=dict)
 
     def score(self, name: str) -> Score:
         return self.scores.setdefault(name, Score())
 
-    def lines(self) -> list[str]:
+    def rate(self, name: str) -> float:
+        return self.scores[name].rate if name in self.scores else 0.0
+
+    def lines(self, show_failures: bool = True) -> list[str]:
         return [
-            f"{name:<28} {score.rate:6.2f}  ({score.passed}/{score.total})"
-            + (f"  failed: {', '.join(score.failures)}" if score.failures else "")
+            f"{name:<32} {score.rate:6.2f}  ({score.passed}/{score.total})"
+            + (
+                f"  failed: {', '.join(score.failures)}"
+                if show_failures and score.failures
+                else ""
+            )
             for name, score in self.scores.items()
         ]
 
@@ -73,36 +102,63 @@ def evaluate(
     report = EvalReport()
     for case in cases:
         case_id = str(case["id"])
-        if "evidence" in case:
-            kind = "paraphrase" if case.get("paraphrase") else "lexical"
-            evidence = _squash(case["evidence"])
-            hits = retriever.search(case["q"], k=5)
-            found = [evidence in _squash(hit.chunk.text) for hit in hits]
-            report.score(f"retrieval {kind} hit@1").add(case_id, bool(found[:1]) and found[0])
-            report.score(f"retrieval {kind} hit@5").add(case_id, any(found))
-            if quote_evidence:
-                answer = assistant.answer(case["q"], f"eval-{case_id}")
-                conversations.forget(f"eval-{case_id}")
-                quoted = evidence in _squash(answer.text)
-                report.score(f"evidence quoted ({kind})").add(case_id, quoted)
-        if "expect_all" not in case and not case.get("abstain"):
-            continue
-        chat_id = f"eval-{case_id}"
-        conversations.forget(chat_id)
         turns: list[str] = case.get("turns") or [case["q"]]
-        answers = [assistant.answer(turn, chat_id) for turn in turns]
-        conversations.forget(chat_id)
-        answer = answers[-1]
-        if case.get("abstain"):
-            report.score("abstains when it should").add(case_id, not answer.answered)
+        if "evidence" in case:
+            _score_retrieval(report, case_id, case, turns[-1], retriever)
+        answerable = "expect_all" in case
+        if not (answerable or case.get("abstain") or case.get("smalltalk")):
             continue
-        ok = answer.answered and all(
-            any(_squash(option) in _squash(answer.text) for option in group)
-            for group in case["expect_all"]
-        )
-        name = "follow-up answers" if "turns" in case else f"answers ({answer.kind})"
-        report.score(name).add(case_id, ok)
+        answer = _ask(assistant, conversations, case_id, turns, case.get("now"))
+        report.results[case_id] = CaseResult(case_id, " / ".join(turns), answer)
+        if case.get("abstain"):
+            report.score(ABSTAIN).add(case_id, not answer.answered)
+        elif case.get("smalltalk"):
+            report.score(SMALLTALK).add(case_id, not answer.sources and answer.kind == "smalltalk")
+        else:
+            ok = answer.answered and has_facts(answer.text, case["expect_all"])
+            report.score(FACT).add(case_id, ok)
+            report.score(ANSWERED).add(case_id, answer.answered)
+            category = case.get("category") or ("follow-up" if "turns" in case else "answer")
+            report.score(f"  fact: {category}").add(case_id, ok)
+            report.score(f"  fact: language {case.get('lang', 'fr')}").add(case_id, ok)
+        if quote_evidence and "evidence" in case:
+            quoted = _squash(case["evidence"]) in _squash(answer.text)
+            report.score("evidence quoted").add(case_id, quoted)
     return report
+
+
+def has_facts(text: str, expect_all: list[list[str]]) -> bool:
+    """Every group of alternatives has one member in ``text`` (accents, case, spaces ignored)."""
+    squashed = _squash(text)
+    return all(any(_squash(option) in squashed for option in group) for group in expect_all)
+
+
+def _ask(
+    assistant: Assistant,
+    conversations: ConversationStore,
+    case_id: str,
+    turns: list[str],
+    now: str | None,
+) -> Answer:
+    chat_id = f"eval-{case_id}"
+    conversations.forget(chat_id)
+    moment = datetime.fromisoformat(now) if now else None
+    answers = [assistant.answer(turn, chat_id, now=moment) for turn in turns]
+    conversations.forget(chat_id)
+    return answers[-1]
+
+
+def _score_retrieval(
+    report: EvalReport, case_id: str, case: dict[str, Any], question: str, retriever: Retriever
+) -> None:
+    """Top-1 and top-4 retrieval of single questions (a follow-up needs its context)."""
+    if "turns" in case:
+        return
+    evidence = _squash(case["evidence"])
+    hits = retriever.search(question, k=4)
+    found = [evidence in _squash(hit.chunk.indexed_text) for hit in hits]
+    report.score("retrieval top-1").add(case_id, bool(found) and found[0])
+    report.score("retrieval top-4").add(case_id, any(found))
 
 
 def _squash(text: str) -> str:

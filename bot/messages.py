@@ -23,9 +23,38 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "en": "Ask me a question about Cités Unies France, its meetings or funding schemes.",
     },
     "sources": {"fr": "Sources", "en": "Sources"},
-    "extract_lead": {
-        "fr": "Voici ce que disent les documents de CUF :",
-        "en": "Here is what CUF's documents say (in French):",
+    "extract_note": {
+        "fr": "(extraits des documents de CUF)",
+        "en": "(quoted from CUF's documents, in French)",
+    },
+    "greeting": {
+        "fr": (
+            "Bonjour ! Je suis l'assistant de Cités Unies France. Posez-moi une question sur "
+            "les publications de CUF, ses réunions à venir ou les financements de l'action "
+            "internationale (1 % solidaires, FICOL, appels à projets du MEAE…)."
+        ),
+        "en": (
+            "Hello! I am the Cités Unies France assistant. Ask me about CUF's publications, "
+            "its upcoming meetings or funding for international action (the 1 % schemes, "
+            "FICOL, the foreign ministry's calls for projects…)."
+        ),
+    },
+    "thanks": {
+        "fr": "Avec plaisir ! N'hésitez pas si vous avez une autre question.",
+        "en": "You're welcome! Feel free to ask another question.",
+    },
+    "about_bot": {
+        "fr": (
+            "Je suis un assistant automatique de Cités Unies France. Je réponds à partir des "
+            "documents de CUF en citant mes sources (document, page), je vous rappelle les "
+            "réunions que vous suivez (/suivre) et j'explique les dispositifs de financement "
+            "(/dispositifs). Quand les documents ne disent rien, je le dis."
+        ),
+        "en": (
+            "I am an automated assistant of Cités Unies France. I answer from CUF's documents "
+            "and cite my sources (document, page), remind you of the meetings you follow and "
+            "explain funding schemes. When the documents don't say, I tell you so."
+        ),
     },
     "error": {
         "fr": "Désolé, une erreur s'est produite. Réessayez dans un instant.",

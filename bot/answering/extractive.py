@@ -2,141 +2,160 @@
 
 No model writes anything: every word of an answer's body comes from a cited
 passage, so a citation can never point at something the passage does not say.
+Which sentence to quote is decided by a small logistic model over its signals
+(similarity, coverage of the question's words, the kind of answer it holds…),
+calibrated on the question bank's tuning half (``python -m bot calibrate``).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
+from bot.answering.logistic import LogisticModel
 from bot.retrieval.lexical import LexicalIndex
 from bot.retrieval.retriever import Hit
+from bot.text import fold
 
-MAX_ANSWER_CHARS = 700
-_PASSAGES_CONSIDERED = 5
-_COVERAGE_WEIGHT = 0.15
-_RANK_PENALTY = 0.01
-_SECOND_SENTENCE_RATIO = 0.97
-_ANSWER_TYPE_BONUS = 0.1
+MAX_ANSWER_CHARS = 500
+PASSAGES_CONSIDERED = 5
 _CONCISE_CHARS = 250
-_SUMMARY_PENALTY = 0.03
-# Lines of a fiche that help search but answer nothing by themselves.
-_NOT_QUOTABLE = re.compile(r"^(Autres noms|Sources|Vérifié le)\b")
-_LEADERS = re.compile(r"\.{4,}")  # the dots of a table of contents
 _WORDS_BEFORE_MATCH = 2
+# Lines of a fiche that help search but answer nothing by themselves.
+_NOT_QUOTABLE = re.compile(r"^(Autres noms|Sources)\b|\bVérifié le\b")
+_LEADERS = re.compile(r"\.{4,}")  # the dots of a table of contents
 
 _MONTHS = (
     "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre"
     "|novembre|décembre|decembre"
 )
-_NAME = r"[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)? [A-ZÀ-Ý][A-Za-zà-ÿ'’-]+"
-
-
-def _words(pattern: str) -> re.Pattern[str]:
-    return re.compile(rf"\b({pattern})\b", re.IGNORECASE)
-
-
-# What kind of words an answer to each kind of question contains.
-_ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
-    (
-        _words("combien|montant|nombre|pourcentage|proportion|part|taux|how much|how many"),
-        re.compile(
-            r"\b(?!(?:19|20)\d\d\b)\d+(?:[  .,]\d+)*\s*(?:%|€|euros?|[a-zà-ÿ])"
-            r"|\b(deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|quinze|vingt|cent)\b",
-            re.IGNORECASE,
-        ),
+# What a sentence answering each kind of question contains.
+ANSWER_PATTERNS: dict[str, re.Pattern[str]] = {
+    "number": re.compile(
+        r"\b(?!(?:19|20)\d\d\b)\d+(?:[  .,]\d+)*\s*(?:%|€|euros?|M€|[a-zà-ÿ])"
+        r"|\b(deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|quinze|vingt|cent)\b",
+        re.IGNORECASE,
     ),
-    (_words("quand|quelle date|quelles dates|dates?|when"), _words(f"{_MONTHS}|(19|20)\\d\\d")),
-    (_words("qui|quel élu|quelle élue|quelle ministre|who"), re.compile(_NAME)),
-    (_words("où|quel lieu|quelle ville|where"), re.compile(r"\b(à|au|en) [A-ZÀ-Ý]")),
+    "date": re.compile(rf"\b({_MONTHS}|(19|20)\d\d)\b", re.IGNORECASE),
+    "person": re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)? [A-ZÀ-Ý][A-Za-zà-ÿ'’-]+"),
+    "place": re.compile(r"\b(à|au|en|in) [A-ZÀ-Ý]"),
+    "contact": re.compile(r"\+?\d[\d .]{8,}\d|[\w.-]+@[\w-]+\.\w+"),
+}
+
+QUOTE_FEATURES = (
+    "similarity",
+    "coverage",
+    "passage_coverage",
+    "rank",
+    "passage_score",
+    "type_match",
+    "fiche",
+    "length",
+    "names",
+    "window",
 )
-
-
-def expected_answer(question: str) -> re.Pattern[str] | None:
-    """A pattern that sentences answering ``question`` tend to match (number, date, name…)."""
-    for asks, answers in _ANSWER_TYPES:
-        if asks.search(question):
-            return answers
-    return None
 
 
 @dataclass(frozen=True)
 class Quote:
-    """A sentence quoted from a retrieved passage."""
+    """A sentence (or a window of a long one) quoted from a retrieved passage."""
 
     hit: Hit
-    sentence: str  # the quoted text: a sentence, or a window of a long one
-    score: float
-    origin: str = ""  # the whole sentence the quote comes from
+    sentence: str
+    origin: str  # the whole sentence the quote comes from
+    features: dict[str, float]
+    probability: float = 0.0  # that it holds what was asked (the quote model's estimate)
 
 
-def select_quotes(question: str, hits: list[Hit], lexical: LexicalIndex) -> list[Quote]:
-    """The one to three sentences that best answer ``question``, best first.
+def candidate_quotes(
+    text: str, asks: str | None, names: list[str], hits: list[Hit], lexical: LexicalIndex
+) -> list[Quote]:
+    """Every distinct quotable sentence of the best passages for the question ``text``.
 
-    The best sentence comes first; when it lacks what the question asks for (a
-    number, a date, a name) the best sentence that has it joins it, else a
-    runner-up that scores almost as well.
+    ``asks`` is the kind of answer wanted (``Question.asks``), ``names`` the question's
+    names as the documents write them.
     """
-    expected = expected_answer(question)
-    candidates = _scored_sentences(question, hits, lexical, expected)
-    if not candidates:
-        return []
-    best = candidates[0]
-    chosen = [best]
-    runners_up = [
-        quote for quote in candidates[1:3] if quote.score >= _SECOND_SENTENCE_RATIO * best.score
+    terms = [term for term in lexical.analyze(text) if "_" not in term]
+    weight = sum(lexical.idf(term) for term in terms) or 1.0
+    expected = ANSWER_PATTERNS.get(asks or "")
+    folded_names = [fold(name) for name in names]
+    candidates: dict[str, Quote] = {}
+    for rank, hit in enumerate(hits[:PASSAGES_CONSIDERED]):
+        if _is_table_of_contents(hit.chunk.text):
+            continue
+        passage_terms = set(lexical.analyze(hit.chunk.indexed_text))
+        passage_coverage = sum(lexical.idf(t) for t in terms if t in passage_terms) / weight
+        for whole, similarity in zip(
+            hit.chunk.sentences(), hit.sentence_similarities, strict=False
+        ):
+            if _NOT_QUOTABLE.search(whole):
+                continue
+            for sentence in quotable_parts(whole, set(terms), lexical):
+                if sentence in candidates:
+                    continue
+                present = set(lexical.analyze(sentence))
+                folded = fold(sentence)
+                features = {
+                    "similarity": similarity,
+                    "coverage": sum(lexical.idf(t) for t in terms if t in present) / weight,
+                    "passage_coverage": passage_coverage,
+                    "rank": float(rank),
+                    "passage_score": hit.score,
+                    "type_match": float(expected is not None and bool(expected.search(sentence))),
+                    "fiche": float(hit.chunk.kind == "funding"),
+                    "length": math.log(len(sentence) + 1),
+                    "names": (
+                        sum(name in folded for name in folded_names) / len(folded_names)
+                        if folded_names
+                        else 1.0
+                    ),
+                    "window": float(sentence != whole),
+                }
+                candidates[sentence] = Quote(hit, sentence, whole, features)
+    return list(candidates.values())
+
+
+def rank_quotes(quotes: list[Quote], model: LogisticModel | None) -> list[Quote]:
+    """``quotes`` with their probability, best first (similarity alone without a model)."""
+    scored = [
+        Quote(
+            quote.hit,
+            quote.sentence,
+            quote.origin,
+            quote.features,
+            model.probability(quote.features) if model else quote.features["similarity"],
+        )
+        for quote in quotes
     ]
-    if expected is not None and not expected.search(best.sentence):
-        typed = [quote for quote in candidates[1:] if expected.search(quote.sentence)]
-        runners_up = typed[:1] + runners_up
+    return sorted(scored, key=lambda quote: quote.probability, reverse=True)
+
+
+def choose_quotes(
+    ranked: list[Quote], asks: str | None = None, second_ratio: float = 0.8
+) -> list[Quote]:
+    """The best quote, and runners-up almost as likely from other sentences if they fit.
+
+    A list question (« quels sont… ») takes up to three quotes, any other up to two.
+    """
+    if not ranked:
+        return []
+    best = ranked[0]
+    chosen = [best]
     length = len(best.sentence)
-    for quote in runners_up:
-        overlaps = any(quote.origin == other.origin for other in chosen)
-        if not overlaps and length + len(quote.sentence) <= MAX_ANSWER_CHARS:
+    for quote in ranked[1 : 3 if asks == "list" else 2]:
+        if quote.probability < second_ratio * best.probability:
+            break
+        if quote.origin != best.origin and length + len(quote.sentence) <= MAX_ANSWER_CHARS:
             chosen.append(quote)
             length += len(quote.sentence)
     return chosen
 
 
-def _scored_sentences(
-    question: str, hits: list[Hit], lexical: LexicalIndex, expected: re.Pattern[str] | None
-) -> list[Quote]:
-    """Every distinct sentence of the best passages, best first."""
-    terms = [term for term in lexical.analyze(question) if "_" not in term]
-    weight = sum(lexical.idf(term) for term in terms) or 1.0
-    candidates: dict[str, Quote] = {}
-    for rank, hit in enumerate(hits[:_PASSAGES_CONSIDERED]):
-        for whole, similarity in zip(
-            hit.chunk.sentences(), hit.sentence_similarities, strict=False
-        ):
-            if not _quotable(whole) or _is_table_of_contents(hit.chunk.text):
-                continue
-            for sentence in _quotable_parts(whole, set(terms), lexical):
-                present = set(lexical.analyze(sentence))
-                coverage = sum(lexical.idf(term) for term in terms if term in present) / weight
-                score = similarity + _COVERAGE_WEIGHT * coverage - _RANK_PENALTY * rank
-                if hit.chunk.kind == "funding":
-                    score -= _SUMMARY_PENALTY  # on a tie, quote the primary source
-                if expected is not None and expected.search(sentence):
-                    score += _ANSWER_TYPE_BONUS
-                if sentence not in candidates or candidates[sentence].score < score:
-                    candidates[sentence] = Quote(hit, sentence, score, origin=whole)
-    return sorted(candidates.values(), key=lambda quote: quote.score, reverse=True)
-
-
-def _quotable(sentence: str) -> bool:
-    """Fiche boilerplate answers nothing by itself."""
-    return not _NOT_QUOTABLE.match(sentence)
-
-
-def _is_table_of_contents(passage: str) -> bool:
-    return len(_LEADERS.findall(passage)) >= 3 or passage.count("■") >= 4
-
-
-def _quotable_parts(sentence: str, terms: set[str], lexical: LexicalIndex) -> list[str]:
+def quotable_parts(sentence: str, terms: set[str], lexical: LexicalIndex) -> list[str]:
     """A long list or table row is quoted by the piece that answers, not whole.
 
-    A piece starts just before the question's most specific word (in a table row,
+    A piece starts just before one of the question's rarer words (in a table row,
     the label: what follows it is the answer) and runs for about ``_CONCISE_CHARS``;
     an ellipsis marks where it cuts the sentence.
     """
@@ -144,12 +163,11 @@ def _quotable_parts(sentence: str, terms: set[str], lexical: LexicalIndex) -> li
         return [sentence]
     words = sentence.split(" ")
     word_terms = [set(lexical.analyze(word)) & terms for word in words]
-    found = set().union(*word_terms)
-    rarest = max(found, key=lexical.idf) if found else None
+    found = sorted(set().union(*word_terms), key=lexical.idf, reverse=True)[:2]
     starts = [
         max(0, index - _WORDS_BEFORE_MATCH)
         for index, matched in enumerate(word_terms)
-        if rarest in matched
+        if matched & set(found)
     ]
     parts: list[str] = []
     for start in dict.fromkeys(starts or range(0, len(words), 20)):
@@ -162,6 +180,10 @@ def _quotable_parts(sentence: str, terms: set[str], lexical: LexicalIndex) -> li
         suffix = " …" if end < len(words) else ""
         parts.append(prefix + " ".join(words[start:end]) + suffix)
     return parts
+
+
+def _is_table_of_contents(passage: str) -> bool:
+    return len(_LEADERS.findall(passage)) >= 3 or passage.count("■") >= 4
 
 
 def shorten(sentence: str, limit: int = MAX_ANSWER_CHARS) -> str:

@@ -1,22 +1,37 @@
-"""Does the corpus support an answer? Refuse rather than answer beside the question.
+"""Does the corpus support an answer? The signals of the answer-or-refuse decision.
 
-Cheap, explainable checks, before and after choosing what to quote:
-- the question names a proper noun the documents never mention (``Pérou``);
-- the thing asked for (``le salaire de…``, ``combien d'employés``) is a word the
-  documents never use, and no alias maps it to one they do;
-- nothing retrieved is semantically close to the question;
-- the passages an answer would cite do not mention a name the question asks about
-  ("Qui préside le groupe-pays Brésil ?" must not be answered with Madagascar's chair).
+None of them refuses alone: the calibrated answer model weighs them together
+(``bot/answering/calibration.py``). They say, for the question and the quotes an
+answer would give:
+- how close the best passages and the best quote are;
+- whether the question names something the documents never mention (« Pérou »),
+  or a year, or a thing asked for (« le salaire de… ») they never use;
+- whether the passages an answer would cite mention the names the question asks
+  about (« Qui préside le groupe-pays Brésil ? » is not answered by Madagascar's chair);
+- whether the quotes hold the kind of answer asked for (a number, a date, a phone…).
 """
 
 from __future__ import annotations
 
 import re
 
+from bot.answering.extractive import ANSWER_PATTERNS, Quote
 from bot.retrieval.retriever import Hit, Retriever
 from bot.text import STOPWORDS, fold, fold_letters, stems
 
-MIN_SIMILARITY = 0.815
+ANSWER_FEATURES = (
+    "best_quote",
+    "similarity",
+    "score",
+    "margin",
+    "unknown_names",
+    "missing_name",
+    "unknown_focus",
+    "missing_year",
+    "type_missing",
+    "contact_missing",
+    "scheme_named",
+)
 _DISTINCTIVE_IDF = 2.6  # a name in fewer than about one passage in fifteen
 
 _DETERMINER = r"(?:les|leurs|leur|le|la|ses|son|sa|une|un|des|du)\s+|l'"
@@ -28,50 +43,79 @@ _FOCUS_PATTERNS = (
     re.compile(r"\b(?:quel|quelle|quels|quelles)\s+(?!est\b|sont\b|etait\b|sera\b)([a-z]+)"),
     re.compile(r"\bcombien\s+(?:de|d')\s*([a-z]+)"),
 )
-# A capitalised word inside a sentence (not after . ? ! and not a stop word): a name.
-_PROPER_NOUN = re.compile(r"(?<![.?!:]\s)(?<=[\s'(])([A-ZÀ-Ý][a-zà-ÿ]+(?:[- ][A-ZÀ-Ý][a-zà-ÿ]+)*)")
 
 
-def unsupported_reason(question: str, hits: list[Hit], retriever: Retriever) -> str | None:
-    """Why the documents cannot answer ``question`` (for logs), or ``None`` if they may."""
-    known = retriever.lexical.vocabulary | _alias_stems(question, retriever)
-    for noun in _PROPER_NOUN.findall(question):
-        if fold(noun) not in STOPWORDS and not set(stems(noun)) & known:
-            return f"unknown name: {noun}"
-    focus = _focus(question)
-    if focus and not set(stems(focus)) & known:
-        return f"unknown subject: {focus}"
-    if not hits or hits[0].similarity < MIN_SIMILARITY:
-        return "nothing close enough in the documents"
-    return None
+def answer_signals(
+    asks: str | None,
+    text: str,
+    names: list[str],
+    unknown: list[str],
+    years: tuple[int, ...],
+    hits: list[Hit],
+    quotes: list[Quote],
+    retriever: Retriever,
+) -> dict[str, float]:
+    """The features of the answer model for an answer quoting ``quotes``.
+
+    ``names`` are the question's names in the documents' own form (translations
+    resolved); ``unknown`` those the documents never use at all.
+    """
+    cited = " ".join(f"{q.hit.chunk.title} {q.hit.chunk.text}" for q in quotes)
+    expected = ANSWER_PATTERNS.get(asks or "")
+    quoted = " ".join(quote.sentence for quote in quotes)
+    focus = focus_word(text)
+    known = retriever.lexical.vocabulary | alias_stems(text, retriever)
+    return {
+        "best_quote": quotes[0].probability if quotes else 0.0,
+        "similarity": hits[0].similarity if hits else 0.0,
+        "score": hits[0].score if hits else 0.0,
+        "margin": hits[0].score - hits[1].score if len(hits) > 1 else 0.0,
+        "unknown_names": float(len(unknown)),
+        "missing_name": float(bool(names_missing_from(names, text, cited, retriever))),
+        "unknown_focus": float(bool(focus and not set(stems(focus)) & known)),
+        "missing_year": float(any(str(year) not in cited for year in years)),
+        "type_missing": float(
+            asks != "contact" and expected is not None and not expected.search(quoted)
+        ),
+        "contact_missing": float(asks == "contact" and not ANSWER_PATTERNS["contact"].search(quoted)),
+    }
 
 
-def names_missing_from(question: str, passages: list[str], retriever: Retriever) -> list[str]:
-    """Distinctive names in ``question`` that none of ``passages`` mentions, even by an alias.
+def names_missing_from(
+    names: list[str], question: str, passage: str, retriever: Retriever
+) -> list[str]:
+    """Distinctive ``names`` that ``passage`` never mentions, even by an alias.
 
     Names common across the corpus ("État", "France") say little about which passage
     answers; only rarer ones (a country, a city, a programme) are checked.
     """
-    mentioned = set(stems(" ".join(passages)))
+    folded_passage = fold(passage)
     folded_question = fold(question)
     missing = []
-    for noun in _PROPER_NOUN.findall(question):
+    for noun in names:
         noun_stems = set(stems(noun))
         common = all(retriever.lexical.idf(stem) < _DISTINCTIVE_IDF for stem in noun_stems)
         if common or fold(noun) in STOPWORDS or fold(noun) in retriever.aliases.implicit:
             continue
-        variants = [noun_stems] + [
-            set(stems(term))
+        variants = [fold(noun)] + [
+            term
             for group in retriever.aliases.groups
             if any(fold(noun) in term and term in folded_question for term in group)
             for term in group
         ]
-        if not any(variant and variant <= mentioned for variant in variants):
+        # Whole words, not stems: « Colombie » is not « Colombes ».
+        if not any(_mentions(folded_passage, variant) for variant in variants):
             missing.append(noun)
     return missing
 
 
-def _focus(question: str) -> str | None:
+def _mentions(folded_text: str, folded_name: str) -> bool:
+    pattern = rf"(?<![a-z0-9]){re.escape(folded_name)}(?:s|e|es|ne|nne)?(?![a-z0-9])"
+    return re.search(pattern, folded_text) is not None
+
+
+def focus_word(question: str) -> str | None:
+    """The thing asked for: « quel est le salaire… » → ``salaire``."""
     folded = fold_letters(question)
     for pattern in _FOCUS_PATTERNS:
         match = pattern.search(folded)
@@ -80,7 +124,7 @@ def _focus(question: str) -> str | None:
     return None
 
 
-def _alias_stems(question: str, retriever: Retriever) -> set[str]:
+def alias_stems(question: str, retriever: Retriever) -> set[str]:
     """Words of the question that the alias table knows (they map to corpus terms)."""
     folded = fold(question)
     return {

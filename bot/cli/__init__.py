@@ -12,10 +12,10 @@ import sys
 from collections.abc import Sequence
 
 from bot.app import build_services
-from bot.cli import ask, evaluate, funding, meetings, members, run
+from bot.cli import ask, calibrate, evaluate, funding, meetings, members, run
 from bot.settings import Settings
 
-_COMMAND_MODULES = (run, ask, evaluate, funding, meetings, members)
+_COMMAND_MODULES = (run, ask, evaluate, calibrate, funding, meetings, members)
 
 
 def build_parser() -> argparse.ArgumentParser:

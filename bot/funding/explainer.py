@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import ClassVar
 
 from bot.answers import Answer, AskContext, Source
 from bot.funding.catalog import FundingCatalog
@@ -26,6 +27,7 @@ from bot.funding.eligibility import (
 from bot.funding.matching import fold, normalize
 from bot.funding.render import Section, format_date, render_answer
 from bot.funding.schema import APPLICABLE_CATEGORIES, Category, Fiche
+from bot.understanding.routing import Route
 
 # Each intent: regular expressions over folded text (no accents, lower case).
 _INTENTS: dict[Section, tuple[str, ...]] = {
@@ -162,6 +164,7 @@ class FundingResponder:
     """The funding :class:`~bot.answers.Responder`: fiches, eligibility, calendar."""
 
     catalog: FundingCatalog
+    route: ClassVar[Route] = Route.FUNDING
 
     def try_answer(self, question: str, context: AskContext) -> Answer | None:
         """A structured answer about a scheme, or ``None`` when it is not a funding question."""

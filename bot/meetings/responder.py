@@ -19,6 +19,7 @@ from bot.meetings.formatting import format_day, format_occurrence
 from bot.meetings.groups import Group, normalize
 from bot.meetings.ics_export import calendar_bytes, occurrence_attachment
 from bot.meetings.schedule import Occurrence
+from bot.understanding.routing import Route
 
 _MEETING_WORDS = (
     r"reunions?|rencontres?|seances?|sessions?|chroniques?|cafes?|webinaires?|ateliers?|"
@@ -62,6 +63,8 @@ class AgendaQuery:
     groups: tuple[Group, ...]
     window: str | None
     plural: bool
+    topic: tuple[str, ...] = ()  # words to find in an event's title or description
+    month: int | None = None  # « en janvier »: the next such month
 
 
 class AgendaResponder:
@@ -95,12 +98,30 @@ class AgendaResponder:
         plural = bool(re.search(r"\bprochaines\b|\bmeetings\b|\bquelles reunions\b", text))
         return AgendaQuery(groups, window, plural or window is not None or not groups)
 
+    route = Route.AGENDA
+
     def try_answer(self, question: str, context: AskContext) -> Answer | None:
         query = self.parse(question, context.now)
+        if query is None and context.routed:
+            query = self._routed_query(question, context.now)
         if query is None:
             return None
         found = self._lookup(query, context.now)
         return self._render(query, found, context)
+
+    def _routed_query(self, question: str, now: datetime) -> AgendaQuery:
+        """The query of a question the analysis already routed to the agenda."""
+        text = normalize(question)
+        groups = tuple(self.agenda.groups.find_in_text(question))
+        window = next((name for pattern, name in _WINDOWS if pattern.search(text)), None)
+        month = next((index for index, name in enumerate(_MONTH_NAMES, 1) if name in text), None)
+        plural = bool(re.search(r"\bprochaines\b|\bmeetings\b|\bquelles\b|\bagenda\b", text))
+        topic = tuple(
+            word
+            for word in text.split()
+            if len(word) > 3 and word not in _GENERIC_WORDS and not _MEETING_WORD.fullmatch(word)
+        )
+        return AgendaQuery(groups, window, plural or month is not None, topic, month)
 
     def _lookup(self, query: AgendaQuery, now: datetime) -> list[Occurrence]:
         if query.window is not None:
@@ -112,9 +133,16 @@ class AgendaResponder:
             ]
         else:
             found = self.agenda.upcoming(now, self.horizon_days)
+        if query.month is not None:
+            found = [item for item in found if item.start.month == query.month]
+            first_year = found[0].start.year if found else None
+            found = [item for item in found if item.start.year == first_year]
         if query.groups:
             wanted = {group.id for group in query.groups}
             found = [item for item in found if wanted.intersection(item.groups)]
+        elif query.topic:
+            about = [item for item in found if _mentions(item, query.topic)]
+            found = about or found
         limit = self.max_items if query.plural else 1
         return found[:limit]
 
@@ -147,6 +175,8 @@ class AgendaResponder:
         blocks = [f"{heading} :"]
         for occurrence in found:
             block = format_occurrence(occurrence, self.agenda.groups, context.language)
+            if occurrence.description:
+                block += f"\n  {occurrence.description[:_DESCRIPTION_CHARS]}"
             for note in self.agenda.notes_for(occurrence):
                 label = "Notes" if en else "Compte rendu"
                 block += f"\n  {label} : {note.title} ({note.path.name})"
@@ -166,6 +196,26 @@ class AgendaResponder:
             kind="agenda",
             attachments=(attachment,),
         )
+
+
+_MONTH_NAMES = (
+    "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre",
+    "octobre", "novembre", "decembre",
+)  # fmt: skip
+_MEETING_WORD = re.compile(rf"(?:{_MEETING_WORDS}|meetings?|events?)")
+# Words of agenda questions that name no particular event.
+_GENERIC_WORDS = frozenset(
+    "prochain prochaine prochains prochaines quand quelle quelles quel quels heure date dates "
+    "lieu groupe cites unies france agenda calendrier what when where next upcoming coming "
+    "about cest avec pour dans sera aura lieu".split()
+)
+_DESCRIPTION_CHARS = 200
+
+
+def _mentions(occurrence: Occurrence, topic: tuple[str, ...]) -> bool:
+    """Whether an event's title or description uses one of the ``topic`` words."""
+    words = set(normalize(f"{occurrence.title} {occurrence.description}").split())
+    return any(word in words or word.rstrip("s") in words for word in topic)
 
 
 def _meeting(text: str) -> bool:

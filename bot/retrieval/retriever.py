@@ -26,18 +26,17 @@ from bot.retrieval.lexical import LexicalIndex
 
 logger = logging.getLogger(__name__)
 
-# Weights of the standardised signals; measured on ../shared/eval (see README).
-_WEIGHTS = {
+# Weights of the ranking signals before any calibration (``python -m bot calibrate``
+# learns them on the question bank's tuning half). Funding fiches summarise what
+# publications and official pages say: on a tie, the primary source is the better citation.
+DEFAULT_WEIGHTS = {
     "dense_asked": 0.5,
     "dense_subject": 0.5,
     "lexical_asked": 0.5,
     "lexical_subject": 1.0,
     "sentence_subject": 1.5,
+    "summary": -1.0,
 }
-
-# Funding fiches summarise what publications and official pages say: on a tie, the
-# primary source is the better citation.
-_SUMMARY_PENALTY = 1.0
 # At most this many fiche passages in a result list, so that they never crowd out the
 # publications and notes they summarise.
 _SUMMARIES = 2
@@ -71,20 +70,26 @@ class Retriever:
         embeddings: Embeddings,
         aliases: AliasTable,
         generation: Path | None = None,
+        weights: dict[str, float] | None = None,
     ) -> None:
         self.chunks = chunks
+        self.weights = weights or DEFAULT_WEIGHTS
         self.generation = generation
         self.aliases = aliases
         self.lexical = LexicalIndex(chunks, aliases)
         self._chunk_vectors = chunk_vectors
         self._sentence_vectors = sentence_vectors
         self._sentence_owner = sentence_owner
-        self._embeddings = embeddings
+        self.embeddings = embeddings
         self._is_summary = np.array([chunk.kind == "funding" for chunk in chunks], dtype=np.float32)
 
     @classmethod
     def open(
-        cls, index_dir: Path, aliases: AliasTable, embeddings: Embeddings | None = None
+        cls,
+        index_dir: Path,
+        aliases: AliasTable,
+        embeddings: Embeddings | None = None,
+        weights: dict[str, float] | None = None,
     ) -> Retriever:
         """Open the published generation; raises :class:`IndexMissingError` if none."""
         generation = store.current_generation(index_dir)
@@ -110,6 +115,7 @@ class Retriever:
             embeddings or E5Embeddings(),
             aliases,
             generation,
+            weights,
         )
 
     def _diverse(self, ranking: np.ndarray, k: int) -> list[int]:
@@ -126,43 +132,51 @@ class Retriever:
                 break
         return chosen
 
-    def search(self, question: str, k: int = 8) -> list[Hit]:
-        """The ``k`` best passages for ``question``, best first."""
-        if not self.chunks:
-            return []
+    def signals(self, question: str) -> dict[str, np.ndarray]:
+        """Every passage's standardised signals for ``question`` (the features of ranking)."""
         query = _Query(
             asked=self.aliases.expand(question),
             subject=self.aliases.expand(self.aliases.without_implicit(question)),
         )
-        asked_vector = np.asarray(self._embeddings.embed_query(query.asked), dtype=np.float32)
+        asked_vector = np.asarray(self.embeddings.embed_query(query.asked), dtype=np.float32)
         subject_vector = (
             asked_vector
             if query.subject == query.asked
-            else np.asarray(self._embeddings.embed_query(query.subject), dtype=np.float32)
+            else np.asarray(self.embeddings.embed_query(query.subject), dtype=np.float32)
         )
         dense_asked = self._chunk_vectors @ asked_vector
         dense_subject = self._chunk_vectors @ subject_vector
         sentence_similarity = self._sentence_vectors @ subject_vector
         best_sentence = np.full(len(self.chunks), -1.0, dtype=np.float32)
         np.maximum.at(best_sentence, self._sentence_owner, sentence_similarity)
-        signals = {
+        raw = {
             "dense_asked": dense_asked,
             "dense_subject": dense_subject,
             "lexical_asked": self.lexical.all_scores(query.asked),
             "lexical_subject": self.lexical.all_scores(query.subject),
             "sentence_subject": best_sentence,
         }
-        fused = sum(_WEIGHTS[name] * _standardise(values) for name, values in signals.items())
+        signals = {name: _standardise(values) for name, values in raw.items()}
+        signals["summary"] = self._is_summary
+        # Not ranking features: what hits report about themselves.
+        signals["_similarity"] = np.maximum(np.maximum(dense_asked, dense_subject), best_sentence)
+        signals["_sentence_similarity"] = sentence_similarity
+        return signals
+
+    def search(self, question: str, k: int = 8) -> list[Hit]:
+        """The ``k`` best passages for ``question``, best first."""
+        if not self.chunks:
+            return []
+        signals = self.signals(question)
+        fused = sum(weight * signals[name] for name, weight in self.weights.items())
         assert isinstance(fused, np.ndarray)
-        fused = fused - _SUMMARY_PENALTY * self._is_summary
         best = self._diverse(np.argsort(-fused), k)
+        sentence_similarity = signals["_sentence_similarity"]
         return [
             Hit(
                 chunk=self.chunks[index],
                 score=float(fused[index]),
-                similarity=float(
-                    max(dense_asked[index], dense_subject[index], best_sentence[index])
-                ),
+                similarity=float(signals["_similarity"][index]),
                 sentence_similarities=tuple(
                     float(value) for value in sentence_similarity[self._sentence_owner == index]
                 ),

@@ -1,0 +1,182 @@
+"""Fit the calibrated decisions on labelled questions (the question bank's tuning half).
+
+Three small logistic models, fitted in the order the assistant uses them:
+1. ranking: which passage holds a case's ``evidence``, from the retriever's signals;
+2. quoting: which candidate sentence holds one of the ``expect_all`` facts;
+3. answering: whether a question the analysis sends to the documents is answerable
+   (``expect_all``) or not (``abstain``), from the answer signals. Its threshold is
+   the highest that refuses at most the stated share of answerable questions.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from bot.answering.calibration import Calibration
+from bot.answering.extractive import QUOTE_FEATURES, choose_quotes, rank_quotes
+from bot.answering.logistic import LogisticModel
+from bot.answering.support import ANSWER_FEATURES
+from bot.assistant import Assistant
+from bot.retrieval.retriever import DEFAULT_WEIGHTS, Retriever
+from bot.text import fold
+from bot.understanding.routing import Route, route
+
+logger = logging.getLogger(__name__)
+
+RANKING_FEATURES = tuple(DEFAULT_WEIGHTS)
+_NEGATIVES_PER_QUESTION = 30
+# The acceptance bar: at most this share of answerable questions refused.
+DEFAULT_MAX_OVER_REFUSAL = 0.04
+
+
+@dataclass
+class FitReport:
+    """What fitting measured on the questions it was given (printed by the CLI)."""
+
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, line: str) -> None:
+        logger.info(line)
+        self.lines.append(line)
+
+
+def fit_calibration(
+    cases: Sequence[dict[str, Any]],
+    assistant: Assistant,
+    retriever: Retriever,
+    now: Callable[[], datetime],
+    fitted_on: str,
+    max_over_refusal: float = DEFAULT_MAX_OVER_REFUSAL,
+) -> tuple[Calibration, FitReport]:
+    """Fit the three models on ``cases``; ``retriever`` and ``assistant`` are updated."""
+    report = FitReport()
+    documents = [case for case in cases if _goes_to_documents(case, assistant, now())]
+    weights = _fit_ranking(documents, retriever, report)
+    retriever.weights = weights
+    quote_model = _fit_quotes(documents, assistant, report)
+    answer_model, threshold = _fit_answers(
+        documents, assistant, quote_model, max_over_refusal, report
+    )
+    calibration = Calibration(weights, quote_model, answer_model, threshold, fitted_on)
+    return calibration, report
+
+
+def _goes_to_documents(case: dict[str, Any], assistant: Assistant, now: datetime) -> bool:
+    """Single questions the analysis routes to the documents (not small talk, agenda…)."""
+    if "turns" in case or case.get("smalltalk"):
+        return False
+    if not ("expect_all" in case or case.get("abstain")):
+        return False
+    moment = datetime.fromisoformat(case["now"]) if case.get("now") else now
+    return route(assistant.analyze(case["q"]), moment) in (Route.DOCUMENTS, Route.FUNDING)
+
+
+def _fit_ranking(
+    cases: Sequence[dict[str, Any]], retriever: Retriever, report: FitReport
+) -> dict[str, float]:
+    rows: list[np.ndarray] = []
+    labels: list[np.ndarray] = []
+    for case in cases:
+        if "evidence" not in case:
+            continue
+        evidence = _squash(case["evidence"])
+        signals = retriever.signals(case["q"])
+        x = np.stack([signals[name] for name in RANKING_FEATURES], axis=1)
+        y = np.array([evidence in _squash(chunk.indexed_text) for chunk in retriever.chunks])
+        if not y.any():
+            continue
+        fused = x @ np.array([DEFAULT_WEIGHTS[name] for name in RANKING_FEATURES])
+        negatives = [i for i in np.argsort(-fused) if not y[i]][:_NEGATIVES_PER_QUESTION]
+        keep = np.concatenate([np.flatnonzero(y), np.array(negatives, dtype=int)])
+        rows.append(x[keep])
+        labels.append(y[keep].astype(float))
+    model = LogisticModel.fit(RANKING_FEATURES, np.vstack(rows), np.concatenate(labels))
+    weights = {
+        name: weight / scale
+        for name, weight, scale in zip(model.features, model.weights, model.scale, strict=True)
+    }
+    report.add(f"ranking: fitted on {len(rows)} questions; weights {_rounded(weights)}")
+    return weights
+
+
+def _fit_quotes(
+    cases: Sequence[dict[str, Any]], assistant: Assistant, report: FitReport
+) -> LogisticModel:
+    rows: list[list[float]] = []
+    labels: list[float] = []
+    for case in cases:
+        if "expect_all" not in case:
+            continue
+        evidence = assistant.gather(assistant.analyze(case["q"]))
+        for quote in evidence.candidates:
+            rows.append([quote.features[name] for name in QUOTE_FEATURES])
+            labels.append(float(_holds_a_fact(quote.sentence, case["expect_all"])))
+    model = LogisticModel.fit(QUOTE_FEATURES, np.array(rows), np.array(labels))
+    report.add(
+        f"quotes: fitted on {len(rows)} sentences ({int(sum(labels))} holding a fact); "
+        f"weights {_rounded(dict(zip(model.features, model.weights, strict=True)))}"
+    )
+    return model
+
+
+def _fit_answers(
+    cases: Sequence[dict[str, Any]],
+    assistant: Assistant,
+    quote_model: LogisticModel,
+    max_over_refusal: float,
+    report: FitReport,
+) -> tuple[LogisticModel, float]:
+    rows: list[list[float]] = []
+    labels: list[float] = []
+    for case in cases:
+        question = assistant.analyze(case["q"])
+        evidence = assistant.gather(question)
+        quotes = choose_quotes(rank_quotes(evidence.candidates, quote_model), question.asks)
+        signals = assistant.signals(evidence, quotes)
+        rows.append([signals[name] for name in ANSWER_FEATURES])
+        labels.append(float("expect_all" in case))
+    x, y = np.array(rows), np.array(labels)
+    model = LogisticModel.fit(ANSWER_FEATURES, x, y)
+    probabilities = model.probabilities(x)
+    threshold = _threshold_for(probabilities, y, max_over_refusal)
+    refused = probabilities < threshold
+    report.add(
+        f"answers: fitted on {len(y)} questions ({int(y.sum())} answerable); "
+        f"weights {_rounded(dict(zip(model.features, model.weights, strict=True)))}"
+    )
+    report.add(
+        f"answers: threshold {threshold:.3f} (answerable refused ≤ {max_over_refusal:.0%}): "
+        f"refuses {int((refused & (y == 0)).sum())}/{int((y == 0).sum())} unanswerable, "
+        f"{int((refused & (y == 1)).sum())}/{int(y.sum())} answerable"
+    )
+    return model, threshold
+
+
+def _threshold_for(probabilities: np.ndarray, y: np.ndarray, max_over_refusal: float) -> float:
+    """The highest threshold (most refusals) that refuses few enough answerable questions."""
+    best = 0.0
+    for candidate in sorted(set(probabilities.tolist())):
+        threshold = candidate + 1e-9
+        if ((probabilities < threshold) & (y == 1)).sum() <= max_over_refusal * y.sum():
+            best = threshold
+    return best
+
+
+def _holds_a_fact(sentence: str, expect_all: list[list[str]]) -> bool:
+    squashed = _squash(sentence)
+    return any(any(_squash(option) in squashed for option in group) for group in expect_all)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", fold(text))
+
+
+def _rounded(values: dict[str, float]) -> dict[str, float]:
+    return {name: round(value, 3) for name, value in values.items()}

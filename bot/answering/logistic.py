@@ -1,0 +1,83 @@
+"""A small logistic model: the calibrated decisions of retrieval, quoting and refusing.
+
+Fitted with Newton's method on standardised features and a light L2 penalty, so a
+few hundred labelled examples (the question bank's tuning half) are enough.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class LogisticModel:
+    """``P(y=1 | x) = σ(w · (x − mean) / scale + b)`` over named features."""
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+
+    @classmethod
+    def fit(
+        cls, features: tuple[str, ...], x: np.ndarray, y: np.ndarray, l2: float = 1.0
+    ) -> LogisticModel:
+        """Maximum a posteriori fit; ``x`` has one row per example, ``y`` holds 0/1 labels."""
+        mean = x.mean(axis=0)
+        scale = x.std(axis=0)
+        scale[scale == 0] = 1.0
+        z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
+        theta = np.zeros(z.shape[1])
+        penalty = np.full(z.shape[1], l2)
+        penalty[-1] = 0.0  # the bias is not shrunk
+        for _ in range(50):
+            p = _sigmoid(z @ theta)
+            gradient = z.T @ (p - y) + penalty * theta
+            hessian = (z * (p * (1 - p))[:, None]).T @ z + np.diag(penalty + 1e-9)
+            step = np.linalg.solve(hessian, gradient)
+            theta -= step
+            if np.abs(step).max() < 1e-8:
+                break
+        return cls(
+            features,
+            tuple(float(v) for v in mean),
+            tuple(float(v) for v in scale),
+            tuple(float(v) for v in theta[:-1]),
+            float(theta[-1]),
+        )
+
+    def probability(self, values: dict[str, float]) -> float:
+        """``P(y=1)`` for one example given as ``{feature name: value}``."""
+        x = np.array([values[name] for name in self.features])
+        return float(self.probabilities(x[None, :])[0])
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        z = (x - np.array(self.mean)) / np.array(self.scale)
+        return _sigmoid(z @ np.array(self.weights) + self.bias)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "features": list(self.features),
+            "mean": list(self.mean),
+            "scale": list(self.scale),
+            "weights": list(self.weights),
+            "bias": self.bias,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LogisticModel:
+        return cls(
+            tuple(data["features"]),
+            tuple(data["mean"]),
+            tuple(data["scale"]),
+            tuple(data["weights"]),
+            float(data["bias"]),
+        )
+
+
+def _sigmoid(values: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(values, -30, 30)))

@@ -1,0 +1,135 @@
+"""One analysis pass over a message: the frozen :class:`Question` everything else reads.
+
+Responders, support checks and quoting read the question's fields (what is asked,
+past or upcoming, the schemes and groups named…) instead of parsing its text again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot.answering.followup import standalone_question
+from bot.text import STOPWORDS, content_stems, fold
+from bot.understanding.lexicon import ANSWER_TYPES, Lexicon, folded_words, phrase_pattern
+
+# A capitalised word inside a sentence (not after . ? ! :): a name.
+_NAME = re.compile(r"(?<![.?!:]\s)(?<=[\s'’(])([A-ZÀ-Ý][\wà-ÿ'’-]*(?:[- ][A-ZÀ-Ý][\wà-ÿ'’-]*)*)")
+_POSSESSIVE = re.compile(r"['’]s$")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_WORD = re.compile(r"[a-z0-9]+")
+_ACCENTED = re.compile(r"[éèêàçùœâîôû]")
+
+Finder = Callable[[str], Sequence[str]]
+
+
+@dataclass(frozen=True)
+class Question:
+    """A message understood once: language, what it asks, what it names."""
+
+    asked: str  # the message, spaces normalised
+    text: str  # standalone: a follow-up rewritten with what it refers to
+    language: str  # "fr" or "en"
+    folded: str  # ``text`` folded (no accents, lower case, hyphens as spaces)
+    asks: str | None  # contact, definition, person, date, place, number, list, yesno
+    tense: str | None  # "past", "upcoming" or None
+    names: tuple[str, ...]  # capitalised names in ``text``
+    years: tuple[int, ...]
+    schemes: tuple[str, ...]  # ids of the funding fiches named
+    groups: tuple[str, ...]  # ids of the groups named
+    smalltalk: str | None  # greeting, thanks, about_bot, empty — not a question on documents
+    follow_up: bool
+    content_words: int  # words that carry meaning (stems without stop words)
+    asks_meeting: bool  # names a meeting, an event, the agenda
+    asks_funding: bool  # speaks of funding, grants, schemes, eligibility
+
+
+class Analyzer:
+    """Builds :class:`Question` objects from messages with one lexicon and the name finders."""
+
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        find_schemes: Finder = lambda _text: (),
+        find_groups: Finder = lambda _text: (),
+    ) -> None:
+        self.lexicon = lexicon
+        self._find_schemes = find_schemes
+        self._find_groups = find_groups
+
+    def analyze(self, message: str, previous: str | None = None) -> Question:
+        """Understand ``message``; ``previous`` is the chat's last standalone question."""
+        asked = " ".join(message.split())
+        text = standalone_question(asked, previous) if previous else asked
+        folded = folded_words(text)
+        return Question(
+            asked=asked,
+            text=text,
+            language=self.language(asked),
+            folded=folded,
+            asks=self._answer_type(folded_words(asked)) or self._answer_type(folded),
+            tense=self._tense(folded),
+            names=tuple(
+                _POSSESSIVE.sub("", name)
+                for name in _NAME.findall(text)
+                if fold(name) not in STOPWORDS
+            ),
+            years=tuple(int(year) for year in _YEAR.findall(text)),
+            schemes=tuple(self._find_schemes(text)),
+            groups=tuple(self._find_groups(text)),
+            smalltalk=self._smalltalk(asked),
+            follow_up=text != asked,
+            content_words=len(content_stems(text)),
+            asks_meeting=bool(phrase_pattern(self.lexicon.meetings).search(folded)),
+            asks_funding=bool(phrase_pattern(self.lexicon.funding).search(folded)),
+        )
+
+    def language(self, text: str) -> str:
+        """``"en"`` when English words clearly outnumber French ones, else ``"fr"``."""
+        words = _WORD.findall(folded_words(text))
+        english = sum(word in self._english for word in words)
+        french = sum(word in self._french for word in words) + bool(_ACCENTED.search(text))
+        return "en" if english >= 2 and english > french else "fr"
+
+    @property
+    def _english(self) -> frozenset[str]:
+        return frozenset(self.lexicon.language.english)
+
+    @property
+    def _french(self) -> frozenset[str]:
+        return frozenset(self.lexicon.language.french)
+
+    def _answer_type(self, folded: str) -> str | None:
+        for answer_type in ANSWER_TYPES:
+            phrases = self.lexicon.asks.get(answer_type, ())
+            if phrases and phrase_pattern(phrases, self.lexicon.openers).search(folded):
+                return answer_type
+        return None
+
+    def _tense(self, folded: str) -> str | None:
+        if phrase_pattern(self.lexicon.tense.past).search(folded):
+            return "past"
+        if phrase_pattern(self.lexicon.tense.upcoming).search(folded):
+            return "upcoming"
+        return None
+
+    def _smalltalk(self, asked: str) -> str | None:
+        """What a message is when it is not a question: a greeting, thanks, about the bot.
+
+        A message is small talk when nothing meaningful is left once its small-talk
+        phrases are removed (« bonjour ! », « merci beaucoup 👍 », « ? »), so that
+        « bonjour, qui préside le groupe Mali ? » stays a question.
+        """
+        folded = folded_words(asked)
+        kinds = self.lexicon.smalltalk
+        found = None
+        for kind in ("about_bot", "greeting", "thanks"):
+            pattern = phrase_pattern(getattr(kinds, kind))
+            if pattern.search(folded):
+                found = found or kind
+                folded = pattern.sub(" ", folded)
+        rest = [word for word in _WORD.findall(folded) if word not in STOPWORDS]
+        if rest:
+            return None
+        return found or "empty"

@@ -1,0 +1,29 @@
+"""Who answers a question: a pure function of the analysed :class:`Question`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+from bot.understanding.question import Question
+
+
+class Route(Enum):
+    SMALLTALK = "smalltalk"  # a greeting, thanks, a question about the bot: no passages
+    AGENDA = "agenda"  # an upcoming meeting: the calendar first, then the documents
+    FUNDING = "funding"  # a funding scheme: the fiches first, then the documents
+    DOCUMENTS = "documents"  # everything else: retrieval over publications and notes
+
+
+def route(question: Question, now: datetime) -> Route:
+    """The first responder to try; specialised ones fall back to the documents."""
+    if question.smalltalk:
+        return Route.SMALLTALK
+    past_year = any(year < now.year for year in question.years)
+    if question.tense == "past" or past_year:
+        return Route.DOCUMENTS
+    if question.tense == "upcoming" and (question.asks_meeting or question.groups):
+        return Route.AGENDA
+    if question.schemes or question.asks_funding:
+        return Route.FUNDING
+    return Route.DOCUMENTS
