@@ -25,7 +25,7 @@ from bot.answering.extractive import (
 )
 from bot.answering.generative import GenerativeAnswerer
 from bot.answering.smalltalk import smalltalk_answer
-from bot.answering.support import answer_signals
+from bot.answering.support import answer_signals, is_distinctive
 from bot.answers import Answer, AskContext, Responder
 from bot.conversation import ConversationStore, Turn
 from bot.messages import message
@@ -102,7 +102,10 @@ class Assistant:
         text = question.text + "".join(f" ({name})" for name in translations)
         names = [resolved.get(name) or name for name in question.names]
         hits = self._retriever.search(text)
-        candidates = candidate_quotes(text, question.asks, names, hits, self._retriever.lexical)
+        distinctive = [name for name in names if is_distinctive(name, self._retriever)]
+        candidates = candidate_quotes(
+            text, question.asks, distinctive, hits, self._retriever.lexical
+        )
         return Evidence(
             question, text, names, [name for name in unknown if not resolved[name]], hits, candidates
         )
@@ -123,6 +126,9 @@ class Assistant:
         values["scheme_named"] = float(bool(question.schemes))
         return values
 
+    def supported(self, signals: dict[str, float]) -> bool:
+        return self._supported(signals)
+
     def _from_documents(self, question: Question, language: str) -> Answer:
         evidence = self.gather(question)
         quotes = choose_quotes(
@@ -139,16 +145,21 @@ class Assistant:
         return _quoted_answer(quotes, language)
 
     def _supported(self, signals: dict[str, float]) -> bool:
-        """The calibrated answer model's decision (hand-set rules without a calibration)."""
-        model = self._calibration.answer_model
+        """Answer or refuse: the calibrated answer model, after two rules that always hold.
+
+        A name the documents never use in any language (« Pérou ») means they cannot
+        answer, unless a funding scheme is named: its rules apply to every country. And
+        nothing retrieved below the calibrated similarity floor is about the question.
+        """
+        calibration = self._calibration
+        if signals["unknown_names"] and not signals["scheme_named"]:
+            return False
+        if signals["similarity"] < calibration.min_similarity:
+            return False
+        model = calibration.answer_model
         if model is not None:
-            return model.probability(signals) >= self._calibration.answer_threshold
-        return not (
-            signals["unknown_names"]
-            or signals["unknown_focus"]
-            or signals["missing_name"]
-            or signals["similarity"] < _MIN_SIMILARITY
-        )
+            return model.probability(signals) >= calibration.answer_threshold
+        return not (signals["unknown_focus"] or signals["missing_name"])
 
     def _resolve(self, name: str) -> str | None:
         return self._names().resolve(name) if self._names is not None else None
@@ -156,10 +167,6 @@ class Assistant:
     @staticmethod
     def _dont_know(language: str) -> Answer:
         return Answer(message("dont_know", language), answered=False, kind="abstain")
-
-
-# Without a calibration: below this E5 similarity nothing retrieved is about the question.
-_MIN_SIMILARITY = 0.815
 
 
 @dataclass(frozen=True)

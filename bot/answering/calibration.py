@@ -28,6 +28,9 @@ class Calibration:
     quote_model: LogisticModel | None = None
     answer_model: LogisticModel | None = None
     answer_threshold: float = 0.5
+    # Below this E5 similarity nothing retrieved is about the question: the lowest seen
+    # on an answerable tuning question (less a margin). Default measured on the dev set.
+    min_similarity: float = 0.815
     fitted_on: str = ""  # SHA-256 of the question file the models were fitted on
 
     def to_dict(self) -> dict[str, Any]:
@@ -37,6 +40,7 @@ class Calibration:
             "quote_model": self.quote_model.to_dict() if self.quote_model else None,
             "answer_model": self.answer_model.to_dict() if self.answer_model else None,
             "answer_threshold": self.answer_threshold,
+            "min_similarity": self.min_similarity,
         }
 
     @classmethod
@@ -48,6 +52,7 @@ class Calibration:
             quote_model=LogisticModel.from_dict(quote) if quote else None,
             answer_model=LogisticModel.from_dict(answer) if answer else None,
             answer_threshold=float(data.get("answer_threshold", 0.5)),
+            min_similarity=float(data.get("min_similarity", 0.815)),
             fitted_on=str(data.get("fitted_on", "")),
         )
 

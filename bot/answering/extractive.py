@@ -53,6 +53,8 @@ QUOTE_FEATURES = (
     "fiche",
     "length",
     "names",
+    "passage_names",
+    "has_names",
     "window",
 )
 
@@ -86,6 +88,7 @@ def candidate_quotes(
             continue
         passage_terms = set(lexical.analyze(hit.chunk.indexed_text))
         passage_coverage = sum(lexical.idf(t) for t in terms if t in passage_terms) / weight
+        passage_names = _share_named(fold(hit.chunk.indexed_text), folded_names)
         for whole, similarity in zip(
             hit.chunk.sentences(), hit.sentence_similarities, strict=False
         ):
@@ -105,15 +108,20 @@ def candidate_quotes(
                     "type_match": float(expected is not None and bool(expected.search(sentence))),
                     "fiche": float(hit.chunk.kind == "funding"),
                     "length": math.log(len(sentence) + 1),
-                    "names": (
-                        sum(name in folded for name in folded_names) / len(folded_names)
-                        if folded_names
-                        else 1.0
-                    ),
+                    "names": _share_named(folded, folded_names),
+                    "passage_names": passage_names,
+                    "has_names": float(bool(folded_names)),
                     "window": float(sentence != whole),
                 }
                 candidates[sentence] = Quote(hit, sentence, whole, features)
     return list(candidates.values())
+
+
+def _share_named(folded_text: str, folded_names: list[str]) -> float:
+    """The share of the question's names that ``folded_text`` mentions (0 without names)."""
+    if not folded_names:
+        return 0.0
+    return sum(name in folded_text for name in folded_names) / len(folded_names)
 
 
 def rank_quotes(quotes: list[Quote], model: LogisticModel | None) -> list[Quote]:

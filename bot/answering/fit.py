@@ -34,6 +34,7 @@ RANKING_FEATURES = tuple(DEFAULT_WEIGHTS)
 _NEGATIVES_PER_QUESTION = 30
 # The acceptance bar: at most this share of answerable questions refused.
 DEFAULT_MAX_OVER_REFUSAL = 0.04
+_SIMILARITY_MARGIN = 0.01
 
 
 @dataclass
@@ -61,10 +62,12 @@ def fit_calibration(
     weights = _fit_ranking(documents, retriever, report)
     retriever.weights = weights
     quote_model = _fit_quotes(documents, assistant, report)
-    answer_model, threshold = _fit_answers(
+    answer_model, threshold, min_similarity = _fit_answers(
         documents, assistant, quote_model, max_over_refusal, report
     )
-    calibration = Calibration(weights, quote_model, answer_model, threshold, fitted_on)
+    calibration = Calibration(
+        weights, quote_model, answer_model, threshold, min_similarity, fitted_on
+    )
     return calibration, report
 
 
@@ -132,7 +135,7 @@ def _fit_answers(
     quote_model: LogisticModel,
     max_over_refusal: float,
     report: FitReport,
-) -> tuple[LogisticModel, float]:
+) -> tuple[LogisticModel, float, float]:
     rows: list[list[float]] = []
     labels: list[float] = []
     for case in cases:
@@ -143,8 +146,19 @@ def _fit_answers(
         rows.append([signals[name] for name in ANSWER_FEATURES])
         labels.append(float("expect_all" in case))
     x, y = np.array(rows), np.array(labels)
+    similarity = x[:, ANSWER_FEATURES.index("similarity")]
+    min_similarity = float(similarity[y == 1].min()) - _SIMILARITY_MARGIN
     model = LogisticModel.fit(ANSWER_FEATURES, x, y)
     probabilities = model.probabilities(x)
+    # What the assistant's two fixed rules refuse before the model is asked.
+    ruled = (
+        (
+            (x[:, ANSWER_FEATURES.index("unknown_names")] > 0)
+            & (x[:, ANSWER_FEATURES.index("scheme_named")] == 0)
+        )
+        | (similarity < min_similarity)
+    )
+    probabilities = np.where(ruled, 0.0, probabilities)
     threshold = _threshold_for(probabilities, y, max_over_refusal)
     refused = probabilities < threshold
     report.add(
@@ -156,7 +170,8 @@ def _fit_answers(
         f"refuses {int((refused & (y == 0)).sum())}/{int((y == 0).sum())} unanswerable, "
         f"{int((refused & (y == 1)).sum())}/{int(y.sum())} answerable"
     )
-    return model, threshold
+    report.add(f"answers: similarity floor {min_similarity:.3f}")
+    return model, threshold, min_similarity
 
 
 def _threshold_for(probabilities: np.ndarray, y: np.ndarray, max_over_refusal: float) -> float:

@@ -93,9 +93,7 @@ def names_missing_from(
     folded_question = fold(question)
     missing = []
     for noun in names:
-        noun_stems = set(stems(noun))
-        common = all(retriever.lexical.idf(stem) < _DISTINCTIVE_IDF for stem in noun_stems)
-        if common or fold(noun) in STOPWORDS or fold(noun) in retriever.aliases.implicit:
+        if not is_distinctive(noun, retriever):
             continue
         variants = [fold(noun)] + [
             term
@@ -107,6 +105,14 @@ def names_missing_from(
         if not any(_mentions(folded_passage, variant) for variant in variants):
             missing.append(noun)
     return missing
+
+
+def is_distinctive(name: str, retriever: Retriever) -> bool:
+    """A rare name (a country, a city, a programme), not one every page uses (CUF, État)."""
+    folded = fold(name)
+    if folded in STOPWORDS or folded in retriever.aliases.implicit:
+        return False
+    return any(retriever.lexical.idf(stem) >= _DISTINCTIVE_IDF for stem in stems(name))
 
 
 def _mentions(folded_text: str, folded_name: str) -> bool:

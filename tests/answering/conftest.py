@@ -22,6 +22,7 @@ from answering_helpers import (
 )
 from pypdf import PdfReader
 
+from bot.answering.calibration import load_calibration
 from bot.retrieval.aliases import AliasTable
 from bot.retrieval.retriever import Retriever
 
@@ -29,7 +30,8 @@ from bot.retrieval.retriever import Retriever
 @pytest.fixture(scope="session")
 def corpus_retriever(built_index: Path) -> Retriever:
     """The shipped corpus, searchable (opened once per session)."""
-    return Retriever.open(built_index, AliasTable.load(KNOWLEDGE / "aliases.yaml"))
+    weights = load_calibration().retrieval_weights
+    return Retriever.open(built_index, AliasTable.load(KNOWLEDGE / "aliases.yaml"), weights=weights)
 
 
 @pytest.fixture

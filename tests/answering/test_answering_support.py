@@ -1,61 +1,70 @@
-"""Support check: refuse questions on names or subjects the corpus never mentions."""
+"""Support signals: what the answer model weighs before answering or refusing."""
 
 from __future__ import annotations
 
 import pytest
+from answering_helpers import AnsweringServices
 
-from bot.answering.support import unsupported_reason
+from bot.answering.support import ANSWER_FEATURES, focus_word, names_missing_from
 from bot.retrieval.retriever import Retriever
 
 
-@pytest.mark.parametrize(
-    ("question", "reason"),
-    [
-        (
-            "Combien de collectivités ont donné au fonds de solidarité pour le Pérou ?",
-            "unknown name: Pérou",
-        ),
-        ("Quelle est la capitale de l'Australie ?", "unknown name: Australie"),
-        ("Qui préside le groupe-pays Norvège ?", "unknown name: Norvège"),
-        ("Quel est le salaire de la directrice générale de CUF ?", "unknown subject: salaire"),
-        ("Combien d'employés travaillent à CUF ?", "unknown subject: employes"),
-        (
-            "Quelle est la recette de la blanquette de veau ?",
-            "nothing close enough in the documents",
-        ),
-    ],
-)
-def test_questions_beside_the_corpus_are_refused_with_a_reason(
-    corpus_retriever: Retriever, question: str, reason: str
-) -> None:
-    hits = corpus_retriever.search(question)
+def signals_of(services: AnsweringServices, question: str) -> dict[str, float]:
+    assistant = services.assistant
+    evidence = assistant.gather(assistant.analyze(question))
+    quotes = evidence.candidates[:1]
+    return assistant.signals(evidence, quotes)
 
-    assert unsupported_reason(question, hits, corpus_retriever) == reason
+
+def test_every_feature_of_the_answer_model_is_computed(services: AnsweringServices) -> None:
+    signals = signals_of(services, "Qui préside le groupe-pays Mali ?")
+
+    assert set(signals) == set(ANSWER_FEATURES)
 
 
 @pytest.mark.parametrize(
-    "question",
+    ("question", "signal"),
     [
-        "Qui préside le groupe-pays Mali ?",
-        "Quel est le montant du fonds Haïti ?",
-        # "argent" is not in the documents, but the alias table maps it to "montant".
-        "Combien d'argent a été levé pour aider après l'explosion dans la capitale libanaise ?",
-        # An acronym the documents spell out.
-        "Combien de collectivités ont bénéficié du dispositif DCOL depuis sa création ?",
-        "Qui est la directrice générale de CUF ?",
+        ("Combien de collectivités ont donné au fonds de solidarité pour le Pérou ?", "unknown_names"),
+        ("Quelle est la capitale de l'Australie ?", "unknown_names"),
+        ("Quel est le numéro de téléphone de François Rebsamen ?", "contact_missing"),
+        ("Combien de collectivités le DCOL a-t-il accompagnées en 2031 ?", "missing_year"),
     ],
 )
-def test_questions_the_corpus_covers_are_supported(
-    corpus_retriever: Retriever, question: str
+def test_signals_of_questions_beside_the_corpus(
+    services: AnsweringServices, question: str, signal: str
 ) -> None:
-    hits = corpus_retriever.search(question)
-
-    assert unsupported_reason(question, hits, corpus_retriever) is None
+    assert signals_of(services, question)[signal] > 0
 
 
-def test_nothing_retrieved_means_nothing_to_answer_from(corpus_retriever: Retriever) -> None:
-    question = "Qui préside le groupe-pays Mali ?"
+def test_a_question_the_documents_answer_raises_no_alarm(services: AnsweringServices) -> None:
+    signals = signals_of(services, "Qui préside le groupe-pays Mali ?")
 
-    assert unsupported_reason(question, [], corpus_retriever) == (
-        "nothing close enough in the documents"
-    )
+    assert signals["unknown_names"] == signals["missing_year"] == signals["contact_missing"] == 0
+
+
+def test_names_are_compared_as_words_not_stems(corpus_retriever: Retriever) -> None:
+    passage = "Groupe-pays Tunisie Adda BEKKOUCHE Adjoint au Maire, Colombes"
+    question = "Qui préside le groupe-pays Colombie ?"
+
+    assert names_missing_from(["Colombie"], question, passage, corpus_retriever) == ["Colombie"]
+    assert names_missing_from(["Tunisie"], question, passage, corpus_retriever) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "focus"),
+    [
+        ("Quel est le salaire de la directrice générale de CUF ?", "salaire"),
+        ("Combien d'employés travaillent à CUF ?", "employes"),
+        ("Qui préside le groupe-pays Mali ?", None),
+    ],
+)
+def test_focus_word(question: str, focus: str | None) -> None:
+    assert focus_word(question) == focus
+
+
+def test_a_question_far_from_every_document_is_refused(services: AnsweringServices) -> None:
+    answer = services.assistant.answer("Quelle est la recette de la blanquette de veau ?")
+
+    assert answer.answered is False
+    assert answer.sources == ()

@@ -12,7 +12,7 @@ import pytest
 from bot.answers import Answer, AskContext
 from bot.funding.explainer import FundingResponder
 
-DEV_SET = Path("/work/shared/eval/dev_questions.json")
+DEV_SET = Path(__file__).resolve().parents[1] / "data" / "dev_questions.json"
 
 
 def _fold(text: str) -> str:

@@ -14,7 +14,7 @@ from bot.meetings.agenda import Agenda
 from bot.meetings.responder import AgendaResponder
 from bot.settings import Settings
 
-DEV_QUESTIONS = Path("/work/shared/eval/dev_questions.json")
+DEV_QUESTIONS = REPO / "tests" / "data" / "dev_questions.json"
 NOW = paris(2027, 1, 5, 9, 0)
 
 

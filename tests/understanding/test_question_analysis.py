@@ -1,0 +1,121 @@
+"""Question analysis: one pass gives what is asked, when, in which language, naming what."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.understanding.lexicon import Lexicon, load_lexicon
+from bot.understanding.question import Analyzer, Question
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer(
+        load_lexicon(),
+        find_schemes=lambda text: ["un_pourcent_eau"] if "1 % eau" in text else [],
+        find_groups=lambda text: ["mali"] if "mali" in text.lower() else [],
+    )
+
+
+def analyze(analyzer: Analyzer, text: str, previous: str | None = None) -> Question:
+    return analyzer.analyze(text, previous)
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("Qui préside le groupe-pays Mali ?", "person"),
+        ("ya qui a la tete du groupe mali", "person"),
+        ("Who chairs the Japan country group?", "person"),
+        # A relative « qui » asks for nobody.
+        ("Quel réseau conseille les collectivités qui veulent utiliser le 1 % énergie ?", None),
+        ("Combien de collectivités ont donné au fonds Liban ?", "number"),
+        ("How much did the Turkey fund raise?", "number"),
+        ("Quand ont eu lieu les RAICT 2023 ?", "date"),
+        ("c'est quand la prochaine chronique", "date"),
+        ("Où se sont déroulées les RAICT 2023 ?", "place"),
+        # « ou » (or) is not « où » (where).
+        ("Quelle est la base légale du 1 % eau pour une commune ou un syndicat ?", None),
+        ("Quel est le numéro de téléphone de François Rebsamen ?", "contact"),
+        ("c koi le ficol", "definition"),
+        ("Quels sont les axes du projet stratégique ?", "list"),
+        ("Peut-on cumuler le FICOL et un AAP du MEAE ?", "yesno"),
+    ],
+)
+def test_what_is_asked(analyzer: Analyzer, text: str, asks: str | None) -> None:
+    assert analyze(analyzer, text).asks == asks
+
+
+@pytest.mark.parametrize(
+    ("text", "tense"),
+    [
+        ("C'est quand la prochaine réunion du groupe Mali ?", "upcoming"),
+        ("ya une reunion mali bientot?", "upcoming"),
+        ("When is the next RAICT?", "upcoming"),
+        ("Où se sont tenues les RAICT 2023 ?", "past"),
+        ("Qui préside le groupe-pays Mali ?", None),
+    ],
+)
+def test_past_or_upcoming(analyzer: Analyzer, text: str, tense: str | None) -> None:
+    assert analyze(analyzer, text).tense == tense
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Who chairs the Japan country group?", "en"),
+        ("What is the FICOL?", "en"),
+        ("Qui préside le groupe-pays Japon ?", "fr"),
+        ("ya qui a la tete du groupe mali", "fr"),
+        ("FICOL ?", "fr"),
+    ],
+)
+def test_language(analyzer: Analyzer, text: str, language: str) -> None:
+    assert analyze(analyzer, text).language == language
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("bonjour", "greeting"),
+        ("Salut !", "greeting"),
+        ("merci beaucoup 👍", "thanks"),
+        ("thanks a lot", "thanks"),
+        ("ok", "thanks"),
+        ("t'es un robot ?", "about_bot"),
+        ("What can you do?", "about_bot"),
+        ("?", "empty"),
+        ("👍", "empty"),
+        ("你好吗", "empty"),
+        ("bonjour, qui préside le groupe Mali ?", None),
+        ("merci, et pour le Sénégal ?", None),
+    ],
+)
+def test_small_talk(analyzer: Analyzer, text: str, kind: str | None) -> None:
+    assert analyze(analyzer, text).smalltalk == kind
+
+
+def test_names_years_schemes_and_groups(analyzer: Analyzer) -> None:
+    question = analyze(analyzer, "What is Bruno Belin's role in the Mali group in 2023?")
+
+    assert question.names == ("Bruno Belin", "Mali")
+    assert question.years == (2023,)
+    assert question.groups == ("mali",)
+    assert analyze(analyzer, "Qui peut utiliser le 1 % eau ?").schemes == ("un_pourcent_eau",)
+
+
+def test_a_follow_up_is_resolved_once(analyzer: Analyzer) -> None:
+    question = analyze(analyzer, "Et celui du Sénégal ?", previous="Qui préside le groupe-pays Mali ?")
+
+    assert question.follow_up is True
+    assert question.asked == "Et celui du Sénégal ?"
+    assert question.text == "Qui préside le groupe-pays Sénégal ?"
+    assert question.asks == "person"  # what the rewritten question asks
+
+
+def test_the_lexicon_refuses_unknown_keys_and_answer_types() -> None:
+    data = load_lexicon().model_dump()
+    with pytest.raises(ValueError, match="extra"):
+        Lexicon.model_validate({**data, "surprise": []})
+    with pytest.raises(ValueError, match="unknown answer types"):
+        Lexicon.model_validate({**data, "asks": {**data["asks"], "colour": ["quelle couleur"]}})

@@ -1,0 +1,41 @@
+"""Routing is a pure function of the analysed question: a table of cases."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.understanding.lexicon import load_lexicon
+from bot.understanding.question import Analyzer
+from bot.understanding.routing import Route, route
+
+NOW = datetime(2027, 1, 5, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))
+ANALYZER = Analyzer(
+    load_lexicon(),
+    find_schemes=lambda text: ["afd_ficol"] if "ficol" in text.lower() else [],
+    find_groups=lambda text: ["mali"] if "mali" in text.lower() else [],
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("bonjour", Route.SMALLTALK),
+        ("?", Route.SMALLTALK),
+        ("merci !", Route.SMALLTALK),
+        ("ya une reunion mali bientot?", Route.AGENDA),
+        ("C'est quand la prochaine chronique géopolitique ?", Route.AGENDA),
+        ("When is the next RAICT?", Route.AGENDA),
+        ("Quand ont lieu les RAICT en 2027 ?", Route.DOCUMENTS),
+        ("Où se sont tenues les RAICT 2023 ?", Route.DOCUMENTS),
+        ("Quelle était la dernière réunion du groupe Mali ?", Route.DOCUMENTS),
+        ("C'est quoi le FICOL ?", Route.FUNDING),
+        ("Mon syndicat d'eau peut-il financer un projet au Bénin ?", Route.FUNDING),
+        ("Combien de projets le FICOL a-t-il financés entre 2017 et 2022 ?", Route.DOCUMENTS),
+        ("Qui préside le groupe-pays Mali ?", Route.DOCUMENTS),
+    ],
+)
+def test_route(text: str, expected: Route) -> None:
+    assert route(ANALYZER.analyze(text), NOW) is expected
