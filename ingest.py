@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 
+from bot.app import build_services
 from bot.ingest.pipeline import run_ingest
 from bot.settings import Settings
 
@@ -18,6 +19,10 @@ def main() -> int:
     settings = Settings()
     show_progress = not args.quiet and sys.stderr.isatty()
     report = run_ingest(settings.knowledge_dir, settings.index_dir, show_progress=show_progress)
+    if report.chunks_total:
+        # The cross-language name table is cached beside the new generation, so that the
+        # first question naming « Japan » does not pay for it.
+        _ = build_services(settings).names
     print(report.summary())
     return 0
 

@@ -107,7 +107,12 @@ class Assistant:
             text, question.asks, distinctive, hits, self._retriever.lexical
         )
         return Evidence(
-            question, text, names, [name for name in unknown if not resolved[name]], hits, candidates
+            question,
+            text,
+            names,
+            [name for name in unknown if not resolved[name]],
+            hits,
+            candidates,
         )
 
     def signals(self, evidence: Evidence, quotes: list[Quote]) -> dict[str, float]:
@@ -148,11 +153,13 @@ class Assistant:
         """Answer or refuse: the calibrated answer model, after two rules that always hold.
 
         A name the documents never use in any language (« Pérou ») means they cannot
-        answer, unless a funding scheme is named: its rules apply to every country. And
-        nothing retrieved below the calibrated similarity floor is about the question.
+        answer. (A question on a scheme's rules that names a country, « un syndicat d'eau
+        peut-il financer un projet au Bénin ? », is the funding fiches' to answer, before
+        this.) And nothing retrieved below the calibrated similarity floor is about the
+        question.
         """
         calibration = self._calibration
-        if signals["unknown_names"] and not signals["scheme_named"]:
+        if signals["unknown_names"]:
             return False
         if signals["similarity"] < calibration.min_similarity:
             return False

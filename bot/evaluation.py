@@ -76,11 +76,7 @@ class EvalReport:
     def lines(self, show_failures: bool = True) -> list[str]:
         return [
             f"{name:<32} {score.rate:6.2f}  ({score.passed}/{score.total})"
-            + (
-                f"  failed: {', '.join(score.failures)}"
-                if show_failures and score.failures
-                else ""
-            )
+            + (f"  failed: {', '.join(score.failures)}" if show_failures and score.failures else "")
             for name, score in self.scores.items()
         ]
 

@@ -28,7 +28,7 @@ settings = Settings(
     _env_file=None, state_dir=state, knowledge_dir=Path(sys.argv[2]),
     llm_base_url=None, calendar_urls=[],
 )
-answer = Services(settings).assistant.answer("Qui préside le groupe-pays Mali ?", "probe")
+answer = Services(settings).assistant.answer("Qui préside le groupe-pays Japon ?", "probe")
 assert answer.answered, answer
 print(sorted(name for name in sys.modules if name.split(".")[0] == "telegram"))
 """

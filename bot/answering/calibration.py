@@ -28,8 +28,8 @@ class Calibration:
     quote_model: LogisticModel | None = None
     answer_model: LogisticModel | None = None
     answer_threshold: float = 0.5
-    # Below this E5 similarity nothing retrieved is about the question: the lowest seen
-    # on an answerable tuning question (less a margin). Default measured on the dev set.
+    # Below this E5 similarity nothing retrieved is about the question: a low quantile of
+    # what answerable tuning questions reach. Default measured on the dev set.
     min_similarity: float = 0.815
     fitted_on: str = ""  # SHA-256 of the question file the models were fitted on
 

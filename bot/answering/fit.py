@@ -34,7 +34,8 @@ RANKING_FEATURES = tuple(DEFAULT_WEIGHTS)
 _NEGATIVES_PER_QUESTION = 30
 # The acceptance bar: at most this share of answerable questions refused.
 DEFAULT_MAX_OVER_REFUSAL = 0.04
-_SIMILARITY_MARGIN = 0.01
+# The similarity floor leaves out the least similar answerable questions, this share of them.
+_SIMILARITY_QUANTILE = 0.02
 
 
 @dataclass
@@ -147,17 +148,11 @@ def _fit_answers(
         labels.append(float("expect_all" in case))
     x, y = np.array(rows), np.array(labels)
     similarity = x[:, ANSWER_FEATURES.index("similarity")]
-    min_similarity = float(similarity[y == 1].min()) - _SIMILARITY_MARGIN
+    min_similarity = float(np.quantile(similarity[y == 1], _SIMILARITY_QUANTILE))
     model = LogisticModel.fit(ANSWER_FEATURES, x, y)
     probabilities = model.probabilities(x)
     # What the assistant's two fixed rules refuse before the model is asked.
-    ruled = (
-        (
-            (x[:, ANSWER_FEATURES.index("unknown_names")] > 0)
-            & (x[:, ANSWER_FEATURES.index("scheme_named")] == 0)
-        )
-        | (similarity < min_similarity)
-    )
+    ruled = (x[:, ANSWER_FEATURES.index("unknown_names")] > 0) | (similarity < min_similarity)
     probabilities = np.where(ruled, 0.0, probabilities)
     threshold = _threshold_for(probabilities, y, max_over_refusal)
     refused = probabilities < threshold

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bot.text import content_stems, fold
+from bot.text import STOPWORDS, content_stems, fold
 
 _FOLLOW_UP_START = re.compile(
     r"^\s*(et|mais|alors|puis|aussi|pareil|idem|and|what about|how about)\b", re.IGNORECASE
@@ -36,7 +36,13 @@ def standalone_question(question: str, previous: str | None) -> str:
     new_subjects = _proper_nouns(question)
     old_subjects = _proper_nouns(previous)
     if new_subjects and old_subjects and len(content_stems(question)) <= _MAX_FOLLOW_UP_WORDS:
-        return previous.replace(old_subjects[-1], new_subjects[-1])
+        old, new = old_subjects[-1], new_subjects[-1]
+        # « Et la dynamique Jeunesse ? » after « … le groupe-pays Mali ? »: the kind of
+        # subject changes with it.
+        old_kind, new_kind = _kind_before(previous, old), _kind_before(question, new)
+        if old_kind and new_kind:
+            return previous.replace(f"{old_kind} {old}", f"{new_kind} {new}")
+        return previous.replace(old, new)
     return f"{previous} {question}"
 
 
@@ -45,6 +51,15 @@ def _looks_like_follow_up(question: str) -> bool:
         return True
     short = len(content_stems(question)) <= _MAX_FOLLOW_UP_WORDS
     return short and _BACK_REFERENCE.search(question) is not None
+
+
+def _kind_before(text: str, name: str) -> str | None:
+    """The noun naming ``name``'s kind just before it, with its article (« la dynamique »)."""
+    article = r"(?:(?:le|la|les|du|de la|des|the) )?"
+    match = re.search(rf"(?<![\w-])({article}([a-zà-ÿ][a-zà-ÿ-]{{3,}})) {re.escape(name)}", text)
+    if match is None or fold(match.group(2)) in STOPWORDS:
+        return None
+    return match.group(1)
 
 
 def _proper_nouns(text: str) -> list[str]:

@@ -77,7 +77,9 @@ def answer_signals(
         "type_missing": float(
             asks != "contact" and expected is not None and not expected.search(quoted)
         ),
-        "contact_missing": float(asks == "contact" and not ANSWER_PATTERNS["contact"].search(quoted)),
+        "contact_missing": float(
+            asks == "contact" and not ANSWER_PATTERNS["contact"].search(quoted)
+        ),
     }
 
 

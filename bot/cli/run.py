@@ -42,6 +42,7 @@ def ensure_index(services: Services) -> None:
     print(f"No index in {settings.index_dir}: indexing {settings.knowledge_dir} first…")
     report = run_ingest(settings.knowledge_dir, settings.index_dir, show_progress=True)
     print(report.summary())
+    _ = services.names  # the cross-language name table, cached with the new generation
 
 
 def handle(args: argparse.Namespace, services: Services) -> int:

@@ -53,9 +53,7 @@ class Lexicon(_Strict):
 
     @field_validator("asks")
     @classmethod
-    def _known_answer_types(
-        cls, value: dict[str, tuple[str, ...]]
-    ) -> dict[str, tuple[str, ...]]:
+    def _known_answer_types(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
         unknown = set(value) - set(ANSWER_TYPES)
         if unknown:
             raise ValueError(f"unknown answer types: {sorted(unknown)}")

@@ -3,8 +3,9 @@
 The table is generated from the corpus itself: every capitalised word the documents
 use is embedded once (multilingual E5) and cached beside the index generation. A
 question's name the documents never use is matched to the closest corpus name when
-that one stands out from the runner-up (the same place in another language), and
-left unknown otherwise (« Colombie », « Pérou »: no such group, no such place).
+that one stands out from the runner-up and starts with the same letter (the same place
+in another language), and left unknown otherwise (« Pérou » is close to « Brésil » in
+meaning, but is not a place the documents name).
 """
 
 from __future__ import annotations
@@ -88,7 +89,10 @@ class NameTable:
         ]
         runner_up = max(others, default=0.0)
         stands_out = similarities[best] - runner_up >= MIN_MARGIN
-        if similarities[best] >= MIN_SIMILARITY and stands_out:
+        # Another language's spelling keeps the first letter (Japan/Japon, Lebanon/Liban);
+        # a neighbour in meaning only does not (Pérou/Brésil).
+        same_initial = fold(name)[:1] == stem[:1]
+        if similarities[best] >= MIN_SIMILARITY and stands_out and same_initial:
             return self.names[best]
         return None
 

@@ -86,11 +86,14 @@ class Analyzer:
         )
 
     def language(self, text: str) -> str:
-        """``"en"`` when English words clearly outnumber French ones, else ``"fr"``."""
+        """``"en"`` when English words clearly outnumber French ones, else ``"fr"``.
+
+        One English word is enough when no French one stands beside it (« hello »).
+        """
         words = _WORD.findall(folded_words(text))
         english = sum(word in self._english for word in words)
         french = sum(word in self._french for word in words) + bool(_ACCENTED.search(text))
-        return "en" if english >= 2 and english > french else "fr"
+        return "en" if english > french and (english >= 2 or french == 0) else "fr"
 
     @property
     def _english(self) -> frozenset[str]:

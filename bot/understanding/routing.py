@@ -22,7 +22,9 @@ def route(question: Question, now: datetime) -> Route:
     past_year = any(year < now.year for year in question.years)
     if question.tense == "past" or past_year:
         return Route.DOCUMENTS
-    if question.tense == "upcoming" and (question.asks_meeting or question.groups):
+    # « les RAICT en 2027 », asked in 2027: this year's or a later edition is upcoming.
+    upcoming = question.tense == "upcoming" or bool(question.years)
+    if upcoming and (question.asks_meeting or question.groups):
         return Route.AGENDA
     if question.schemes or question.asks_funding:
         return Route.FUNDING

@@ -22,6 +22,9 @@ HAITI = "Quel est le montant du fonds Haïti ?"
         ("Et celui du Sénégal ?", MALI, "Qui préside le groupe-pays Sénégal ?"),
         ("Et pour le Japon ?", MALI, "Qui préside le groupe-pays Japon ?"),
         ("What about Senegal?", "Who chairs the Mali group?", "Who chairs the Senegal group?"),
+        # The kind of subject changes with it.
+        ("Et la dynamique Jeunesse ?", MALI, "Qui préside la dynamique Jeunesse ?"),
+        ("et la mission Climat ?", GENRE, "Qui préside la mission Climat ?"),
         # A back reference is searched together with the previous question.
         ("Elle est élue de quelle ville ?", GENRE, f"{GENRE} Elle est élue de quelle ville ?"),
         (

@@ -32,9 +32,12 @@ def test_a_meeting_note_answers_what_a_group_decided(tmp_path: Path, built_index
 
     assert report.added == [f"notes/{EXAMPLE_NOTE.name}"]
     assert answer.answered is True
-    assert "atelier sur la recherche de cofinancements" in answer.text
-    note_sources = [source for source in answer.sources if source.file.startswith("notes/")]
-    assert note_sources[0].title == (
+    first = answer.sources[0]
+    assert first.file == f"notes/{EXAMPLE_NOTE.name}"
+    assert first.title == (
         "Compte rendu (exemple) — Réunion du groupe-pays Madagascar du 15 octobre 2026"
     )
-    assert note_sources[0].page is None
+    assert first.page is None
+    quote = answer.text.splitlines()[0].removesuffix(" [1]")
+    assert quote in first.excerpt  # the answer is the note's own words
+    assert "atelier sur la recherche de cofinancements" in first.excerpt

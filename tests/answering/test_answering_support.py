@@ -25,7 +25,10 @@ def test_every_feature_of_the_answer_model_is_computed(services: AnsweringServic
 @pytest.mark.parametrize(
     ("question", "signal"),
     [
-        ("Combien de collectivités ont donné au fonds de solidarité pour le Pérou ?", "unknown_names"),
+        (
+            "Combien de collectivités ont donné au fonds de solidarité pour le Pérou ?",
+            "unknown_names",
+        ),
         ("Quelle est la capitale de l'Australie ?", "unknown_names"),
         ("Quel est le numéro de téléphone de François Rebsamen ?", "contact_missing"),
         ("Combien de collectivités le DCOL a-t-il accompagnées en 2031 ?", "missing_year"),

@@ -105,7 +105,9 @@ def test_names_years_schemes_and_groups(analyzer: Analyzer) -> None:
 
 
 def test_a_follow_up_is_resolved_once(analyzer: Analyzer) -> None:
-    question = analyze(analyzer, "Et celui du Sénégal ?", previous="Qui préside le groupe-pays Mali ?")
+    question = analyze(
+        analyzer, "Et celui du Sénégal ?", previous="Qui préside le groupe-pays Mali ?"
+    )
 
     assert question.follow_up is True
     assert question.asked == "Et celui du Sénégal ?"

@@ -28,7 +28,7 @@ ANALYZER = Analyzer(
         ("ya une reunion mali bientot?", Route.AGENDA),
         ("C'est quand la prochaine chronique géopolitique ?", Route.AGENDA),
         ("When is the next RAICT?", Route.AGENDA),
-        ("Quand ont lieu les RAICT en 2027 ?", Route.DOCUMENTS),
+        ("Quand ont lieu les RAICT en 2027 ?", Route.AGENDA),
         ("Où se sont tenues les RAICT 2023 ?", Route.DOCUMENTS),
         ("Quelle était la dernière réunion du groupe Mali ?", Route.DOCUMENTS),
         ("C'est quoi le FICOL ?", Route.FUNDING),
