@@ -25,7 +25,7 @@ from bot.answering.extractive import (
 )
 from bot.answering.generative import GenerativeAnswerer
 from bot.answering.smalltalk import smalltalk_answer
-from bot.answering.support import answer_signals, is_distinctive
+from bot.answering.support import alias_stems, answer_signals, is_distinctive
 from bot.answers import Answer, AskContext, Responder
 from bot.conversation import ConversationStore, Turn
 from bot.messages import message
@@ -96,7 +96,8 @@ class Assistant:
 
     def gather(self, question: Question) -> Evidence:
         """What the documents offer for ``question``: passages and candidate quotes."""
-        unknown = unknown_names(question.names, self._retriever.lexical.vocabulary)
+        known = self._retriever.lexical.vocabulary | alias_stems(question.text, self._retriever)
+        unknown = unknown_names(question.names, known)
         resolved = {name: self._resolve(name) for name in unknown}
         translations = [corpus for corpus in resolved.values() if corpus]
         text = question.text + "".join(f" ({name})" for name in translations)

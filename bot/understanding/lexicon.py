@@ -50,6 +50,7 @@ class Lexicon(_Strict):
     meetings: tuple[str, ...]
     followup: FollowUp
     funding: tuple[str, ...]
+    not_names: tuple[str, ...]
 
     @field_validator("asks")
     @classmethod

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from pathlib import Path
 
 import numpy as np
@@ -69,9 +69,16 @@ class NameTable:
         return cls(names, vectors, embeddings)
 
     def resolve(self, name: str) -> str | None:
-        """The corpus's own form of ``name`` (« Japan » → « Japon »), or ``None``."""
+        """The corpus's own form of ``name`` (« Japan » → « Japon »), or ``None``.
+
+        A name of several words is resolved by the first word that is (« West Africa »).
+        """
         if name not in self._cache:
-            self._cache[name] = self._closest(name)
+            found = self._closest(name)
+            words = name.split()
+            if found is None and len(words) > 1:
+                found = next(filter(None, (self._closest(word) for word in words)), None)
+            self._cache[name] = found
         return self._cache[name]
 
     def _closest(self, name: str) -> str | None:
@@ -97,8 +104,8 @@ class NameTable:
         return None
 
 
-def unknown_names(names: Iterable[str], vocabulary: frozenset[str]) -> list[str]:
-    """The names none of whose stems the documents use."""
+def unknown_names(names: Iterable[str], vocabulary: Set[str]) -> list[str]:
+    """The names none of whose stems the documents use (« West Africa »: Africa is one)."""
     return [name for name in names if not set(stems(name)) & vocabulary]
 
 

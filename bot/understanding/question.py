@@ -73,7 +73,7 @@ class Analyzer:
             names=tuple(
                 _POSSESSIVE.sub("", name)
                 for name in _NAME.findall(text)
-                if fold(name) not in STOPWORDS
+                if fold(name) not in STOPWORDS and fold(name) not in self.lexicon.not_names
             ),
             years=tuple(int(year) for year in _YEAR.findall(text)),
             schemes=tuple(self._find_schemes(text)),

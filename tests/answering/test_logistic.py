@@ -1,0 +1,38 @@
+"""The small logistic model behind the calibrated decisions, and its threshold rule."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bot.answering.fit import _threshold_for
+from bot.answering.logistic import LogisticModel
+
+
+def test_fit_separates_what_a_feature_separates() -> None:
+    rng = np.random.default_rng(7)
+    signal = rng.normal(size=400)
+    noise = rng.normal(size=400)
+    y = (signal + 0.3 * rng.normal(size=400) > 0).astype(float)
+    model = LogisticModel.fit(("signal", "noise"), np.column_stack([signal, noise]), y)
+
+    weights = dict(zip(model.features, model.weights, strict=True))
+    assert weights["signal"] > 2 and abs(weights["noise"]) < 0.5
+    assert model.probability({"signal": 2.0, "noise": 0.0}) > 0.9
+    assert model.probability({"signal": -2.0, "noise": 0.0}) < 0.1
+
+
+def test_a_model_survives_its_json_form() -> None:
+    x = np.array([[0.0], [1.0], [2.0], [3.0]])
+    model = LogisticModel.fit(("x",), x, np.array([0.0, 0.0, 1.0, 1.0]))
+
+    assert LogisticModel.from_dict(model.to_dict()) == model
+
+
+def test_the_threshold_refuses_as_much_as_the_over_refusal_budget_allows() -> None:
+    probabilities = np.array([0.1, 0.2, 0.3, 0.4, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99])
+    answerable = np.array([0, 0, 1, 0, 1, 1, 1, 1, 1, 1], dtype=float)
+
+    threshold = _threshold_for(probabilities, answerable, max_over_refusal=0.15)
+
+    # One answerable question of seven (14 %) may be refused: the one at 0.3.
+    assert 0.4 < threshold <= 0.6
