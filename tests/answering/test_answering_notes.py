@@ -40,4 +40,3 @@ def test_a_meeting_note_answers_what_a_group_decided(tmp_path: Path, built_index
     assert first.page is None
     quote = answer.text.splitlines()[0].removesuffix(" [1]")
     assert quote in first.excerpt  # the answer is the note's own words
-    assert "atelier sur la recherche de cofinancements" in first.excerpt
