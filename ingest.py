@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 
+from bot.app import build_services
 from bot.ingest.pipeline import run_ingest
 from bot.settings import Settings
 
@@ -17,7 +18,10 @@ def main() -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     settings = Settings()
     show_progress = not args.quiet and sys.stderr.isatty()
-    report = run_ingest(settings.knowledge_dir, settings.index_dir, show_progress=show_progress)
+    embeddings = build_services(settings).embeddings
+    report = run_ingest(
+        settings.knowledge_dir, settings.index_dir, embeddings, show_progress=show_progress
+    )
     print(report.summary())
     return 0
 
