@@ -40,11 +40,9 @@ class E5Tokenizer:
         self._translation = {code: text for code, text in vocabulary.normalisation.items()}
         self._scores = vocabulary.scores.tolist()
         self._unknown_score = min(self._scores) - 10.0
-        self._ids = {
-            piece.decode("utf-8", "surrogateescape"): index
-            for index, piece in enumerate(vocabulary.pieces)
-            if piece and index != vocabulary.unk
-        }
+        self._ids = dict(zip(vocabulary.pieces, range(len(vocabulary.pieces)), strict=True))
+        self._ids.pop(vocabulary.pieces[vocabulary.unk], None)  # never matched as text
+        self._ids.pop("", None)
         self._longest = max(len(piece) for piece in self._ids)
         self._fast: Tokenizer | None = None
         self._characters = 0
@@ -114,9 +112,6 @@ class E5Tokenizer:
                 from tokenizers import Tokenizer
                 from tokenizers.models import Unigram
 
-                vocabulary = [
-                    (piece.decode("utf-8", "surrogateescape"), score)
-                    for piece, score in zip(self._vocabulary.pieces, self._scores, strict=True)
-                ]
+                vocabulary = list(zip(self._vocabulary.pieces, self._scores, strict=True))
                 self._fast = Tokenizer(Unigram(vocabulary, unk_id=self.unk, byte_fallback=False))
             return self._fast

@@ -30,9 +30,9 @@ _CACHE_VERSION = 1
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """The unigram pieces (UTF-8 bytes), their scores and the normalisation map."""
+    """The unigram pieces, their scores and the normalisation map."""
 
-    pieces: list[bytes]
+    pieces: list[str]
     scores: np.ndarray
     bos: int
     eos: int
@@ -278,10 +278,15 @@ class _Reader:
 def _read_vocabulary(reader: _Reader) -> Vocabulary:
     pieces_count, bos, eos, _pad, unk = reader.ints(5)
     (blob_size,) = reader.unpack("<Q")
-    offsets = reader.array("<u4", pieces_count + 1).tolist()
+    offsets = reader.array("<u4", pieces_count + 1)
     scores = reader.array("<f4", pieces_count).copy()
     blob = reader.take(blob_size)
-    pieces = [blob[offsets[i] : offsets[i + 1]] for i in range(pieces_count)]
+    # Decode the pieces all at once (250k small decodes take 0.3 s): a byte offset
+    # becomes a character offset by counting the bytes that start a character.
+    starts = np.frombuffer(blob, dtype=np.uint8) & 0xC0 != 0x80
+    characters = np.concatenate([[0], np.cumsum(starts)])[offsets].tolist()
+    text = blob.decode("utf-8")
+    pieces = [text[begin:end] for begin, end in zip(characters, characters[1:], strict=False)]
     norm_count, norm_size = reader.unpack("<iI")
     table = reader.take(norm_size)
     normalisation: dict[int, str] = {}
