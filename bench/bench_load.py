@@ -8,15 +8,20 @@ The real bot (``python -m bot run``) polls the emulator; each simulated member
 sends a question, waits for the answer, then sends the next one (as a person in
 a chat does), ``--messages`` times. Meanwhile another process spins on one core.
 Printed: the latency from a member's message to the bot's answer (p50, p95,
-max), answers per second, and whether every member got every answer, in order
-(each answer is checked against the question it answers).
+max), answers per second, the CPU the bot used, and whether every member got
+every answer, in order: each answer must begin as the bot's answer to that
+question asked alone (``tests/data/dev_questions.json``, single questions; a
+member's chat history may change some, which shows as "wrong").
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import html
+import json
 import os
+import re
 import shutil
 import signal
 import statistics
@@ -34,13 +39,30 @@ TOKEN = "123456:BENCH-load-token"
 POLL_SECONDS = 0.1
 FIRST_MEMBER = 50_000
 
-# (question, a word its answer must contain): answers can be told apart, so order shows.
-QUESTIONS = [
-    ("Qui préside le groupe-pays Mali ?", "Menhoudj"),
-    ("Qu'est-ce que le FICOL ?", "FICOL"),
-    ("Qu'est-ce que la loi Oudin-Santini ?", "Oudin"),
-    ("Quel est le montant du DCOL ?", "DCOL"),
-]
+DEV_QUESTIONS = REPO / "tests" / "data" / "dev_questions.json"
+
+# What the bot answers to each question asked alone, in a chat of its own (another
+# process, so that the bot under test starts with nothing cached).
+EXPECTED = r"""
+import json, sys
+from bot.app import build_services
+from bot.settings import Settings
+services = build_services(Settings())
+for number, question in enumerate(json.loads(sys.argv[1])):
+    print(json.dumps(services.assistant.answer(question, f"alone-{number}").text))
+"""
+
+
+def single_questions() -> list[str]:
+    from bot.evaluation import load_cases
+
+    return [case["q"] for case in load_cases(DEV_QUESTIONS) if not case.get("turns")]
+
+
+def opening(text: str) -> str:
+    """The first words of an answer, as plain text (Telegram's copy is HTML)."""
+    plain = html.unescape(re.sub(r"<[^>]+>", "", text))
+    return " ".join(plain.split())[:40]
 
 
 def start_emulator(port: int) -> subprocess.Popen[str]:
@@ -59,6 +81,12 @@ def start_emulator(port: int) -> subprocess.Popen[str]:
         process.kill()
         raise SystemExit(f"the emulator did not start: {line!r}")
     return process
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a running process (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -94,7 +122,7 @@ class Member:
             stored = await self.post("/getUpdates", {"token": TOKEN, "chatId": self.user_id})
             fresh = [
                 item
-                for item in stored or []  # type: ignore[union-attr]
+                for item in stored or []  # type: ignore[attr-defined]
                 if int(item["messageId"]) not in self.seen
             ]
             if fresh:
@@ -104,25 +132,34 @@ class Member:
             await asyncio.sleep(POLL_SECONDS)
         raise TimeoutError(f"member {self.user_id}: no answer to {text!r}")
 
-    async def converse(self, messages: int, offset: int) -> None:
+    async def converse(self, messages: int, offset: int, expected: dict[str, str]) -> None:
+        questions = list(expected)
         for number in range(messages):
-            question, expected = QUESTIONS[(number + offset) % len(QUESTIONS)]
+            question = questions[(offset + number * 7) % len(questions)]
             answer = await self.ask(question)
-            if expected.lower() not in answer.lower():
+            if expected[question] not in " ".join(html.unescape(answer).split()):
                 self.mismatches += 1
+                if self.mismatches == 1:
+                    print(f"unexpected answer to {question!r}: {answer[:120]!r}")
 
 
-async def load(base: str, members: int, messages: int) -> tuple[list[Member], float]:
+async def load(
+    base: str, members: int, messages: int, watched: dict[str, int], expected: dict[str, str]
+) -> tuple[list[Member], float, dict[str, float]]:
+    """The crowd after its conversations, the seconds they took, and CPU seconds used."""
     limits = httpx.Limits(max_connections=members + 5)
     async with httpx.AsyncClient(timeout=60, limits=limits) as client:
         warm = Member(client, base, FIRST_MEMBER + members)
-        await warm.ask(QUESTIONS[0][0])  # the bot is up and answering
+        await warm.ask("Bonjour")  # the bot is up and answering
         crowd = [Member(client, base, FIRST_MEMBER + number) for number in range(members)]
+        before = {name: cpu_seconds(pid) for name, pid in watched.items()}
         started = time.perf_counter()
         await asyncio.gather(
-            *(member.converse(messages, number) for number, member in enumerate(crowd))
+            *(member.converse(messages, number, expected) for number, member in enumerate(crowd))
         )
-        return crowd, time.perf_counter() - started
+        elapsed = time.perf_counter() - started
+        used = {name: cpu_seconds(pid) - before[name] for name, pid in watched.items()}
+        return crowd, elapsed, used
 
 
 def main() -> None:
@@ -155,6 +192,18 @@ def main() -> None:
             subprocess.run(
                 [sys.executable, str(REPO / "ingest.py"), "--quiet"], env=env, check=True
             )
+        questions = single_questions()
+        said = subprocess.run(
+            [sys.executable, "-c", EXPECTED, json.dumps(questions)],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.splitlines()
+        expected = {
+            question: opening(json.loads(line))
+            for question, line in zip(questions, said, strict=True)
+        }
         try:
             bot = subprocess.Popen(
                 [sys.executable, "-m", "bot", "run"],
@@ -167,8 +216,11 @@ def main() -> None:
             if not args.no_competitor:
                 spin = "while True: pass"
                 processes.append(subprocess.Popen([sys.executable, "-c", spin], text=True))
-            crowd, elapsed = asyncio.run(
-                load(f"http://127.0.0.1:{port}", args.members, args.messages)
+            watched = {"bot": bot.pid, "emulator": emulator.pid}
+            if not args.no_competitor:
+                watched["competitor"] = processes[-1].pid
+            crowd, elapsed, used = asyncio.run(
+                load(f"http://127.0.0.1:{port}", args.members, args.messages, watched, expected)
             )
         finally:
             for process in reversed(processes):
@@ -186,12 +238,20 @@ def main() -> None:
     wrong = sum(member.mismatches for member in crowd)
     competitor = "no competing process" if args.no_competitor else "one CPU-bound process beside"
     print(f"{args.members} members x {args.messages} messages, {competitor}")
-    print(f"answers: {answered} / {args.members * args.messages}, out of order or wrong: {wrong}")
+    print(
+        f"answers: {answered} / {args.members * args.messages}, "
+        f"not the one expected (order or content): {wrong}"
+    )
     print(
         f"latency p50 {1000 * statistics.median(latencies):.0f} ms, p95 {1000 * p95:.0f} ms, "
         f"max {1000 * latencies[-1]:.0f} ms (polled every {1000 * POLL_SECONDS:.0f} ms)"
     )
     print(f"throughput: {answered / elapsed:.1f} answers/s over {elapsed:.1f} s")
+    print(
+        f"CPU used meanwhile: bot {used['bot']:.1f} s ({1000 * used['bot'] / answered:.0f} ms "
+        "per answer), "
+        + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in used.items() if name != "bot")
+    )
     print(f"load average at the end: {os.getloadavg()[0]:.1f} (on {os.cpu_count()} cores)")
 
 
