@@ -19,9 +19,6 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
     from bot.answering.calibration import Calibration
-    from bot.understanding.names import NameTable
-    from bot.understanding.question import Analyzer
-
     from bot.assistant import Assistant
     from bot.conversation import ConversationStore
     from bot.feedback import FeedbackStore
@@ -32,6 +29,8 @@ if TYPE_CHECKING:
     from bot.meetings.subscriptions import SubscriptionStore
     from bot.members import MemberStore
     from bot.retrieval.retriever import Retriever
+    from bot.understanding.names import NameTable
+    from bot.understanding.question import Analyzer
 
 
 class Services:
