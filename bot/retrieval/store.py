@@ -258,8 +258,14 @@ def _all_vectors(collection: Collection) -> tuple[list[str], np.ndarray]:
 
 
 def aliases_fingerprint(aliases: AliasTable) -> str:
-    """Changes whenever the alias table (and so the analysis of every text) changes."""
-    return hashlib.sha256(repr(aliases).encode()).hexdigest()[:16]
+    """Changes whenever the analysis of a text may: other aliases, or other analysing code."""
+    from bot import text
+    from bot.retrieval import lexical
+
+    digest = hashlib.sha256(repr(aliases).encode())
+    for module in (lexical, text):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def write_lexical(
