@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 EMULATOR := tests/e2e/emulator
 
-.PHONY: run test install ingest bench lint clean
+.PHONY: run test install ingest bench bench-scale bench-load lint clean
 
 run: $(VENV)/.installed
 	$(BIN)/python -m bot run
@@ -23,6 +23,14 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_ingest.py
 	$(BIN)/python bench/bench_answers.py
 	$(BIN)/python bench/bench_reminders.py
+	$(BIN)/python bench/bench_tutorial.py
+
+# Long: cold ingests of 10x and 50x the shipped knowledge (about an hour on 2 cores).
+bench-scale: $(VENV)/.installed
+	$(BIN)/python bench/bench_scale.py --factors 1 10 50
+
+bench-load: $(VENV)/.installed $(EMULATOR)/node_modules/.installed
+	$(BIN)/python bench/bench_load.py --members 50 --messages 20
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check bot tests bench ingest.py

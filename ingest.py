@@ -18,11 +18,14 @@ def main() -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     settings = Settings()
     show_progress = not args.quiet and sys.stderr.isatty()
-    report = run_ingest(settings.knowledge_dir, settings.index_dir, show_progress=show_progress)
+    services = build_services(settings)
+    report = run_ingest(
+        settings.knowledge_dir, settings.index_dir, services.embeddings, show_progress=show_progress
+    )
     if report.chunks_total:
         # The cross-language name table is cached beside the new generation, so that the
         # first question naming « Japan » does not pay for it.
-        _ = build_services(settings).names
+        _ = services.names
     print(report.summary())
     return 0
 

@@ -52,13 +52,32 @@ class Services:
     # --- questions and answers -------------------------------------------------
 
     @cached_property
+    def embeddings(self) -> Embeddings:
+        """One embedding model per process, shared by the index and the ingest."""
+        if self._embeddings is not None:
+            return self._embeddings
+        from bot.retrieval import store
+        from bot.retrieval.embeddings import E5Embeddings
+
+        return E5Embeddings(
+            cache_dir=store.models_dir(self.settings.index_dir),
+            threads=self.settings.embed_threads,
+        )
+
+    @cached_property
     def retriever(self) -> Retriever:
         from bot.retrieval.aliases import AliasTable
         from bot.retrieval.retriever import Retriever
 
         aliases = AliasTable.load(self.settings.knowledge_dir / "aliases.yaml")
         weights = self.calibration.retrieval_weights
-        return Retriever.open(self.settings.index_dir, aliases, self._embeddings, weights)
+        return Retriever.open(self.settings.index_dir, aliases, self.embeddings, weights)
+
+    def warm_up(self) -> None:
+        """Open the index and load the model now, so the first question waits for neither."""
+        self.assistant  # noqa: B018  (builds the retriever and the responders)
+        self.names  # noqa: B018  (the corpus's names, embedded once per generation)
+        self.embeddings.embed_query("préchauffage")  # loads and touches every weight
 
     @cached_property
     def conversations(self) -> ConversationStore:
@@ -160,7 +179,7 @@ class Services:
         """Bring the index up to date with ``knowledge/`` and answer from the new one."""
         from bot.ingest.pipeline import run_ingest
 
-        report = run_ingest(self.settings.knowledge_dir, self.settings.index_dir)
+        report = run_ingest(self.settings.knowledge_dir, self.settings.index_dir, self.embeddings)
         for cached in ("retriever", "names", "assistant"):  # rebuilt on next use
             self.__dict__.pop(cached, None)
         return report

@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     knowledge_dir: Path = Path("knowledge")
     state_dir: Path = Path("state")
     timezone: str = "Europe/Paris"
+    # Texts embedded at once during an ingest (one CPU core each); 0: every usable core.
+    embed_threads: int = 0
 
     # Conversation memory (follow-up questions).
     history_turns: int = 6

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import logging
 from importlib import resources
-
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import HumanMessage, SystemMessage
-from pydantic import SecretStr
+from typing import TYPE_CHECKING
 
 from bot.answering.citations import renumber
 from bot.answers import Answer
-from bot.retrieval.retriever import Hit
 from bot.settings import Settings
+
+if TYPE_CHECKING:  # LangChain's chat classes cost ~0.7 s to import: only with an LLM
+    from langchain_core.language_models import BaseChatModel
+
+    from bot.retrieval.retriever import Hit
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ class GenerativeAnswerer:
         if not settings.llm_configured:
             return None
         from langchain_openai import ChatOpenAI
+        from pydantic import SecretStr
 
         model = ChatOpenAI(
             base_url=settings.llm_base_url,
@@ -57,6 +59,8 @@ class GenerativeAnswerer:
 
     def answer(self, question: str, hits: list[Hit], language: str) -> Answer | None:
         """A validated generated answer, or ``None`` to fall back to the extractive one."""
+        from langchain_core.messages import HumanMessage, SystemMessage
+
         passages = [hit.chunk for hit in hits[:_PASSAGES]]
         context = "\n\n".join(
             f"[{number}] {chunk.title}"

@@ -40,13 +40,16 @@ def ensure_index(services: Services) -> None:
     if current_generation(settings.index_dir) is not None:
         return
     print(f"No index in {settings.index_dir}: indexing {settings.knowledge_dir} first…")
-    report = run_ingest(settings.knowledge_dir, settings.index_dir, show_progress=True)
+    report = run_ingest(
+        settings.knowledge_dir, settings.index_dir, services.embeddings, show_progress=True
+    )
     print(report.summary())
     _ = services.names  # the cross-language name table, cached with the new generation
 
 
 def handle(args: argparse.Namespace, services: Services) -> int:
     ensure_index(services)
+    services.warm_up()
     if services.settings.telegram_token is None or args.console:
         from bot.cli.ask import console_chat
 

@@ -28,7 +28,9 @@ from bot.ingest.chunker import Chunk, chunk_document
 from bot.ingest.documents import DocumentError, SourceDocument
 from bot.ingest.loaders import load_note, load_pdf
 from bot.retrieval import store
+from bot.retrieval.aliases import AliasTable
 from bot.retrieval.embeddings import MODEL_NAME, E5Embeddings
+from bot.retrieval.lexical import LexicalIndex
 from bot.retrieval.store import FileRecord, Manifest
 
 logger = logging.getLogger(__name__)
@@ -36,8 +38,8 @@ logger = logging.getLogger(__name__)
 Loader = Callable[[Path, str], SourceDocument]
 
 # Changing how text is cut or embedded invalidates every stored chunk.
-_EMBED_BATCH = 32
-PIPELINE_VERSION = f"chunks-v3/{chunker.TARGET_CHARS}/{MODEL_NAME}"
+_EMBED_BATCH = 128
+PIPELINE_VERSION = f"chunks-v4/{chunker.TARGET_CHARS}/{MODEL_NAME}"
 
 
 def _load_fiche(path: Path, relative_path: str) -> SourceDocument:
@@ -145,7 +147,13 @@ def run_ingest(
         generation = store.new_generation(index_dir, base)
         try:
             report.chunks_embedded, report.chunks_total = _write_generation(
-                generation, base, manifest, new_chunks, embeddings or E5Embeddings(), show_progress
+                generation,
+                base,
+                manifest,
+                new_chunks,
+                embeddings or E5Embeddings(cache_dir=store.models_dir(index_dir)),
+                AliasTable.load(knowledge_dir / "aliases.yaml"),
+                show_progress,
             )
             store.publish_generation(index_dir, generation)
         except BaseException:
@@ -163,6 +171,7 @@ def _write_generation(
     manifest: Manifest,
     new_chunks: list[Chunk],
     embeddings: Embeddings,
+    aliases: AliasTable,
     show_progress: bool,
 ) -> tuple[int, int]:
     """Fill ``generation`` (a copy of ``base``) so that it matches ``manifest``."""
@@ -170,37 +179,79 @@ def _write_generation(
     reread = {chunk.id: chunk for chunk in new_chunks}
     # A stored chunk is kept only if its file, when re-read, gave it back unchanged: the
     # same text under a new title or section must be stored (and embedded) anew.
+    stored = store.read_chunks(generation)
     kept = [
-        chunk
-        for chunk in store.read_chunks(generation)
-        if chunk.id in wanted_ids and reread.get(chunk.id, chunk) == chunk
+        chunk for chunk in stored if chunk.id in wanted_ids and reread.get(chunk.id, chunk) == chunk
     ]
     kept_ids = {chunk.id for chunk in kept}
     to_embed = [chunk for chunk in new_chunks if chunk.id not in kept_ids]
     collections = store.open_collections(generation)
-    stale_ids = sorted(set(collections.chunks.get(include=[])["ids"]) - wanted_ids)
+    # The copied generation's Chroma holds exactly its chunks.jsonl (asking Chroma for
+    # every id instead costs a second at 20x the shipped knowledge).
+    stale_ids = sorted({chunk.id for chunk in stored} - wanted_ids)
     if stale_ids:
         collections.chunks.delete(ids=stale_ids)
         collections.sentences.delete(where=cast(Where, {"chunk_id": {"$in": stale_ids}}))
+    vectors = _StoredVectors.of(generation, stored)
     progress = tqdm(total=len(to_embed), desc="Embedding", unit="chunk", disable=not show_progress)
     with progress as bar:
         for start in range(0, len(to_embed), _EMBED_BATCH):
             batch = to_embed[start : start + _EMBED_BATCH]
-            _add_chunks(collections, batch, embeddings)
+            _add_chunks(collections, batch, embeddings, vectors)
             bar.update(len(batch))
     all_chunks = sorted(kept + to_embed, key=lambda chunk: (chunk.path, chunk.position))
     store.write_chunks(generation, all_chunks)
+    store.write_vectors(generation, vectors.in_order(all_chunks))
+    _write_lexical(generation, base, all_chunks, aliases)
     manifest.write(generation)
     return len(to_embed), len(all_chunks)
 
 
+@dataclass
+class _StoredVectors:
+    """Every chunk's vector and its sentences' vectors, by chunk id."""
+
+    chunks: dict[str, np.ndarray]
+    sentences: dict[str, np.ndarray]  # chunk id → (sentences, 384)
+
+    @classmethod
+    def of(cls, generation: Path, chunks: list[Chunk]) -> _StoredVectors:
+        """The vectors of the copied generation (from its ``.npy``, else from Chroma)."""
+        saved = store.read_vectors(generation, len(chunks))
+        if saved is None:
+            saved = store.vectors_from_chroma(generation, chunks)
+        owners = np.asarray(saved.owners)
+        starts = np.searchsorted(owners, np.arange(len(chunks) + 1))
+        return cls(
+            {chunk.id: saved.chunks[index] for index, chunk in enumerate(chunks)},
+            {
+                chunk.id: saved.sentences[starts[index] : starts[index + 1]]
+                for index, chunk in enumerate(chunks)
+            },
+        )
+
+    def in_order(self, chunks: list[Chunk]) -> store.Vectors:
+        if not chunks:
+            return store.Vectors.empty()
+        sentences = [self.sentences[chunk.id] for chunk in chunks]
+        return store.Vectors(
+            np.stack([self.chunks[chunk.id] for chunk in chunks]).astype(np.float32),
+            np.concatenate(sentences).astype(np.float32).reshape(-1, store.DIMENSION),
+            np.repeat(np.arange(len(chunks)), [len(rows) for rows in sentences]),
+        )
+
+
 def _add_chunks(
-    collections: store.Collections, chunks: list[Chunk], embeddings: Embeddings
+    collections: store.Collections,
+    chunks: list[Chunk],
+    embeddings: Embeddings,
+    vectors: _StoredVectors,
 ) -> None:
     """Embed and store passages and, separately, each of their sentences."""
+    passage_vectors = _vectors(embeddings.embed_documents([chunk.indexed_text for chunk in chunks]))
     collections.chunks.upsert(
         ids=[chunk.id for chunk in chunks],
-        embeddings=_vectors(embeddings.embed_documents([chunk.indexed_text for chunk in chunks])),
+        embeddings=passage_vectors,
         documents=[chunk.text for chunk in chunks],
         metadatas=[chunk.metadata() for chunk in chunks],
     )
@@ -209,17 +260,35 @@ def _add_chunks(
         for chunk in chunks
         for number, text in enumerate(chunk.sentence_texts())
     ]
+    sentence_vectors = np.zeros((0, store.DIMENSION), dtype=np.float32)
     if sentences:
+        sentence_vectors = _vectors(embeddings.embed_documents([text for _, _, text in sentences]))
         collections.sentences.upsert(
             ids=[sentence_id for sentence_id, _, _ in sentences],
-            embeddings=_vectors(embeddings.embed_documents([text for _, _, text in sentences])),
+            embeddings=sentence_vectors,
             documents=[text for _, _, text in sentences],
             metadatas=[{"chunk_id": chunk_id} for _, chunk_id, _ in sentences],
         )
+    owners = np.array([chunk_id for _, chunk_id, _ in sentences])
+    for chunk, vector in zip(chunks, passage_vectors, strict=True):
+        vectors.chunks[chunk.id] = vector
+        vectors.sentences[chunk.id] = sentence_vectors[owners == chunk.id]
+
+
+def _write_lexical(
+    generation: Path, base: Path | None, chunks: list[Chunk], aliases: AliasTable
+) -> None:
+    """Save the analysed BM25 corpus and index; only new chunks are analysed."""
+    fingerprint = store.aliases_fingerprint(aliases)
+    previous = store.read_lexical_terms(base, fingerprint)
+    analyser = LexicalIndex([], aliases)
+    terms = {chunk.id: previous.get(chunk.id) or analyser.analyze_chunk(chunk) for chunk in chunks}
+    index = LexicalIndex(chunks, aliases, analysed=[terms[chunk.id] for chunk in chunks])
+    store.write_lexical(generation, terms, index, fingerprint)
 
 
 def _vectors(vectors: list[list[float]]) -> np.ndarray:
-    return np.asarray(vectors, dtype=np.float32)
+    return np.asarray(vectors, dtype=np.float32).reshape(-1, store.DIMENSION)
 
 
 def _sha256(path: Path) -> str:

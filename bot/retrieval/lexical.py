@@ -26,9 +26,12 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 class LexicalIndex:
     """BM25 over the chunks' indexed text (document and section titles included)."""
 
-    def __init__(self, chunks: list[Chunk], aliases: AliasTable) -> None:
+    def __init__(
+        self, chunks: list[Chunk], aliases: AliasTable, analysed: list[list[str]] | None = None
+    ) -> None:
+        """``analysed``: :meth:`analyze_chunk` of each chunk when already known (saved)."""
         self._aliases = aliases
-        corpus = [self.analyze(chunk.indexed_text) or ["_"] for chunk in chunks]
+        corpus = analysed if analysed is not None else [self.analyze_chunk(c) for c in chunks]
         self.vocabulary = frozenset(term for terms in corpus for term in terms)
         frequencies = Counter(term for terms in corpus for term in set(terms))
         self._idf = {
@@ -40,6 +43,10 @@ class LexicalIndex:
         self._bm25 = bm25s.BM25()
         if chunks:
             self._bm25.index(corpus, show_progress=False)
+
+    def analyze_chunk(self, chunk: Chunk) -> list[str]:
+        """The terms BM25 indexes for ``chunk`` (never empty)."""
+        return self.analyze(chunk.indexed_text) or ["_"]
 
     def analyze(self, text: str) -> list[str]:
         """Stems of ``text`` (acronyms canonicalised) followed by adjacent stem pairs."""

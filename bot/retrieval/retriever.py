@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from chromadb.api.models.Collection import Collection
 from langchain_core.embeddings import Embeddings
 
 from bot.ingest.chunker import Chunk
@@ -71,12 +70,13 @@ class Retriever:
         aliases: AliasTable,
         generation: Path | None = None,
         weights: dict[str, float] | None = None,
+        lexical: LexicalIndex | None = None,
     ) -> None:
         self.chunks = chunks
         self.weights = weights or DEFAULT_WEIGHTS
         self.generation = generation
         self.aliases = aliases
-        self.lexical = LexicalIndex(chunks, aliases)
+        self.lexical = lexical if lexical is not None else LexicalIndex(chunks, aliases)
         self._chunk_vectors = chunk_vectors
         self._sentence_vectors = sentence_vectors
         self._sentence_owner = sentence_owner
@@ -91,31 +91,30 @@ class Retriever:
         embeddings: Embeddings | None = None,
         weights: dict[str, float] | None = None,
     ) -> Retriever:
-        """Open the published generation; raises :class:`IndexMissingError` if none."""
+        """Open the published generation; raises :class:`IndexMissingError` if none.
+
+        Vectors are memory-mapped from the generation's ``.npy`` files and the BM25
+        index is unpickled, so opening costs little whatever the corpus size; a
+        generation written before they were saved is read from Chroma instead.
+        """
         generation = store.current_generation(index_dir)
         if generation is None:
             raise store.IndexMissingError(f"no index in {index_dir}: run `python ingest.py`")
         chunks = store.read_chunks(generation)
-        collections = store.open_collections(generation)
-        position = {chunk.id: index for index, chunk in enumerate(chunks)}
-        chunk_vectors = _vectors_in_order(collections.chunks, position)
-        sentence_ids, sentence_vectors = _all_vectors(collections.sentences)
-        # Sentence ids are "<chunk id>:<n>"; order them as the chunks' sentences() are.
-        keys = [
-            (position[chunk_id], int(n)) for chunk_id, n in (i.rsplit(":", 1) for i in sentence_ids)
-        ]
-        order = sorted(range(len(keys)), key=keys.__getitem__)
-        owner = np.array([keys[i][0] for i in order], dtype=int)
-        sentence_vectors = sentence_vectors[order] if order else sentence_vectors
+        vectors = store.read_vectors(generation, len(chunks))
+        if vectors is None:
+            vectors = store.vectors_from_chroma(generation, chunks)
+        lexical = store.read_lexical_index(generation, store.aliases_fingerprint(aliases))
         return cls(
             chunks,
-            chunk_vectors,
-            sentence_vectors,
-            owner,
-            embeddings or E5Embeddings(),
+            vectors.chunks,
+            vectors.sentences,
+            vectors.owners,
+            embeddings or E5Embeddings(cache_dir=store.models_dir(index_dir)),
             aliases,
             generation,
             weights,
+            lexical=_saved_lexical(lexical, len(chunks)),
         )
 
     def _diverse(self, ranking: np.ndarray, k: int) -> list[int]:
@@ -190,18 +189,8 @@ def _standardise(values: np.ndarray) -> np.ndarray:
     return (values - values.mean()) / spread if spread > 0 else np.zeros_like(values)
 
 
-def _all_vectors(collection: Collection) -> tuple[list[str], np.ndarray]:
-    result = collection.get(include=["embeddings"])
-    vectors = result["embeddings"]
-    if vectors is None or len(vectors) == 0:
-        return [], np.zeros((0, 384), dtype=np.float32)
-    return list(result["ids"]), np.asarray(vectors, dtype=np.float32)
-
-
-def _vectors_in_order(collection: Collection, position: dict[str, int]) -> np.ndarray:
-    ids, vectors = _all_vectors(collection)
-    ordered = np.zeros((len(position), vectors.shape[1] if len(ids) else 384), dtype=np.float32)
-    for chunk_id, vector in zip(ids, vectors, strict=True):
-        if chunk_id in position:
-            ordered[position[chunk_id]] = vector
-    return ordered
+def _saved_lexical(saved: object, chunk_count: int) -> LexicalIndex | None:
+    """The saved BM25 index if it is one and covers every chunk, else ``None`` (rebuild)."""
+    if isinstance(saved, LexicalIndex) and len(saved.all_scores("")) == chunk_count:
+        return saved
+    return None

@@ -1,0 +1,99 @@
+"""Each generation saves its vectors (.npy) and analysed BM25 corpus; opening reads them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from ingest_helpers import BUREAU_NOTE, RecordingEmbeddings, open_retriever
+
+from bot.ingest.pipeline import run_ingest
+from bot.retrieval import store
+from bot.retrieval.aliases import AliasTable
+from bot.retrieval.lexical import LexicalIndex
+from bot.retrieval.retriever import Retriever
+
+QUESTIONS = [
+    "Qui préside le groupe pays Mali ?",
+    "Quelle motion le bureau a-t-il adoptée ?",
+    "archives municipales de Tombouctou",
+]
+
+
+def ranking(retriever: Retriever, question: str) -> list[tuple[str, float]]:
+    return [(hit.chunk.id, round(hit.score, 4)) for hit in retriever.search(question, k=5)]
+
+
+@pytest.fixture
+def embeddings() -> RecordingEmbeddings:
+    return RecordingEmbeddings()
+
+
+def test_the_index_opens_from_its_saved_files_without_chroma(
+    knowledge: Path, index_dir: Path, embeddings: RecordingEmbeddings
+) -> None:
+    run_ingest(knowledge, index_dir, embeddings)
+    before = open_retriever(index_dir, embeddings)
+    generation = store.current_generation(index_dir)
+    assert generation is not None
+    saved = store.read_vectors(generation, len(before.chunks))
+    assert saved is not None
+    assert not saved.chunks.flags.owndata  # memory-mapped, not copied
+    assert saved.chunks.shape == (len(before.chunks), store.DIMENSION)
+    assert len(saved.sentences) == sum(len(c.sentence_texts()) for c in before.chunks)
+
+    shutil.rmtree(generation / store.CHROMA_DIR)  # nothing may need Chroma to answer
+    after = open_retriever(index_dir, embeddings)
+
+    for question in QUESTIONS:
+        assert ranking(after, question) == ranking(before, question)
+
+
+def test_a_generation_without_saved_files_is_read_from_chroma_as_before(
+    knowledge: Path, index_dir: Path, embeddings: RecordingEmbeddings
+) -> None:
+    run_ingest(knowledge, index_dir, embeddings)
+    saved = open_retriever(index_dir, embeddings)
+    generation = store.current_generation(index_dir)
+    assert generation is not None
+
+    shutil.rmtree(generation / store.VECTORS_DIR)
+    shutil.rmtree(generation / store.LEXICAL_DIR)
+    from_chroma = open_retriever(index_dir, embeddings)
+
+    assert np.allclose(from_chroma._chunk_vectors, saved._chunk_vectors)
+    assert np.allclose(from_chroma._sentence_vectors, saved._sentence_vectors)
+    assert list(from_chroma._sentence_owner) == list(saved._sentence_owner)
+    for question in QUESTIONS:
+        assert ranking(from_chroma, question) == ranking(saved, question)
+
+
+def test_after_a_note_changes_the_saved_bm25_equals_one_built_from_scratch(
+    knowledge: Path, index_dir: Path, embeddings: RecordingEmbeddings
+) -> None:
+    run_ingest(knowledge, index_dir, embeddings)
+    note = knowledge / "notes" / "bureau.md"
+    note.write_text(BUREAU_NOTE.replace("Tombouctou", "Ouagadougou"), encoding="utf-8")
+    run_ingest(knowledge, index_dir, embeddings)
+
+    retriever = open_retriever(index_dir, embeddings)
+    rebuilt = LexicalIndex(retriever.chunks, AliasTable(()))
+    for question in [*QUESTIONS, "archives de Ouagadougou"]:
+        assert np.allclose(retriever.lexical.all_scores(question), rebuilt.all_scores(question))
+    assert retriever.lexical.vocabulary == rebuilt.vocabulary
+    assert "ouagadougou" in retriever.lexical.vocabulary
+    assert "tombouctou" not in retriever.lexical.vocabulary
+
+
+def test_bm25_saved_under_other_aliases_is_rebuilt_with_the_current_ones(
+    knowledge: Path, index_dir: Path, embeddings: RecordingEmbeddings
+) -> None:
+    run_ingest(knowledge, index_dir, embeddings)  # no aliases.yaml in this folder
+    aliases = AliasTable(groups=(), canonical=(("archives municipales", "amx"),))
+
+    retriever = Retriever.open(index_dir, aliases, embeddings)
+
+    assert "amx" in retriever.lexical.vocabulary  # analysed with the table given now
+    assert retriever.search("amx de Tombouctou", k=1)[0].chunk.path == "notes/bureau.md"
