@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     # Meetings.
     calendar_urls: Annotated[list[str], NoDecode] = Field(default_factory=list)
     calendar_refresh_minutes: int = 60
+    calendar_fetch_seconds: float = 20.0  # whole-fetch deadline of one calendar URL
+    calendar_max_bytes: int = 5_000_000  # larger calendars (file or URL) are refused
+    calendar_max_events: int = 5_000  # events kept per calendar
     reminder_leads_minutes: Annotated[list[int], NoDecode] = Field(
         default_factory=lambda: [24 * 60, 60]
     )

@@ -109,7 +109,15 @@ def run_ingest(
         if previous.pipeline_version != PIPELINE_VERSION:
             previous, base = Manifest(), None  # rebuild everything from scratch
         files = discover(knowledge_dir)
-        hashes = {relative: _sha256(path) for relative, (path, _) in files.items()}
+        hashes: dict[str, str] = {}
+        for relative, (path, _loader) in list(files.items()):
+            try:
+                hashes[relative] = _sha256(path)
+            except OSError as error:  # unreadable: named, skipped, never fatal
+                reason = f"cannot read the file ({error.strerror})"
+                logger.warning("Skipped %s: %s", relative, reason)
+                report.skipped[relative] = reason
+                del files[relative]
         manifest = Manifest(pipeline_version=PIPELINE_VERSION)
         to_load: list[str] = []
         for relative, digest in hashes.items():
@@ -133,10 +141,13 @@ def run_ingest(
             path, loader = files[relative]
             try:
                 chunks = chunk_document(loader(path, relative))
-            except DocumentError as error:
-                logger.warning("Skipped %s: %s", relative, error)
-                report.skipped[relative] = str(error)
-                manifest.files[relative] = FileRecord(hashes[relative], [], str(error))
+            except Exception as error:  # one bad file never stops the ingest
+                reason = str(error) if isinstance(error, DocumentError) else (
+                    f"unreadable ({type(error).__name__}: {error})"
+                )
+                logger.warning("Skipped %s: %s", relative, reason)
+                report.skipped[relative] = reason
+                manifest.files[relative] = FileRecord(hashes[relative], [], reason)
                 continue
             (report.changed if relative in previous.files else report.added).append(relative)
             new_chunks.extend(chunks)
