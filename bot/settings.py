@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     state_dir: Path = Path("state")
     timezone: str = "Europe/Paris"
 
+    # A running process answers from an index published by another one within this delay.
+    index_check_seconds: float = 30.0
+
     # Conversation memory (follow-up questions).
     history_turns: int = 6
     history_ttl_minutes: int = 30

@@ -30,6 +30,7 @@ from bot.ingest.loaders import load_note, load_pdf
 from bot.retrieval import store
 from bot.retrieval.embeddings import MODEL_NAME, E5Embeddings
 from bot.retrieval.store import FileRecord, Manifest
+from bot.storage import make_private_folder
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +105,7 @@ def run_ingest(
     started = time.perf_counter()
     report = IngestReport()
     with _exclusive_lock(index_dir):
+        store.discard_unfinished_generations(index_dir)  # leftovers of a killed ingest
         base = store.current_generation(index_dir)
         previous = Manifest.read(base)
         if previous.pipeline_version != PIPELINE_VERSION:
@@ -240,7 +242,7 @@ def _sha256(path: Path) -> str:
 @contextmanager
 def _exclusive_lock(index_dir: Path) -> Iterator[None]:
     """One ingest at a time per index folder (a second one waits)."""
-    index_dir.mkdir(parents=True, exist_ok=True)
+    make_private_folder(index_dir)
     with (index_dir / ".lock").open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
