@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from bot.meetings.groups import GroupDirectory
+from bot.meetings.groups import GroupDirectory, GroupsError
 from bot.meetings.notes import MeetingNote, load_notes
 from bot.meetings.schedule import Occurrence, expand
 from bot.meetings.sources import (
@@ -101,7 +101,7 @@ class Agenda:
         """The agenda of ``knowledge/meetings/*.ics`` and ``settings.calendar_urls``."""
         meetings_dir = settings.knowledge_dir / "meetings"
         return cls(
-            GroupDirectory.load(meetings_dir / GROUPS_FILE),
+            _load_groups(meetings_dir / GROUPS_FILE),
             ZoneInfo(settings.timezone),
             calendar_dir=meetings_dir,
             urls=settings.calendar_urls,
@@ -117,7 +117,7 @@ class Agenda:
         """An agenda of exactly these ``.ics`` files (``--calendar``), with the usual groups."""
         meetings_dir = settings.knowledge_dir / "meetings"
         return cls(
-            GroupDirectory.load(meetings_dir / GROUPS_FILE),
+            _load_groups(meetings_dir / GROUPS_FILE),
             ZoneInfo(settings.timezone),
             files=files,
             notes_dir=settings.knowledge_dir / "notes",
@@ -296,3 +296,13 @@ def _limits(settings: Settings) -> Limits:
         max_events=settings.calendar_max_events,
         fetch_seconds=settings.calendar_fetch_seconds,
     )
+
+
+def _load_groups(path: Path) -> GroupDirectory:
+    """The groups file, or no groups (logged) when it is missing or wrong: meetings
+    still list, they just cannot be followed until the file is fixed."""
+    try:
+        return GroupDirectory.load(path)
+    except GroupsError as error:
+        logger.error("no followable groups: %s", error)
+        return GroupDirectory(())
