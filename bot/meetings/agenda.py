@@ -209,6 +209,11 @@ class Agenda:
         self._fetcher = threading.Thread(target=self.refresh, name="calendar-fetch", daemon=True)
         self._fetcher.start()
 
+    @property
+    def fetching(self) -> bool:
+        """True while the background fetch started by the first read is running."""
+        return self._fetcher is not None and self._fetcher.is_alive()
+
     def wait_for_fetch(self, timeout: float | None = None) -> None:
         """Wait for the background fetch started by the first read (tests, shutdown)."""
         if self._fetcher is not None:
