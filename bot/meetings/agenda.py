@@ -230,6 +230,11 @@ class Agenda:
         return self._current().complete
 
     @property
+    def loaded_sources(self) -> tuple[str, ...]:
+        """Names of the calendars the last load could use (fully or partly)."""
+        return tuple(loaded.name for loaded in self._current().calendars)
+
+    @property
     def complete_sources(self) -> frozenset[str]:
         """Calendars read without any problem: a meeting missing from one was removed."""
         return self._current().complete_sources
