@@ -39,7 +39,7 @@ class FundingCatalog:
 
     @classmethod
     def load(cls, directory: Path) -> FundingCatalog:
-        """Load every ``*.yaml``/``*.yml`` of ``directory``; a bad file is reported, the rest load."""
+        """Load every fiche (``.yaml``, ``.yml``) of ``directory``; a bad one is reported."""
         fiches: list[Fiche] = []
         errors: list[str] = []
         if not directory.is_dir():

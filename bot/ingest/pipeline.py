@@ -144,8 +144,10 @@ def run_ingest(
             try:
                 chunks = chunk_document(loader(path, relative))
             except Exception as error:  # one bad file never stops the ingest
-                reason = str(error) if isinstance(error, DocumentError) else (
-                    f"unreadable ({type(error).__name__}: {error})"
+                reason = (
+                    str(error)
+                    if isinstance(error, DocumentError)
+                    else (f"unreadable ({type(error).__name__}: {error})")
                 )
                 logger.warning("Skipped %s: %s", relative, reason)
                 report.skipped[relative] = reason

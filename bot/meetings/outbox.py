@@ -130,7 +130,9 @@ class ReminderService:
         self._purged_on: str | None = None
         database.ensure_schema(_SCHEMA)
         with database.transaction() as connection:  # outboxes made before lease_until
-            columns = {row["name"] for row in connection.execute("PRAGMA table_info(reminder_outbox)")}
+            columns = {
+                row["name"] for row in connection.execute("PRAGMA table_info(reminder_outbox)")
+            }
             if "lease_until" not in columns:
                 connection.execute("ALTER TABLE reminder_outbox ADD COLUMN lease_until REAL")
 

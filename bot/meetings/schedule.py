@@ -12,9 +12,9 @@ import contextlib
 import hashlib
 import logging
 from collections.abc import Iterable
-from itertools import islice
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from itertools import islice
 from typing import Any
 
 import icalendar

@@ -79,7 +79,9 @@ def parse_calendar(
     """Parse iCalendar bytes; drop (and report) broken events, keep the good ones."""
     limits = limits or Limits()
     if len(data) > limits.max_bytes:
-        return None, [CalendarError(name, f"too large ({len(data)} bytes, limit {limits.max_bytes})")]
+        return None, [
+            CalendarError(name, f"too large ({len(data)} bytes, limit {limits.max_bytes})")
+        ]
     try:
         calendar = icalendar.Calendar.from_ical(data)
     except Exception as error:  # icalendar raises ValueError and friends on bad input
@@ -100,7 +102,9 @@ def parse_calendar(
                 events += 1
                 if events > limits.max_events:
                     errors.append(
-                        CalendarError(name, f"more than {limits.max_events} events: the rest skipped")
+                        CalendarError(
+                            name, f"more than {limits.max_events} events: the rest skipped"
+                        )
                     )
                     break
         if problem:

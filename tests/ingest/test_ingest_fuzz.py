@@ -119,8 +119,12 @@ def build_knowledge(root: Path, rng: random.Random) -> dict[str, int]:
     """Write every mutated file; return how many files of each kind were written."""
     base_pdf = text_pdf(
         root / "base.pdf",
-        [Page(["Le groupe-pays Mali se réunit à Paris.", "Il adopte sa feuille de route."],
-              heading="Groupe-pays Mali")],
+        [
+            Page(
+                ["Le groupe-pays Mali se réunit à Paris.", "Il adopte sa feuille de route."],
+                heading="Groupe-pays Mali",
+            )
+        ],
         title="Base",
     ).read_bytes()
     (root / "base.pdf").unlink()
@@ -166,7 +170,9 @@ def test_fuzzed_knowledge_never_aborts_and_every_bad_file_is_named(tmp_path: Pat
     knowledge = tmp_path / "knowledge"
     started = time.monotonic()
 
-    report = run_ingest(knowledge, tmp_path / "state" / "index", DeterministicFakeEmbedding(size=384))
+    report = run_ingest(
+        knowledge, tmp_path / "state" / "index", DeterministicFakeEmbedding(size=384)
+    )
 
     ingest_seconds = time.monotonic() - started
     indexed = set(report.added)

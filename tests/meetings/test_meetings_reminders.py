@@ -308,7 +308,9 @@ def test_cancelled_meeting_sends_one_notice(app, knowledge, settings):
     assert len(outbox.sent) == 2
 
 
-EMPTY_CALENDAR = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Tests//Rappels//FR\r\nEND:VCALENDAR\r\n"
+EMPTY_CALENDAR = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Tests//Rappels//FR\r\nEND:VCALENDAR\r\n"
+)
 
 
 def test_meeting_removed_from_calendar_is_a_cancellation(app, knowledge):
