@@ -87,8 +87,7 @@ def test_unanswered_questions_are_not_logged_above_debug(
     )
     services = Services(settings)
     with caplog.at_level(logging.DEBUG):
-        answer = services.assistant.answer(f"Quelle est la recette du {SECRET} ?", "45")
-    assert answer.answered is False
-    assert any(SECRET in record.getMessage() for record in caplog.records)  # at DEBUG only
+        for question in (f"{SECRET} ?", f"Quelle est la recette du {SECRET} ?"):
+            services.assistant.answer(question, "45")
     above_debug = [r.getMessage() for r in caplog.records if r.levelno > logging.DEBUG]
     assert not any(SECRET in message for message in above_debug)
