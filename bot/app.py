@@ -7,6 +7,9 @@ what they exercise.
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -33,13 +36,27 @@ if TYPE_CHECKING:
     from bot.understanding.question import Analyzer
 
 
+logger = logging.getLogger(__name__)
+
+
 class Services:
-    """Lazily built services sharing one settings object and one SQLite file."""
+    """Lazily built services sharing one settings object and one SQLite file.
+
+    ``background`` is set by long-running processes (the bot): calendar URLs are
+    then fetched off the request path. Every question checks, at most every
+    ``index_check_seconds``, whether another process (``python ingest.py``)
+    published a new index generation, and then answers from it.
+    """
+
+    background = False
 
     def __init__(self, settings: Settings, embeddings: Embeddings | None = None) -> None:
         self.settings = settings
         self.timezone = ZoneInfo(settings.timezone)
         self._embeddings = embeddings  # None: the embedded E5 model
+        self._index_lock = threading.Lock()
+        self._reload_lock = threading.Lock()
+        self._next_index_check = 0.0
 
     def now(self) -> datetime:
         """The current time in the configured time zone (the one clock of the app)."""
@@ -66,18 +83,56 @@ class Services:
 
     @cached_property
     def retriever(self) -> Retriever:
+        return self._open_retriever(self.embeddings)
+
+    def _open_retriever(self, embeddings: Embeddings) -> Retriever:
         from bot.retrieval.aliases import AliasTable
         from bot.retrieval.retriever import Retriever
 
         aliases = AliasTable.load(self.settings.knowledge_dir / "aliases.yaml")
         weights = self.calibration.retrieval_weights
-        return Retriever.open(self.settings.index_dir, aliases, self.embeddings, weights)
+        return Retriever.open(self.settings.index_dir, aliases, embeddings, weights)
 
     def warm_up(self) -> None:
         """Open the index and load the model now, so the first question waits for neither."""
         self.assistant  # noqa: B018  (builds the retriever and the responders)
         self.names  # noqa: B018  (the corpus's names, embedded once per generation)
         self.embeddings.embed_query("préchauffage")  # loads and touches every weight
+
+    def refresh_index(self, force: bool = False) -> bool:
+        """Answer from a generation another process published since; true when reloaded.
+
+        A cheap check (one small file read) made at most every ``index_check_seconds``;
+        the reload itself happens in the calling thread while other threads keep
+        answering from the previous generation.
+        """
+        from bot.retrieval.store import current_generation
+
+        with self._index_lock:
+            moment = time.monotonic()
+            if not force and moment < self._next_index_check:
+                return False
+            self._next_index_check = moment + self.settings.index_check_seconds
+            loaded = self.__dict__.get("retriever")
+            if loaded is None:
+                return False  # nothing loaded yet: the first use opens the current one
+            published = current_generation(self.settings.index_dir)
+            if published is None or published == loaded.generation:
+                return False
+        if not self._reload_lock.acquire(blocking=False):
+            return False  # another thread is reloading
+        try:
+            fresh = self._open_retriever(loaded.embeddings)
+        except Exception:
+            logger.exception("cannot open the new index generation; keeping the current one")
+            return False
+        finally:
+            self._reload_lock.release()
+        self.__dict__["retriever"] = fresh
+        for cached in ("names", "_assistant"):  # rebuilt on next use, on the new generation
+            self.__dict__.pop(cached, None)
+        logger.info("index generation %s loaded", published.name)
+        return True
 
     @cached_property
     def conversations(self) -> ConversationStore:
@@ -115,8 +170,19 @@ class Services:
         texts = (f" {chunk.title} {chunk.section} {chunk.text}" for chunk in retriever.chunks)
         return NameTable.build(texts, retriever.embeddings, retriever.generation)
 
-    @cached_property
+    @property
     def assistant(self) -> Assistant:
+        """The assistant, on the newest published index (see :meth:`refresh_index`)."""
+        self.refresh_index()
+        return self._assistant
+
+    @assistant.setter
+    def assistant(self, value: Assistant) -> None:
+        """Replace the assistant (a stand-in honouring ``answer(question, chat_id)``)."""
+        self.__dict__["_assistant"] = value
+
+    @cached_property
+    def _assistant(self) -> Assistant:
         from bot.answering.generative import GenerativeAnswerer
         from bot.assistant import Assistant
         from bot.funding.explainer import FundingResponder
@@ -147,7 +213,7 @@ class Services:
     def agenda(self) -> Agenda:
         from bot.meetings.agenda import Agenda
 
-        return Agenda.from_settings(self.settings)
+        return Agenda.from_settings(self.settings, background=self.background)
 
     @cached_property
     def subscriptions(self) -> SubscriptionStore:
@@ -180,16 +246,21 @@ class Services:
         from bot.ingest.pipeline import run_ingest
 
         report = run_ingest(self.settings.knowledge_dir, self.settings.index_dir, self.embeddings)
-        for cached in ("retriever", "names", "assistant"):  # rebuilt on next use
+        for cached in ("retriever", "names", "_assistant"):  # rebuilt on next use
             self.__dict__.pop(cached, None)
         return report
 
     def forget_chat(self, chat_id: str) -> None:
-        """Erase everything stored about a chat (``/oublier``)."""
+        """Erase everything stored about a chat (``/oublier``), leaving no copy on disk.
+
+        Deleted rows are overwritten (``secure_delete``) and the write-ahead log,
+        which may still hold them, is checkpointed and truncated.
+        """
         self.conversations.forget(chat_id)
         self.subscriptions.forget(chat_id)
         self.reminders.forget(chat_id)
         self.feedback.forget(chat_id)
+        self.database.scrub()
 
 
 def build_services(settings: Settings) -> Services:

@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     # Texts embedded at once during an ingest (one CPU core each); 0: every usable core.
     embed_threads: int = 0
 
+    # A running process answers from an index published by another one within this delay.
+    index_check_seconds: float = 30.0
+
     # Conversation memory (follow-up questions).
     history_turns: int = 6
     history_ttl_minutes: int = 30
@@ -36,6 +39,9 @@ class Settings(BaseSettings):
     # Meetings.
     calendar_urls: Annotated[list[str], NoDecode] = Field(default_factory=list)
     calendar_refresh_minutes: int = 60
+    calendar_fetch_seconds: float = 20.0  # whole-fetch deadline of one calendar URL
+    calendar_max_bytes: int = 5_000_000  # larger calendars (file or URL) are refused
+    calendar_max_events: int = 5_000  # events kept per calendar
     reminder_leads_minutes: Annotated[list[int], NoDecode] = Field(
         default_factory=lambda: [24 * 60, 60]
     )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import stat
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -237,17 +239,39 @@ def run_reminders(args: argparse.Namespace, services: Services) -> int:
     return 0
 
 
+def _reminder_text(reminder: Reminder) -> str:
+    return (
+        f"--- chat {reminder.chat_id} · {reminder.kind} · {reminder.key}\n"
+        f"{reminder.text}\n[pièce jointe : {reminder.attachment.filename}]\n"
+    )
+
+
 def _print_reminder(reminder: Reminder) -> None:
-    print(f"--- chat {reminder.chat_id} · {reminder.kind} · {reminder.key}")
-    print(reminder.text)
-    print(f"[pièce jointe : {reminder.attachment.filename}]")
+    sys.stdout.write(_reminder_text(reminder))
+
+
+def _deliver_durably(reminder: Reminder) -> None:
+    """Write one reminder to stdout and make it durable before it is acknowledged.
+
+    The outbox records a reminder as sent as soon as this returns, so the text
+    must already be out of the process: flushed, and fsynced when stdout is a file.
+    A write error raises, and the reminder is released for the next run.
+    """
+    sys.stdout.write(_reminder_text(reminder))
+    sys.stdout.flush()
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a real file (captured output): flushed is all we can do
+    if stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.fsync(descriptor)
 
 
 def run_reminders_due(args: argparse.Namespace, services: Services) -> int:
     """Print the reminders due now; with ``--send``, record them as delivered."""
     now = _now(args, services)
     if args.send:
-        sent = services.reminders.deliver(now, _print_reminder)
+        sent = services.reminders.deliver(now, _deliver_durably)
         print(f"{len(sent)} message(s) envoyé(s).", file=sys.stderr)
         return 0
     pending = services.reminders.pending(now)

@@ -58,6 +58,7 @@ def handle(args: argparse.Namespace, services: Services) -> int:
         return console_chat(services)
     from bot.telegram.application import run
 
+    services.background = True  # calendar URLs fetched off the request path
     logging.getLogger("bot").setLevel(min(logging.getLogger().level, logging.INFO))
     print("Starting the Telegram bot (Ctrl-C to stop)…")
     return run(services)

@@ -12,6 +12,18 @@ from bot.funding.schema import Fiche, FicheError, load_fiche
 logger = logging.getLogger(__name__)
 
 
+FICHE_SUFFIXES = (".yaml", ".yml")
+
+
+def fiche_paths(directory: Path) -> list[Path]:
+    """The fiche files of a folder (``.yaml`` and ``.yml``), sorted by name."""
+    return sorted(
+        path
+        for path in directory.iterdir()
+        if path.suffix in FICHE_SUFFIXES and path.is_file() and not path.name.startswith(".")
+    )
+
+
 @dataclass(frozen=True)
 class _Name:
     words: tuple[str, ...]
@@ -27,19 +39,28 @@ class FundingCatalog:
 
     @classmethod
     def load(cls, directory: Path) -> FundingCatalog:
-        """Load every ``*.yaml`` of ``directory``; a bad file is reported, the rest still load."""
+        """Load every fiche (``.yaml``, ``.yml``) of ``directory``; a bad one is reported."""
         fiches: list[Fiche] = []
         errors: list[str] = []
         if not directory.is_dir():
             logger.warning("funding fiches folder not found: %s", directory)
             return cls(fiches=(), errors=[f"{directory}: folder not found"])
-        for path in sorted(directory.glob("*.yaml")):
+        seen: set[str] = set()
+        for path in fiche_paths(directory):
             try:
                 fiche = load_fiche(path)
             except FicheError as error:
                 logger.warning("skipping funding fiche: %s", error)
                 errors.append(str(error))
                 continue
+            except Exception as error:  # any other problem of this one file
+                logger.warning("skipping funding fiche %s: %s", path.name, error)
+                errors.append(f"{path.name}: unreadable fiche ({type(error).__name__}: {error})")
+                continue
+            if fiche.id in seen:
+                errors.append(f"{path.name}: field 'id': '{fiche.id}' is used by another fiche")
+                continue
+            seen.add(fiche.id)
             fiches.append(fiche)
         return cls(fiches=tuple(fiches), errors=errors)
 

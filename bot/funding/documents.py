@@ -15,6 +15,8 @@ def load_fiche_document(path: Path, relative_path: str) -> SourceDocument:
         fiche = load_fiche(path)
     except FicheError as error:
         raise DocumentError(str(error)) from error
+    except Exception as error:  # any other problem of this one file: skip it, name it
+        raise DocumentError(f"unreadable fiche ({type(error).__name__}: {error})") from error
     return SourceDocument(
         path=relative_path,
         title=fiche.name,

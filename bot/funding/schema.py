@@ -17,8 +17,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+
+from bot import safe_yaml
 
 
 class FicheError(Exception):
@@ -188,11 +189,12 @@ class Fiche(_Strict):
     sources: list[SourceRef] = Field(min_length=1)
     last_verified: date
     notes: list[Fact] = Field(default_factory=list)
+    _file_name: str | None = PrivateAttr(default=None)  # set by load_fiche (.yaml or .yml)
 
     @property
     def file(self) -> str:
         """Path of the fiche relative to the knowledge folder."""
-        return f"funding/{self.id}.yaml"
+        return f"funding/{self._file_name or self.id + '.yaml'}"
 
     def first_url(self) -> str | None:
         if self.official_url:
@@ -242,9 +244,11 @@ def parse_fiche(data: object, file_name: str) -> Fiche:
 def load_fiche(path: Path) -> Fiche:
     """Read and validate one fiche file."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_yaml.load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
         raise FicheError(f"{path.name}: cannot read the file ({error})") from error
-    except yaml.YAMLError as error:
+    except safe_yaml.YamlError as error:
         raise FicheError(f"{path.name}: invalid YAML ({error})") from error
-    return parse_fiche(data, path.name)
+    fiche = parse_fiche(data, path.name)
+    fiche._file_name = path.name
+    return fiche

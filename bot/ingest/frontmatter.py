@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
-
+from bot import safe_yaml
 from bot.ingest.documents import DocumentError
 
 
@@ -19,8 +18,8 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
             header = "".join(lines[1:index])
             body = "".join(lines[index + 1 :])
             try:
-                data = yaml.safe_load(header) or {}
-            except yaml.YAMLError as error:
+                data = safe_yaml.load(header) or {}
+            except safe_yaml.YamlError as error:
                 raise DocumentError(f"front matter is not valid YAML: {error}") from error
             if not isinstance(data, dict):
                 raise DocumentError("front matter must be a mapping (title:, date:, group:)")

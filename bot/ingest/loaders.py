@@ -42,6 +42,11 @@ def load_pdf(path: Path, relative_path: str) -> SourceDocument:
         raise DocumentError("the PDF is encrypted (password-protected)") from error
     except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
         raise DocumentError(f"the PDF is corrupt or unreadable ({error})") from error
+    except NotImplementedError as error:
+        raise DocumentError(f"the PDF uses a feature pypdf cannot read ({error})") from error
+    except Exception as error:  # pypdf raises many other types on odd files
+        reason = f"{type(error).__name__}: {error}"
+        raise DocumentError(f"the PDF is corrupt or unreadable ({reason})") from error
     if not pages:
         raise DocumentError("the PDF has no pages")
     if not any(page.text.strip() for page in pages):
@@ -58,6 +63,8 @@ def load_note(path: Path, relative_path: str) -> SourceDocument:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         raise DocumentError("the note is not UTF-8 text") from error
+    except OSError as error:
+        raise DocumentError(f"cannot read the note ({error.strerror})") from error
     front, body = split_front_matter(text)
     if not body.strip():
         raise DocumentError("the note is empty")

@@ -32,6 +32,7 @@ from bot.retrieval.aliases import AliasTable
 from bot.retrieval.embeddings import MODEL_NAME, E5Embeddings
 from bot.retrieval.lexical import LexicalIndex
 from bot.retrieval.store import FileRecord, Manifest
+from bot.storage import make_private_folder
 
 logger = logging.getLogger(__name__)
 
@@ -106,12 +107,21 @@ def run_ingest(
     started = time.perf_counter()
     report = IngestReport()
     with _exclusive_lock(index_dir):
+        store.discard_unfinished_generations(index_dir)  # leftovers of a killed ingest
         base = store.current_generation(index_dir)
         previous = Manifest.read(base)
         if previous.pipeline_version != PIPELINE_VERSION:
             previous, base = Manifest(), None  # rebuild everything from scratch
         files = discover(knowledge_dir)
-        hashes = {relative: _sha256(path) for relative, (path, _) in files.items()}
+        hashes: dict[str, str] = {}
+        for relative, (path, _loader) in list(files.items()):
+            try:
+                hashes[relative] = _sha256(path)
+            except OSError as error:  # unreadable: named, skipped, never fatal
+                reason = f"cannot read the file ({error.strerror})"
+                logger.warning("Skipped %s: %s", relative, reason)
+                report.skipped[relative] = reason
+                del files[relative]
         manifest = Manifest(pipeline_version=PIPELINE_VERSION)
         to_load: list[str] = []
         for relative, digest in hashes.items():
@@ -135,10 +145,15 @@ def run_ingest(
             path, loader = files[relative]
             try:
                 chunks = chunk_document(loader(path, relative))
-            except DocumentError as error:
-                logger.warning("Skipped %s: %s", relative, error)
-                report.skipped[relative] = str(error)
-                manifest.files[relative] = FileRecord(hashes[relative], [], str(error))
+            except Exception as error:  # one bad file never stops the ingest
+                reason = (
+                    str(error)
+                    if isinstance(error, DocumentError)
+                    else (f"unreadable ({type(error).__name__}: {error})")
+                )
+                logger.warning("Skipped %s: %s", relative, reason)
+                report.skipped[relative] = reason
+                manifest.files[relative] = FileRecord(hashes[relative], [], reason)
                 continue
             (report.changed if relative in previous.files else report.added).append(relative)
             new_chunks.extend(chunks)
@@ -298,7 +313,7 @@ def _sha256(path: Path) -> str:
 @contextmanager
 def _exclusive_lock(index_dir: Path) -> Iterator[None]:
     """One ingest at a time per index folder (a second one waits)."""
-    index_dir.mkdir(parents=True, exist_ok=True)
+    make_private_folder(index_dir)
     with (index_dir / ".lock").open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:

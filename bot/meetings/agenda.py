@@ -3,7 +3,12 @@
 Sources are ``knowledge/meetings/*.ics`` plus the ICS URLs in the settings. They
 are read on first use and again on :meth:`Agenda.refresh` (which the Telegram
 adapter calls every ``calendar_refresh_minutes``). A refresh builds a new
-snapshot and swaps it in one assignment, so readers never see half a reload.
+snapshot and swaps it in one assignment, so readers never see half a reload; a
+refresh that fails for any reason keeps the last good snapshot.
+
+In a long-running process (``background=True``, the bot) readers never wait on
+the network: the first read loads the files and the last good copy of each URL,
+and the URLs are fetched by a background thread, whose result is swapped in.
 """
 
 from __future__ import annotations
@@ -18,11 +23,12 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from bot.meetings.groups import GroupDirectory
+from bot.meetings.groups import GroupDirectory, GroupsError
 from bot.meetings.notes import MeetingNote, load_notes
 from bot.meetings.schedule import Occurrence, expand
 from bot.meetings.sources import (
     CalendarError,
+    Limits,
     LoadedCalendar,
     UrlCalendarSource,
     load_files,
@@ -43,6 +49,11 @@ class _Snapshot:
     complete: bool
     notes_by_day: dict[tuple[str, str], tuple[MeetingNote, ...]] = field(default_factory=dict)
 
+    @property
+    def complete_sources(self) -> frozenset[str]:
+        """Names of the calendars read without any problem (removals there are real)."""
+        return frozenset(loaded.name for loaded in self.calendars if loaded.complete)
+
 
 class Agenda:
     """Upcoming meetings from every calendar source, in one time zone."""
@@ -59,34 +70,46 @@ class Agenda:
         notes_dir: Path | None = None,
         transport: httpx.BaseTransport | None = None,
         fetch_timeout_seconds: float = 15.0,
+        limits: Limits | None = None,
+        background: bool = False,
     ) -> None:
         self.groups = groups
         self.timezone = timezone
         self._calendar_dir = calendar_dir
         self._files = tuple(files)
+        self._limits = limits or Limits()
         self._url_sources = tuple(
-            UrlCalendarSource(url, cache_dir or Path("state") / "calendars") for url in urls
+            UrlCalendarSource(url, cache_dir or Path("state") / "calendars", self._limits)
+            for url in urls
         )
         self._notes_dir = notes_dir
         self._transport = transport
         self._fetch_timeout = fetch_timeout_seconds
         self._snapshot: _Snapshot | None = None
         self._lock = threading.Lock()
+        self._refreshing = threading.Lock()
+        self.background = background
+        self._fetcher: threading.Thread | None = None
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, transport: httpx.BaseTransport | None = None
+        cls,
+        settings: Settings,
+        transport: httpx.BaseTransport | None = None,
+        background: bool = False,
     ) -> Agenda:
         """The agenda of ``knowledge/meetings/*.ics`` and ``settings.calendar_urls``."""
         meetings_dir = settings.knowledge_dir / "meetings"
         return cls(
-            GroupDirectory.load(meetings_dir / GROUPS_FILE),
+            _load_groups(meetings_dir / GROUPS_FILE),
             ZoneInfo(settings.timezone),
             calendar_dir=meetings_dir,
             urls=settings.calendar_urls,
             cache_dir=settings.state_dir / "calendars",
             notes_dir=settings.knowledge_dir / "notes",
             transport=transport,
+            limits=_limits(settings),
+            background=background,
         )
 
     @classmethod
@@ -94,24 +117,49 @@ class Agenda:
         """An agenda of exactly these ``.ics`` files (``--calendar``), with the usual groups."""
         meetings_dir = settings.knowledge_dir / "meetings"
         return cls(
-            GroupDirectory.load(meetings_dir / GROUPS_FILE),
+            _load_groups(meetings_dir / GROUPS_FILE),
             ZoneInfo(settings.timezone),
             files=files,
             notes_dir=settings.knowledge_dir / "notes",
+            limits=_limits(settings),
         )
 
     # --- loading -------------------------------------------------------------------
 
     def refresh(self) -> list[CalendarError]:
-        """Re-read files and re-fetch URLs; return (and log) what could not be used."""
+        """Re-read files and re-fetch URLs; return (and log) what could not be used.
+
+        One refresh at a time: a call made while another runs returns at once with
+        the problems of the current snapshot. Any failure keeps the last good snapshot.
+        """
+        if not self._refreshing.acquire(blocking=False):
+            snapshot = self._snapshot
+            return list(snapshot.errors) if snapshot is not None else []
+        try:
+            self._load(fetch=True)
+        except Exception as error:  # never lose the last good state to a bad input
+            logger.exception("agenda refresh failed; keeping the last good state")
+            snapshot = self._snapshot
+            failure = CalendarError("agenda", f"refresh failed ({type(error).__name__})")
+            return [*(snapshot.errors if snapshot is not None else ()), failure]
+        finally:
+            self._refreshing.release()
+        assert self._snapshot is not None
+        return list(self._snapshot.errors)
+
+    def _load(self, fetch: bool) -> None:
+        """Build a new snapshot and swap it in (``fetch=False``: URLs from their last copy)."""
         paths = list(self._files)
         if self._calendar_dir is not None and self._calendar_dir.is_dir():
             paths.extend(sorted(self._calendar_dir.glob("*.ics")))
-        calendars, errors = load_files(paths)
+        calendars, errors = load_files(paths, self._limits)
         files_complete = len(calendars) == len(paths)
-        url_calendars, url_errors, urls_complete = load_urls(
-            self._url_sources, self._transport, self._fetch_timeout
-        )
+        if fetch:
+            url_calendars, url_errors, urls_complete = load_urls(
+                self._url_sources, self._transport, self._fetch_timeout
+            )
+        else:
+            url_calendars, url_errors, urls_complete = self._cached_urls()
         calendars.extend(url_calendars)
         errors.extend(url_errors)
         notes: list[MeetingNote] = []
@@ -129,17 +177,47 @@ class Agenda:
             notes_by_day={key: tuple(value) for key, value in notes_by_day.items()},
         )
         logger.info("agenda loaded: %d calendars, %d problems", len(calendars), len(errors))
-        return list(errors)
+
+    def _cached_urls(self) -> tuple[list[LoadedCalendar], list[CalendarError], bool]:
+        calendars: list[LoadedCalendar] = []
+        errors: list[CalendarError] = []
+        for source in self._url_sources:
+            loaded, problems = source.load_cached()
+            errors.extend(problems)
+            if loaded is not None:
+                calendars.append(loaded)
+        return calendars, errors, len(calendars) == len(self._url_sources)
 
     def _current(self) -> _Snapshot:
         snapshot = self._snapshot
         if snapshot is None:
             with self._lock:
                 if self._snapshot is None:
-                    self.refresh()
+                    if self.background and self._url_sources:
+                        self._load(fetch=False)  # files and last good copies only
+                        self._fetch_in_background()
+                    else:
+                        self.refresh()
+                    if self._snapshot is None:  # the very first load failed
+                        self._snapshot = _Snapshot((), (), (), False)
                 snapshot = self._snapshot
         assert snapshot is not None
         return snapshot
+
+    def _fetch_in_background(self) -> None:
+        """Fetch the URLs in a daemon thread; the result replaces the snapshot when ready."""
+        self._fetcher = threading.Thread(target=self.refresh, name="calendar-fetch", daemon=True)
+        self._fetcher.start()
+
+    @property
+    def fetching(self) -> bool:
+        """True while the background fetch started by the first read is running."""
+        return self._fetcher is not None and self._fetcher.is_alive()
+
+    def wait_for_fetch(self, timeout: float | None = None) -> None:
+        """Wait for the background fetch started by the first read (tests, shutdown)."""
+        if self._fetcher is not None:
+            self._fetcher.join(timeout)
 
     @property
     def errors(self) -> list[CalendarError]:
@@ -148,8 +226,18 @@ class Agenda:
 
     @property
     def complete(self) -> bool:
-        """True when every source gave a calendar (so a missing meeting was really removed)."""
+        """True when every source gave a calendar (fresh, or its last good copy)."""
         return self._current().complete
+
+    @property
+    def loaded_sources(self) -> tuple[str, ...]:
+        """Names of the calendars the last load could use (fully or partly)."""
+        return tuple(loaded.name for loaded in self._current().calendars)
+
+    @property
+    def complete_sources(self) -> frozenset[str]:
+        """Calendars read without any problem: a meeting missing from one was removed."""
+        return self._current().complete_sources
 
     # --- queries ---------------------------------------------------------------------
 
@@ -157,8 +245,14 @@ class Agenda:
         self, start: datetime, end: datetime, *, include_cancelled: bool = False
     ) -> list[Occurrence]:
         """Occurrences overlapping ``[start, end)``, sorted by start."""
-        found, _errors = expand(self._current().calendars, start, end, self.timezone, self.groups)
+        found, _complete = self._expand(start, end)
         return [item for item in found if include_cancelled or not item.cancelled]
+
+    def _expand(self, start: datetime, end: datetime) -> tuple[list[Occurrence], frozenset[str]]:
+        """Occurrences, and the calendars that were read *and* expanded without a problem."""
+        snapshot = self._current()
+        found, errors = expand(snapshot.calendars, start, end, self.timezone, self.groups)
+        return found, snapshot.complete_sources - {error.source for error in errors}
 
     def upcoming(self, now: datetime, days: int = 30, group: str | None = None) -> list[Occurrence]:
         """Meetings not yet over that start within ``days`` days, optionally of one group id."""
@@ -184,13 +278,17 @@ class Agenda:
         self, keys: Iterable[tuple[str, str]], now: datetime, horizon_days: int = 800
     ) -> dict[tuple[str, str], Occurrence]:
         """The current version of these occurrences (cancelled ones included) if still listed."""
+        return self.find_with_sources(keys, now, horizon_days)[0]
+
+    def find_with_sources(
+        self, keys: Iterable[tuple[str, str]], now: datetime, horizon_days: int = 800
+    ) -> tuple[dict[tuple[str, str], Occurrence], frozenset[str]]:
+        """:meth:`find`, and the calendars complete enough to say a missing one was removed."""
         wanted = set(keys)
         if not wanted:
-            return {}
-        found = self.occurrences(
-            now - timedelta(days=31), now + timedelta(days=horizon_days), include_cancelled=True
-        )
-        return {item.key: item for item in found if item.key in wanted}
+            return {}, self.complete_sources
+        found, complete = self._expand(now - timedelta(days=31), now + timedelta(days=horizon_days))
+        return {item.key: item for item in found if item.key in wanted}, complete
 
     def notes_for(self, occurrence: Occurrence) -> list[MeetingNote]:
         """Notes written about this meeting (same group, same calendar day)."""
@@ -200,3 +298,21 @@ class Agenda:
         for group in occurrence.groups:
             found.extend(notes_by_day.get((group, day), ()))
         return found
+
+
+def _limits(settings: Settings) -> Limits:
+    return Limits(
+        max_bytes=settings.calendar_max_bytes,
+        max_events=settings.calendar_max_events,
+        fetch_seconds=settings.calendar_fetch_seconds,
+    )
+
+
+def _load_groups(path: Path) -> GroupDirectory:
+    """The groups file, or no groups (logged) when it is missing or wrong: meetings
+    still list, they just cannot be followed until the file is fixed."""
+    try:
+        return GroupDirectory.load(path)
+    except GroupsError as error:
+        logger.error("no followable groups: %s", error)
+        return GroupDirectory(())

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from bot import safe_yaml
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -62,8 +62,8 @@ class GroupDirectory:
     def load(cls, path: Path) -> GroupDirectory:
         """Read ``groups.yaml``; raise :class:`GroupsError` naming the file when it is wrong."""
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as error:
+            data = safe_yaml.load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, safe_yaml.YamlError) as error:
             raise GroupsError(f"{path}: cannot read the groups file: {error}") from error
         entries = data.get("groups") if isinstance(data, dict) else None
         if not isinstance(entries, list):

@@ -61,6 +61,10 @@ def load_notes(
         except (OSError, UnicodeDecodeError, DocumentError) as error:
             errors.append(CalendarError(path.name, f"note skipped: {error}"))
             continue
+        except Exception as error:  # any other problem of this one note: skip it, name it
+            reason = f"{type(error).__name__}: {error}"
+            errors.append(CalendarError(path.name, f"note skipped: {reason}"))
+            continue
         if "group" not in meta:
             continue  # a general note, not about a meeting
         group = groups.resolve(str(meta["group"]))

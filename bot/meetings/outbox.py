@@ -16,9 +16,14 @@ Delivery guarantee (the outbox)
     - crash *after* ``mark_sent``: it is never sent again: no duplicate;
     - crash *during* the send, after Telegram accepted the message but before
       ``mark_sent`` committed: the message is sent again once the lease expires.
-      That window (one HTTP round trip) is the only case of a duplicate; no
-      chat API offers an idempotent send, so the guarantee is exactly-once
-      outside that window and at-least-once inside it, never at-most-once.
+      That window (one HTTP round trip, or one write and fsync for the CLI) is
+      the only case of a duplicate; no chat API offers an idempotent send, so the
+      guarantee is exactly-once outside that window and at-least-once inside it,
+      never at-most-once.
+
+The lease of a claim is never longer than half the time left before the
+meeting: a reminder with a 5-minute lead whose sender dies is retried about
+2.5 minutes before the start, not lost behind a 10-minute lease.
 """
 
 from __future__ import annotations
@@ -58,7 +63,8 @@ CREATE TABLE IF NOT EXISTS reminder_outbox (
     state TEXT NOT NULL CHECK (state IN ('claimed', 'sent')),
     claimed_at REAL NOT NULL,
     sent_at REAL,
-    occurrence_start REAL NOT NULL
+    occurrence_start REAL NOT NULL,
+    lease_until REAL
 );
 CREATE INDEX IF NOT EXISTS reminder_outbox_chat ON reminder_outbox (chat_id);
 CREATE TABLE IF NOT EXISTS reminder_notified (
@@ -76,9 +82,13 @@ def _epoch(moment: datetime) -> float:
     return moment.astimezone(UTC).timestamp()
 
 
+MIN_LEASE = timedelta(seconds=30)
+
+
 def _snapshot(occurrence: Occurrence) -> str:
     data: dict[str, Any] = occurrence.to_dict()
     data["status"] = occurrence.status
+    data["source"] = occurrence.source
     return json.dumps(data, ensure_ascii=False)
 
 
@@ -97,6 +107,7 @@ def _from_snapshot(text: str, timezone: Any) -> Occurrence:
         groups=tuple(data["groups"]),
         status=data["status"],
         sequence=data["sequence"],
+        source=data.get("source", ""),
     )
 
 
@@ -118,6 +129,12 @@ class ReminderService:
         self.lease = lease
         self._purged_on: str | None = None
         database.ensure_schema(_SCHEMA)
+        with database.transaction() as connection:  # outboxes made before lease_until
+            columns = {
+                row["name"] for row in connection.execute("PRAGMA table_info(reminder_outbox)")
+            }
+            if "lease_until" not in columns:
+                connection.execute("ALTER TABLE reminder_outbox ADD COLUMN lease_until REAL")
 
     def leads_for(self, chat_id: str) -> tuple[int, ...]:
         """The lead times in force for a chat (its own, else the default), largest first."""
@@ -126,12 +143,18 @@ class ReminderService:
 
     # --- computing ---------------------------------------------------------------------
 
+    def lease_for(self, reminder: Reminder, now: datetime) -> timedelta:
+        """The claim's lease: ``lease``, or half the time left before the meeting if shorter."""
+        left = reminder_reference(reminder.occurrence) - now
+        return max(min(self.lease, left / 2), MIN_LEASE)
+
     def _sent_log(self, now: datetime) -> set[str]:
         """Keys sent, or claimed by a worker whose lease has not expired."""
         with self.database.transaction() as connection:
             rows = connection.execute(
-                "SELECT key FROM reminder_outbox WHERE state = 'sent' OR claimed_at > ?",
-                (_epoch(now - self.lease),),
+                "SELECT key FROM reminder_outbox WHERE state = 'sent' "
+                "OR COALESCE(lease_until, claimed_at + ?) > ?",
+                (self.lease.total_seconds(), _epoch(now)),
             ).fetchall()
         return {row["key"] for row in rows}
 
@@ -157,10 +180,10 @@ class ReminderService:
         notified = self._notified(now)
         notices: list[Reminder] = []
         if notified:
-            current = self.agenda.find({told.occurrence.key for told in notified}, now)
-            notices = update_notices(
-                notified, current, now, sent_log, removal_is_cancellation=self.agenda.complete
+            current, complete = self.agenda.find_with_sources(
+                {told.occurrence.key for told in notified}, now
             )
+            notices = update_notices(notified, current, now, sent_log, complete_sources=complete)
         reminders: list[Reminder] = []
         if subscriptions:
             max_lead = max(max(sub.leads or self.default_leads) for sub in subscriptions)
@@ -194,20 +217,25 @@ class ReminderService:
 
     def claim(self, reminder: Reminder, now: datetime) -> bool:
         """Take a message for sending; false when it is sent or another worker holds it."""
+        lease_until = now + self.lease_for(reminder, now)
         with self.database.transaction() as connection:
             cursor = connection.execute(
                 "INSERT INTO reminder_outbox "
-                "(key, chat_id, kind, state, claimed_at, occurrence_start) "
-                "VALUES (?, ?, ?, 'claimed', ?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET claimed_at = excluded.claimed_at "
-                "WHERE reminder_outbox.state = 'claimed' AND reminder_outbox.claimed_at <= ?",
+                "(key, chat_id, kind, state, claimed_at, occurrence_start, lease_until) "
+                "VALUES (?, ?, ?, 'claimed', ?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET claimed_at = excluded.claimed_at, "
+                "lease_until = excluded.lease_until "
+                "WHERE reminder_outbox.state = 'claimed' "
+                "AND COALESCE(reminder_outbox.lease_until, reminder_outbox.claimed_at + ?) <= ?",
                 (
                     reminder.key,
                     reminder.chat_id,
                     reminder.kind,
                     _epoch(now),
                     _epoch(reminder.occurrence.start),
-                    _epoch(now - self.lease),
+                    _epoch(lease_until),
+                    self.lease.total_seconds(),
+                    _epoch(now),
                 ),
             )
             return cursor.rowcount == 1

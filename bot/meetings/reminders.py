@@ -20,9 +20,11 @@ Which reminder is due
 Moved and cancelled meetings
     When a chat was reminded of a meeting, the version it was told about is kept.
     If the meeting later changes time, end or place, or is cancelled
-    (``STATUS:CANCELLED``, or removed from a calendar that loaded completely),
-    the chat gets one update notice, keyed by the new version: one notice per
-    change, however many reminders the chat had received.
+    (``STATUS:CANCELLED``, or removed from its calendar while that calendar loaded
+    completely: a missing, renamed, unreadable or partly broken calendar never
+    cancels anything), the chat gets one update notice, keyed by the new version:
+    one notice per change, however many reminders the chat had received. A meeting
+    announced as cancelled that is listed again (not cancelled) gets a correction.
 
 Delivery, exactly once, is :mod:`bot.meetings.outbox`.
 """
@@ -45,6 +47,7 @@ logger = logging.getLogger(__name__)
 REMINDER = "reminder"
 MOVED = "moved"
 CANCELLED_NOTICE = "cancelled"
+RESTORED = "restored"
 REMOVED = "removed"
 
 
@@ -63,7 +66,7 @@ class Reminder:
 
     key: str
     chat_id: str
-    kind: str  # reminder | moved | cancelled
+    kind: str  # reminder | moved | cancelled | restored
     occurrence: Occurrence
     due_at: datetime
     computed_at: datetime
@@ -79,6 +82,11 @@ class Reminder:
         if self.kind == CANCELLED_NOTICE:
             before = format_when(self.previous or occurrence, with_end=False)
             return f"Annulation : {title}, prévue le {before}, est annulée."
+        if self.kind == RESTORED:
+            return (
+                f"Rectificatif : {title} n'est pas annulée, elle a bien lieu : "
+                f"{_when_where(occurrence)}."
+            )
         if self.kind == MOVED:
             assert self.previous is not None
             lines = [
@@ -199,21 +207,30 @@ def update_notices(
     now: datetime,
     sent_log: Collection[str],
     removal_is_cancellation: bool = True,
+    complete_sources: Collection[str] | None = None,
 ) -> list[Reminder]:
     """One notice per chat for each change to a meeting it was reminded of (pure).
 
     ``current`` holds the present version of those meetings; a meeting missing
-    from it counts as cancelled only when ``removal_is_cancellation`` (every
-    calendar source loaded), so a failed load never announces false cancellations.
+    from it counts as cancelled only when ``removal_is_cancellation`` and, when
+    ``complete_sources`` is given, the calendar it came from is one of them (it
+    loaded completely), so a failed, missing or partial load never announces
+    false cancellations. A chat told of a cancellation gets a correction when
+    the meeting is listed again, not cancelled.
     """
     notices: list[Reminder] = []
     for told in notified:
         before = told.occurrence
-        if before.cancelled:
-            continue
         now_version = current.get(before.key)
-        if now_version is None:
+        if before.cancelled:
+            if now_version is None or now_version.cancelled or now_version.start <= now:
+                continue
+            kind, occurrence = RESTORED, now_version
+            version = f"{RESTORED}-{told.fingerprint}-{now_version.fingerprint()}"
+        elif now_version is None:
             if not removal_is_cancellation or before.start <= now:
+                continue
+            if complete_sources is not None and before.source not in complete_sources:
                 continue
             kind, version, occurrence = CANCELLED_NOTICE, REMOVED, before
         elif now_version.cancelled:
@@ -245,12 +262,12 @@ def update_notices(
 
 
 def merge_notices(notices: list[Reminder], reminders: list[Reminder]) -> list[Reminder]:
-    """Notices first; a reminder due with a "moved" notice for the same chat and meeting
-    is folded into the notice (which already gives the new time) instead of sent apart."""
+    """Notices first; a reminder due with a "moved" or "restored" notice for the same chat
+    and meeting is folded into the notice (which gives the time) instead of sent apart."""
     moved = {
         (notice.chat_id, notice.occurrence.key): index
         for index, notice in enumerate(notices)
-        if notice.kind == MOVED
+        if notice.kind in (MOVED, RESTORED)
     }
     merged = list(notices)
     kept = []

@@ -8,11 +8,13 @@ time zone, maps it to groups and removes duplicates across sources.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from itertools import islice
 from typing import Any
 
 import icalendar
@@ -22,6 +24,11 @@ from bot.meetings.groups import GroupDirectory
 from bot.meetings.sources import CalendarError, LoadedCalendar
 
 logger = logging.getLogger(__name__)
+
+# Bounds on expansion, whatever the calendar says (a daily series over the 800-day
+# horizon the reminders look at is 800 occurrences).
+MAX_OCCURRENCES_PER_RULE = 1_000
+MAX_OCCURRENCES_PER_CALENDAR = 20_000
 
 CONFIRMED = "CONFIRMED"
 TENTATIVE = "TENTATIVE"
@@ -176,6 +183,31 @@ def _zone_name(value: date | datetime) -> str:
     return key if isinstance(key, str) and "/" in key else ""
 
 
+class _BoundedQuery(recurring_ical_events.CalendarQuery):  # type: ignore[misc]
+    """The library's query, taking at most so many occurrences per series and in all."""
+
+    capped: list[str]
+
+    def _occurrences_between(self, start: Any, end: Any) -> list[Any]:
+        self.capped = []
+        occurrences: list[Any] = []
+        for series in self.series:
+            room = min(MAX_OCCURRENCES_PER_RULE, MAX_OCCURRENCES_PER_CALENDAR - len(occurrences))
+            if room <= 0:
+                self.capped.append(f"more than {MAX_OCCURRENCES_PER_CALENDAR} occurrences")
+                break
+            with contextlib.suppress(*self._skip_errors):
+                taken = list(islice(series.between(start, end), room + 1))
+                if len(taken) > room:
+                    self.capped.append(
+                        f"series {str(getattr(series, 'uid', '?'))[:80]!r}: "
+                        f"more than {room} occurrences"
+                    )
+                    taken = taken[:room]
+                occurrences.extend(taken)
+        return occurrences
+
+
 def _newer(candidate: Occurrence, current: Occurrence) -> bool:
     """Which copy of the same occurrence wins: higher SEQUENCE, then the latest change."""
     floor = datetime.min.replace(tzinfo=UTC)
@@ -198,9 +230,12 @@ def expand(
     for loaded in calendars:
         recurring = _recurring_uids(loaded.calendar)
         try:
-            events = recurring_ical_events.of(loaded.calendar, skip_bad_series=True).between(
-                start, end
+            query = recurring_ical_events.of(
+                loaded.calendar, skip_bad_series=True, calendar_query=_BoundedQuery
             )
+            events = query.between(start, end)
+            for reason in query.capped:
+                errors.append(CalendarError(loaded.name, f"capped: {reason}"))
             occurrences = [
                 _occurrence(event, str(event.get("UID")) in recurring, zone, groups, loaded.name)
                 for event in events

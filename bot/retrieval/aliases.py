@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from bot import safe_yaml
 from bot.text import content_stems, fold, fold_letters
 
 
@@ -25,7 +24,7 @@ class AliasTable:
         """Read ``aliases.yaml``; a missing file means no aliases."""
         if not path.exists():
             return cls(())
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = safe_yaml.load(path.read_text(encoding="utf-8")) or {}
         implicit = tuple(fold(str(term)).strip() for term in data.pop("implicit", []))
         groups = tuple(
             tuple(fold(str(term)).strip() for term in group)

@@ -3,6 +3,7 @@
 Layout of ``state/index``::
 
     CURRENT            name of the published generation (replaced atomically)
+    PREVIOUS           name of the generation published before it (kept as a fallback)
     gen-<n>/chroma/    Chroma persistent collections: passages and sentences, with
                        their vectors, texts and metadata (the store of record)
     gen-<n>/chunks.jsonl   every chunk, for the lexical index and citations
@@ -15,7 +16,10 @@ Layout of ``state/index``::
 Readers only ever open the generation named in ``CURRENT``, so a crash while a
 new generation is being written leaves the previous one fully usable. A
 generation without ``vectors/`` or ``lexical/`` (written by an older version) is
-still readable: the vectors then come out of Chroma and BM25 is rebuilt.
+still readable: the vectors then come out of Chroma and BM25 is rebuilt. A
+generation named by neither ``CURRENT`` nor ``PREVIOUS`` was never published
+(an ingest killed while writing it): the next ingest deletes it, and never the
+published ones, whatever the order of their names.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 CURRENT_FILE = "CURRENT"
+PREVIOUS_FILE = "PREVIOUS"
 CHUNKS_FILE = "chunks.jsonl"
 MANIFEST_FILE = "manifest.json"
 CHROMA_DIR = "chroma"
@@ -94,10 +99,22 @@ def models_dir(index_dir: Path) -> Path:
 
 def current_generation(index_dir: Path) -> Path | None:
     """The published generation, or ``None`` when nothing was ever published."""
-    pointer = index_dir / CURRENT_FILE
-    if not pointer.exists():
+    return _pointed(index_dir, CURRENT_FILE)
+
+
+def previous_generation(index_dir: Path) -> Path | None:
+    """The generation published before the current one, if still there."""
+    return _pointed(index_dir, PREVIOUS_FILE)
+
+
+def _pointed(index_dir: Path, pointer_name: str) -> Path | None:
+    try:
+        name = (index_dir / pointer_name).read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
         return None
-    generation = index_dir / pointer.read_text(encoding="utf-8").strip()
+    if not name.startswith("gen-") or "/" in name:
+        return None
+    generation = index_dir / name
     return generation if generation.is_dir() else None
 
 
@@ -113,17 +130,32 @@ def new_generation(index_dir: Path, base: Path | None) -> Path:
 
 
 def publish_generation(index_dir: Path, generation: Path) -> None:
-    """Point ``CURRENT`` at ``generation`` in one atomic rename."""
+    """Point ``CURRENT`` at ``generation`` in one atomic rename (``PREVIOUS`` at the old one)."""
+    current = current_generation(index_dir)
+    if current is not None and current != generation:
+        _write_durably(index_dir / PREVIOUS_FILE, current.name)
     _write_durably(index_dir / CURRENT_FILE, generation.name)
 
 
-def remove_stale_generations(index_dir: Path, keep: int = 2) -> None:
-    """Delete all but the newest ``keep`` generations; never the published one."""
-    current = current_generation(index_dir)
-    generations = sorted(index_dir.glob("gen-*"), key=lambda path: int(path.name[4:]))
-    for generation in generations[:-keep]:
-        if generation != current:
+def remove_stale_generations(index_dir: Path) -> None:
+    """Delete every generation but the current and the previous published ones."""
+    keep = {current_generation(index_dir), previous_generation(index_dir)}
+    for generation in index_dir.glob("gen-*"):
+        if generation not in keep and generation.is_dir():
             shutil.rmtree(generation, ignore_errors=True)
+
+
+def discard_unfinished_generations(index_dir: Path) -> list[str]:
+    """Delete generations that were never published (call with the ingest lock held)."""
+    if current_generation(index_dir) is None:
+        return []  # nothing published: leave the folder as it is
+    keep = {current_generation(index_dir), previous_generation(index_dir)}
+    removed = []
+    for generation in sorted(index_dir.glob("gen-*")):
+        if generation not in keep and generation.is_dir():
+            shutil.rmtree(generation, ignore_errors=True)
+            removed.append(generation.name)
+    return removed
 
 
 def discard_generation(generation: Path) -> None:

@@ -152,3 +152,18 @@ def empty_file(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"")
     return path
+
+
+def unsupported_filter_pdf(path: Path) -> Path:
+    """A text PDF whose first content stream claims a filter pypdf does not implement
+    (reading it raises ``NotImplementedError``)."""
+    from pypdf.generic import NameObject
+
+    sample_pdf(path)
+    writer = PdfWriter(clone_from=str(path))
+    contents = writer.pages[0]["/Contents"].get_object()
+    contents[NameObject("/Filter")] = NameObject("/FooDecode")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    path.write_bytes(buffer.getvalue())
+    return path

@@ -300,7 +300,7 @@ def test_cancelled_meeting_sends_one_notice(app, knowledge, settings):
     assert "METHOD:CANCEL" in content and "STATUS:CANCELLED" in content
     service.deliver(now, outbox)
     # Removed from the calendar afterwards: still only one notice; no hour-before reminder.
-    (knowledge / "meetings" / "mali.ics").unlink()
+    add_calendar(knowledge, "mali.ics", EMPTY_CALENDAR)
     service.agenda.refresh()
     assert service.agenda.complete is True
     assert service.pending(START - timedelta(hours=1)) == []
@@ -308,13 +308,26 @@ def test_cancelled_meeting_sends_one_notice(app, knowledge, settings):
     assert len(outbox.sent) == 2
 
 
+EMPTY_CALENDAR = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Tests//Rappels//FR\r\nEND:VCALENDAR\r\n"
+)
+
+
 def test_meeting_removed_from_calendar_is_a_cancellation(app, knowledge):
+    service, _ = app
+    service.deliver(START - timedelta(hours=24), Outbox())
+    add_calendar(knowledge, "mali.ics", EMPTY_CALENDAR)  # the file loads, the event is gone
+    service.agenda.refresh()
+    [notice] = service.pending(START - timedelta(hours=3))
+    assert (notice.kind, notice.key) == (CANCELLED_NOTICE, "c1|m1||update|removed")
+
+
+def test_missing_calendar_file_is_never_a_cancellation(app, knowledge):
     service, _ = app
     service.deliver(START - timedelta(hours=24), Outbox())
     (knowledge / "meetings" / "mali.ics").unlink()
     service.agenda.refresh()
-    [notice] = service.pending(START - timedelta(hours=3))
-    assert (notice.kind, notice.key) == (CANCELLED_NOTICE, "c1|m1||update|removed")
+    assert service.pending(START - timedelta(hours=3)) == []
 
 
 def test_no_false_cancellation_when_a_calendar_fails_to_load(app, knowledge):
