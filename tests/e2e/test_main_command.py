@@ -45,13 +45,13 @@ async def test_with_a_token_in_dotenv_the_main_command_starts_the_bot(
     process = _start_bot(tmp_path, "-v")  # every setting comes from .env
     try:
         member = emulator.chat(MEMBER_ID)
-        await member.say("Qui préside le groupe-pays Mali ?")
+        await member.say("Qui préside le groupe-pays Japon ?")
         answer = await member.reply(timeout=60)
     finally:
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=30)
 
-    assert "Halima Menhoudj" in answer.text
+    assert "Karima Zerkani-Raynal" in answer.text
     assert "Starting the Telegram bot" in output
     assert process.returncode == 0
     secret = emulator.token.split(":", 1)[1]
