@@ -150,6 +150,11 @@ class FeedbackStore:
         with self._database.transaction() as connection:
             connection.execute("DELETE FROM answer_log WHERE chat_id = ?", (chat_id,))
 
+    def forget_user(self, user_id: int) -> None:
+        """Erase every rating ``user_id`` left, in any chat (groups included)."""
+        with self._database.transaction() as connection:
+            connection.execute("DELETE FROM feedback WHERE user_id = ?", (user_id,))
+
 
 def _logged(row: sqlite3.Row) -> LoggedAnswer:
     return LoggedAnswer(

@@ -100,26 +100,64 @@ class MemberStore:
             logger.info("access requested by user %s", user_id)
         return request, bool(inserted)
 
-    def decide(self, user_id: int, approve: bool, admin_id: int, now: datetime) -> AccessRequest:
-        """Approve or refuse a user (creating the request if an admin acts first).
+    def decide(
+        self, user_id: int, approve: bool, admin_id: int, now: datetime
+    ) -> tuple[AccessRequest, bool]:
+        """Approve or refuse a pending request (creating it if an admin acts first).
 
+        The first decision wins: a request already decided is returned unchanged
+        with ``False``, so a second admin pressing the other button reverses
+        nothing (revoking a member is :meth:`revoke`, an explicit act).
         Raises :class:`PermissionError` when ``admin_id`` is not an admin.
         """
         if not self.is_admin(admin_id):
             raise PermissionError(f"user {admin_id} is not an admin")
         status = APPROVED if approve else REFUSED
         with self._database.transaction() as connection:
-            connection.execute(
+            changed = connection.execute(
                 "INSERT INTO access_requests (user_id, name, username, status, requested_at, "
                 "decided_at, decided_by) VALUES (?, ?, NULL, ?, ?, ?, ?) "
                 "ON CONFLICT(user_id) DO UPDATE SET status = excluded.status, "
-                "decided_at = excluded.decided_at, decided_by = excluded.decided_by",
+                "decided_at = excluded.decided_at, decided_by = excluded.decided_by "
+                "WHERE access_requests.status = 'pending'",
                 (user_id, str(user_id), status, now.isoformat(), now.isoformat(), admin_id),
-            )
-        logger.info("access %s for user %s by admin %s", status, user_id, admin_id)
+            ).rowcount
+        if changed:
+            logger.info("access %s for user %s by admin %s", status, user_id, admin_id)
         request = self.get(user_id)
         assert request is not None
-        return request
+        return request, bool(changed)
+
+    def revoke(self, user_id: int, admin_id: int, now: datetime) -> AccessRequest | None:
+        """Withdraw an approved member's access; ``None`` when they were not an approved member.
+
+        Members from the settings lists cannot be revoked here (the settings win).
+        """
+        if not self.is_admin(admin_id):
+            raise PermissionError(f"user {admin_id} is not an admin")
+        with self._database.transaction() as connection:
+            changed = connection.execute(
+                "UPDATE access_requests SET status = ?, decided_at = ?, decided_by = ? "
+                "WHERE user_id = ? AND status = ?",
+                (REFUSED, now.isoformat(), admin_id, user_id, APPROVED),
+            ).rowcount
+        if not changed:
+            return None
+        logger.info("access revoked for user %s by admin %s", user_id, admin_id)
+        return self.get(user_id)
+
+    def is_configured(self, user_id: int) -> bool:
+        """True for admins and the allow-list (members whatever the table says)."""
+        return user_id in self._allowed
+
+    def erase_details(self, user_id: int) -> None:
+        """Forget a requester's name and @username, keeping only the decision (``/oublier``)."""
+        with self._database.transaction() as connection:
+            connection.execute(
+                "UPDATE access_requests SET name = CAST(user_id AS TEXT), username = NULL "
+                "WHERE user_id = ?",
+                (user_id,),
+            )
 
     def requests(self, status: str | None = None) -> list[AccessRequest]:
         """All requests (or those with ``status``), oldest first."""

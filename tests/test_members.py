@@ -59,3 +59,40 @@ def test_counts_and_pending_list(tmp_path: Path) -> None:
     store.decide(7, approve=True, admin_id=1, now=NOW)
     assert [r.user_id for r in store.requests(PENDING)] == [6]
     assert store.counts() == {"configured": 2, APPROVED: 1, PENDING: 1, REFUSED: 0}
+
+
+def test_the_first_decision_wins_and_a_second_admin_changes_nothing(tmp_path: Path) -> None:
+    settings = Settings(state_dir=tmp_path, admin_ids=[1, 9], allowed_user_ids=[2])
+    store = MemberStore(Database(tmp_path / "db.sqlite3"), settings)
+    store.request_access(8, "Paul", "paul", NOW)
+    first, changed = store.decide(8, approve=True, admin_id=1, now=NOW)
+    second, again = store.decide(8, approve=False, admin_id=9, now=NOW)
+    assert (first.status, changed, again) == (APPROVED, True, False)
+    assert (second.status, second.decided_by, store.is_member(8)) == (APPROVED, 1, True)
+
+
+def test_revoking_is_explicit_and_only_for_approved_members(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    store.request_access(8, "Paul", "paul", NOW)
+    assert store.revoke(8, admin_id=1, now=NOW) is None  # pending: nothing to revoke
+    store.decide(8, approve=True, admin_id=1, now=NOW)
+    revoked = store.revoke(8, admin_id=1, now=NOW)
+    assert revoked is not None and revoked.status == REFUSED
+    assert store.is_member(8) is False
+    assert store.revoke(2, admin_id=1, now=NOW) is None  # configured members stay
+    with pytest.raises(PermissionError):
+        store.revoke(8, admin_id=2, now=NOW)
+
+
+def test_erasing_details_keeps_the_decision_but_not_the_name(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    store.request_access(8, "Paul Martin", "paulm", NOW)
+    store.decide(8, approve=True, admin_id=1, now=NOW)
+    store.erase_details(8)
+    request = store.get(8)
+    assert request is not None
+    assert (request.name, request.username, request.status) == ("8", None, APPROVED)
+    with Database(tmp_path / "db.sqlite3").transaction() as connection:
+        rows = connection.execute("SELECT * FROM access_requests").fetchall()
+    dumped = " ".join(str(tuple(row)) for row in rows)
+    assert "Paul" not in dumped and "paulm" not in dumped

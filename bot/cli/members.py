@@ -3,6 +3,7 @@
 python -m bot access list [--all]       pending access requests (or all)
 python -m bot access approve USER_ID --admin ADMIN_ID
 python -m bot access refuse USER_ID --admin ADMIN_ID
+python -m bot access revoke USER_ID --admin ADMIN_ID   (also drops their groups and reminders)
 python -m bot feedback                  every 👍/👎 with its question and answer
 python -m bot forget --chat CHAT_ID     erase everything stored about a chat
 """
@@ -21,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     actions = access.add_subparsers(dest="action", required=True)
     listing = actions.add_parser("list", help="pending access requests")
     listing.add_argument("--all", action="store_true", help="every request, decided or not")
-    for name in ("approve", "refuse"):
+    for name in ("approve", "refuse", "revoke"):
         decide = actions.add_parser(name, help=f"{name} a user's access")
         decide.add_argument("user_id", type=int)
         decide.add_argument("--admin", type=int, required=True, help="the deciding admin's id")
@@ -45,10 +46,25 @@ def handle_access(args: argparse.Namespace, services: Services) -> int:
             print("No request." if args.all else "No pending request.")
         return 0
     try:
-        request = members.decide(args.user_id, args.action == "approve", args.admin, services.now())
+        if args.action == "revoke":
+            revoked = services.revoke_member(args.user_id, args.admin)
+            if revoked is None:
+                print(f"{args.user_id} is not an approved member: nothing to revoke.")
+                return 1
+            print(f"{revoked.label()}: access revoked, groups and reminders removed")
+            return 0
+        request, changed = members.decide(
+            args.user_id, args.action == "approve", args.admin, services.now()
+        )
     except PermissionError as error:
         print(f"Refused: {error} (admins are CUF_ADMIN_IDS).")
         return 2
+    if not changed:
+        print(
+            f"{request.label()}: already {request.status} by {request.decided_by} "
+            f"on {request.decided_at}; nothing changed (use `access revoke` to withdraw access)."
+        )
+        return 1
     print(f"{request.label()}: {request.status}")
     return 0
 
