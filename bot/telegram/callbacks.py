@@ -14,7 +14,12 @@ Prefixes (one per kind of button):
 
 from __future__ import annotations
 
+import re
+
 MAX_BYTES = 64
+#: Ids carried by buttons fit in SQLite's signed 64-bit integers.
+MAX_ID = 2**63 - 1
+_ASCII_DIGITS = re.compile(r"[0-9]{1,19}")
 
 
 class CallbackDataTooLong(ValueError):
@@ -32,3 +37,15 @@ def pack(*parts: object) -> str:
 def unpack(data: str | None) -> list[str]:
     """``"fb:12:+1"`` → ``["fb", "12", "+1"]`` (``[""]`` for missing data)."""
     return (data or "").split(":")
+
+
+def parse_id(text: str | None, maximum: int = MAX_ID) -> int | None:
+    """A button's number if ``text`` is 1-19 ASCII digits and at most ``maximum``, else None.
+
+    ``str.isdigit`` accepts « ² » or Arabic-Indic digits, and a 25-digit id overflows
+    SQLite: forged callback data must be refused, never raise.
+    """
+    if text is None or not _ASCII_DIGITS.fullmatch(text):
+        return None
+    value = int(text)
+    return value if value <= maximum else None

@@ -2,15 +2,18 @@
 
 Plugged into python-telegram-bot as its rate limiter, so each call the handlers
 make (``reply_text``, ``send_document``…) gets the same policy: wait what
-Telegram asks on ``RetryAfter``, back off exponentially on ``NetworkError``,
-give up after a few attempts and let the error handler report it. A timed-out
-request is not retried (it may have reached Telegram; better once than twice).
+Telegram asks on ``RetryAfter`` (however long), back off exponentially on
+``NetworkError``, and keep going as long as the next attempt starts within
+``budget_seconds`` of the first (``CUF_TELEGRAM_RETRY_BUDGET_SECONDS``); only
+then let the error handler report it. A timed-out request is not retried (it
+may have reached Telegram; better once than twice).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
@@ -23,19 +26,21 @@ Sleep = Callable[[float], Awaitable[None]]
 
 
 class RetryingLimiter(BaseRateLimiter[None]):
-    """Retries Bot API calls on 429 and network errors, with exponential backoff."""
+    """Retries Bot API calls on 429 and network errors within a total time budget."""
 
     def __init__(
         self,
-        attempts: int = 4,
+        budget_seconds: float = 300.0,
         base_delay: float = 0.5,
         max_delay: float = 30.0,
         sleep: Sleep = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.attempts = attempts
+        self.budget_seconds = budget_seconds
         self.base_delay = base_delay
         self.max_delay = max_delay
         self._sleep = sleep
+        self._clock = clock
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -52,23 +57,43 @@ class RetryingLimiter(BaseRateLimiter[None]):
         data: dict[str, Any],
         rate_limit_args: None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        for attempt in range(1, self.attempts + 1):
+        deadline = self._clock() + self.budget_seconds
+        failures = 0
+        while True:
             try:
                 return await callback(*args, **kwargs)
-            except RetryAfter as error:
-                delay = _seconds(error.retry_after)
-                if attempt == self.attempts or delay > self.max_delay:
-                    raise
-                logger.warning("%s: flood control, retrying in %.1f s", endpoint, delay)
             except (BadRequest, TimedOut):
                 raise
-            except NetworkError as error:
-                if attempt == self.attempts:
-                    raise
-                delay = min(self.base_delay * 2 ** (attempt - 1), self.max_delay)
-                logger.warning("%s: %s, retrying in %.1f s", endpoint, error, delay)
+            except NetworkError as error:  # RetryAfter is not one; see below
+                delay = min(self.base_delay * 2**failures, self.max_delay)
+                failures += 1
+                self._check_budget(error, endpoint, str(error), delay, deadline, failures)
+            except RetryAfter as error:
+                delay = _seconds(error.retry_after)
+                failures += 1
+                self._check_budget(error, endpoint, "flood control", delay, deadline, failures)
             await self._sleep(delay)
-        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _check_budget(
+        self,
+        error: Exception,
+        endpoint: str,
+        what: str,
+        delay: float,
+        deadline: float,
+        failures: int,
+    ) -> None:
+        """Raise ``error`` when the next attempt would start past the deadline."""
+        if self._clock() + delay > deadline:
+            logger.warning(
+                "%s: %s, giving up after %d attempt(s): retry budget of %.0f s spent",
+                endpoint,
+                what,
+                failures,
+                self.budget_seconds,
+            )
+            raise error
+        logger.warning("%s: %s, retrying in %.1f s", endpoint, what, delay)
 
 
 def _seconds(retry_after: object) -> float:

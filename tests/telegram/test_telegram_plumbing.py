@@ -14,7 +14,7 @@ from telegram import Chat, Message, MessageEntity, Update, User
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
 from bot.telegram.access import is_addressed
-from bot.telegram.callbacks import CallbackDataTooLong, pack, unpack
+from bot.telegram.callbacks import CallbackDataTooLong, pack, parse_id, unpack
 from bot.telegram.logs import TokenRedactor
 from bot.telegram.ratelimit import UserRateLimiter
 from bot.telegram.retry import RetryingLimiter
@@ -55,16 +55,51 @@ async def test_flood_control_waits_what_telegram_asks_then_succeeds(
     assert (call.calls, slept) == (4, [3.0, 1.0, 2.0])
 
 
-async def test_gives_up_after_the_last_attempt_and_never_retries_bad_requests_or_timeouts() -> None:
-    async def sleep(seconds: float) -> None:
-        return None
+class FakeTime:
+    """A clock that only moves when the limiter sleeps."""
 
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+async def test_flood_control_keeps_retrying_past_four_attempts_and_long_waits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    fake = FakeTime()
+    call = Flaky(RetryAfter(timedelta(seconds=45)), *[NetworkError("reset")] * 6)
+    limiter = RetryingLimiter(budget_seconds=300, sleep=fake.sleep, clock=fake.clock)
+    assert await _run(limiter, call) == {"ok": 1}
+    assert call.calls == 8
+    assert fake.slept == [45.0, 1.0, 2.0, 4.0, 8.0, 16.0, 30.0]
+
+
+async def test_gives_up_only_when_the_budget_is_spent_never_on_bad_requests_or_timeouts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    fake = FakeTime()
+    limiter = RetryingLimiter(budget_seconds=60, sleep=fake.sleep, clock=fake.clock)
     with pytest.raises(NetworkError):
-        await _run(RetryingLimiter(attempts=2, sleep=sleep), Flaky(*[NetworkError("x")] * 3))
+        await _run(limiter, Flaky(*[NetworkError("x")] * 100))
+    assert fake.now <= 60 and fake.slept == [0.5, 1.0, 2.0, 4.0, 8.0, 16.0]
+    fake = FakeTime()
+    limiter = RetryingLimiter(budget_seconds=60, sleep=fake.sleep, clock=fake.clock)
+    with pytest.raises(RetryAfter):  # a wait beyond the budget: given up at once
+        await _run(limiter, Flaky(RetryAfter(timedelta(seconds=90))))
+    assert fake.slept == []
     for error in (BadRequest("Can't parse entities"), TimedOut()):
         call = Flaky(error)
         with pytest.raises(type(error)):
-            await _run(RetryingLimiter(sleep=sleep), call)
+            await _run(RetryingLimiter(sleep=fake.sleep, clock=fake.clock), call)
         assert call.calls == 1
 
 
@@ -153,6 +188,21 @@ def test_in_groups_the_bot_is_addressed_only_by_mention_reply_or_command() -> No
     assert is_addressed(_group_message("et ça ?", [], reply_from=666), 666, "TestNameBot")
     assert not is_addressed(_group_message("et ça ?", [], reply_from=7), 666, "TestNameBot")
     assert not is_addressed(_group_message("bonjour à tous", []), 666, "TestNameBot")
+    other_bot = MessageEntity(MessageEntity.BOT_COMMAND, 0, 15)
+    ours = MessageEntity(MessageEntity.BOT_COMMAND, 0, 18)
+    assert not is_addressed(_group_message("/start@OtherBot", [other_bot]), 666, "TestNameBot")
+    assert is_addressed(_group_message("/start@testnamebot", [ours]), 666, "TestNameBot")
+
+
+def test_callback_ids_are_ascii_digits_within_bounds() -> None:
+    assert [parse_id(text) for text in ("0", "42", "9223372036854775807")] == [
+        0,
+        42,
+        2**63 - 1,
+    ]
+    forged = ["²", "١٢", "", "-1", "+1", " 1", "1e3", "9223372036854775808", "1" * 25, None]
+    assert [parse_id(text) for text in forged] == [None] * len(forged)
+    assert (parse_id("7", maximum=6), parse_id("6", maximum=6)) == (None, 6)
 
 
 def test_the_token_is_redacted_from_messages_and_tracebacks(
