@@ -30,13 +30,15 @@ if TYPE_CHECKING:
     from bot.meetings.agenda import Agenda
     from bot.meetings.outbox import ReminderService
     from bot.meetings.subscriptions import SubscriptionStore
-    from bot.members import MemberStore
+    from bot.members import AccessRequest, MemberStore
     from bot.retrieval.retriever import Retriever
     from bot.understanding.names import NameTable
     from bot.understanding.question import Analyzer
 
 
 logger = logging.getLogger(__name__)
+_WARM_UP_QUESTION = "Qu'est-ce que Cités Unies France ?"
+_WARM_UP_CHAT = "__warm_up__"
 
 
 class Services:
@@ -92,12 +94,6 @@ class Services:
         aliases = AliasTable.load(self.settings.knowledge_dir / "aliases.yaml")
         weights = self.calibration.retrieval_weights
         return Retriever.open(self.settings.index_dir, aliases, embeddings, weights)
-
-    def warm_up(self) -> None:
-        """Open the index and load the model now, so the first question waits for neither."""
-        self.assistant  # noqa: B018  (builds the retriever and the responders)
-        self.names  # noqa: B018  (the corpus's names, embedded once per generation)
-        self.embeddings.embed_query("préchauffage")  # loads and touches every weight
 
     def refresh_index(self, force: bool = False) -> bool:
         """Answer from a generation another process published since; true when reloaded.
@@ -241,6 +237,25 @@ class Services:
 
         return FeedbackStore(self.database)
 
+    def warm_up(self) -> float:
+        """Load the index, the model, the fiches and the agenda now; returns the seconds spent.
+
+        Called before a front end says it is ready, so the first member's answer
+        is as fast as the tenth. One real question goes through the whole flow
+        (its conversation turn is erased afterwards).
+        """
+        started = time.perf_counter()
+        self.assistant  # noqa: B018  (builds the retriever and the responders)
+        self.names  # noqa: B018  (the corpus's names, embedded once per generation)
+        self.embeddings.embed_query("préchauffage")  # loads and touches every weight
+        self.funding_catalog  # noqa: B018 (built on access)
+        self.agenda.upcoming(self.now(), 30)
+        self.members  # noqa: B018
+        self.feedback  # noqa: B018
+        self.assistant.answer(_WARM_UP_QUESTION, _WARM_UP_CHAT)
+        self.conversations.forget(_WARM_UP_CHAT)
+        return time.perf_counter() - started
+
     def reindex(self) -> IngestReport:
         """Bring the index up to date with ``knowledge/`` and answer from the new one."""
         from bot.ingest.pipeline import run_ingest
@@ -261,6 +276,29 @@ class Services:
         self.reminders.forget(chat_id)
         self.feedback.forget(chat_id)
         self.database.scrub()
+
+    def forget_user(self, user_id: int) -> None:
+        """Erase what is stored about a person beyond one chat (``/oublier`` from them).
+
+        Their ratings in every chat (groups included) and the name and @username
+        of their access request; the decision itself stays, so a member stays a
+        member and a refusal stays a refusal.
+        """
+        self.feedback.forget_user(user_id)
+        self.members.erase_details(user_id)
+        self.database.scrub()
+
+    def revoke_member(self, user_id: int, admin_id: int) -> AccessRequest | None:
+        """Withdraw an approved member's access, with their subscriptions and reminders.
+
+        ``None`` when ``user_id`` was not an approved member (nothing changed).
+        """
+        request = self.members.revoke(user_id, admin_id, self.now())
+        if request is not None:
+            chat_id = str(user_id)  # their private chat with the bot
+            self.subscriptions.forget(chat_id)
+            self.reminders.forget(chat_id)
+        return request
 
 
 def build_services(settings: Settings) -> Services:

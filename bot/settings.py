@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -52,6 +53,9 @@ class Settings(BaseSettings):
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     allowed_user_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     rate_limit_per_minute: int = 12
+    flood_limit_per_minute: int = 30
+    telegram_retry_budget_seconds: float = 300.0
+    telegram_startup_wait_seconds: float = 600.0
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "0.0.0.0"
@@ -65,6 +69,32 @@ class Settings(BaseSettings):
         """Lists come from the environment as comma-separated values: ``1,2,3``."""
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("telegram_base_url", mode="after")
+    @classmethod
+    def _check_base_url(cls, value: str | None) -> str | None:
+        """A Bot API base URL ends with ``/bot``: the token is appended to it as is.
+
+        Without that ending the token would become part of the host or port
+        (and appear in error messages), so such a URL is refused up front. The
+        message never repeats the value, which may hold the token by mistake.
+        """
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        parsed = urlsplit(value)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise ValueError("must start with http:// or https:// and name a host")
+        if parsed.query or parsed.fragment or not parsed.path.endswith("/bot"):
+            raise ValueError(
+                "must end with /bot, without the token (e.g. http://127.0.0.1:8081/bot for a "
+                "local telegram-bot-api server)"
+            )
+        try:
+            parsed.port  # noqa: B018 (raises on a bad port)
+        except ValueError:
+            raise ValueError("has an invalid port") from None
         return value
 
     @property

@@ -11,6 +11,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from pydantic import ValidationError
+
 from bot.app import build_services
 from bot.cli import ask, calibrate, evaluate, funding, meetings, members, run
 from bot.settings import Settings
@@ -35,6 +37,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    services = build_services(Settings())
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        # One line per bad setting, never its value (it may hold a secret).
+        for problem in error.errors():
+            name = "CUF_" + "_".join(str(part) for part in problem["loc"]).upper()
+            reason = str(problem["msg"]).removeprefix("Value error, ")
+            print(f"Réglage invalide {name} : {reason}", file=sys.stderr)
+        return 2
+    services = build_services(settings)
     result: int = args.handler(args, services)
     return result

@@ -47,17 +47,24 @@ def handle_ask(args: argparse.Namespace, services: Services) -> int:
 
 
 def console_chat(services: Services) -> int:
-    """A conversation in the terminal; ``/sources``, ``/oublier`` and ``/quitter`` work too."""
+    """A conversation in the terminal; ``/sources``, ``/oublier`` and ``/quitter`` work too.
+
+    Ctrl-C or Ctrl-D leaves quietly, even in the middle of an answer.
+    """
     print("Assistant Cités Unies France. Posez votre question (/aide pour l'aide).")
+    try:
+        _converse(services)
+    except (EOFError, KeyboardInterrupt):
+        print()
+    return 0
+
+
+def _converse(services: Services) -> None:
     last: Answer | None = None
     while True:
-        try:
-            line = input("vous> ").strip()
-        except (EOFError, KeyboardInterrupt):
-            print()
-            return 0
+        line = input("vous> ").strip()
         if line in {"/quitter", "/quit", "/q"}:
-            return 0
+            return
         if line in {"/aide", "/help"}:
             print(
                 "Commandes : /sources (extraits cités), /oublier (effacer la conversation), "

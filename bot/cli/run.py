@@ -3,12 +3,17 @@
 With a Telegram token configured (``CUF_TELEGRAM_TOKEN`` in ``.env``) it starts
 the bot (polling, or a webhook when ``CUF_WEBHOOK_URL`` is set); without one,
 the console chat. Either way it first builds the search index if there is none.
+
+Whatever goes wrong at start-up is said in one line, in French, and never
+with the token: a rejected token, an unreachable Telegram (retried with
+backoff first), or any other failure (its traceback goes to the log, redacted).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -31,6 +36,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(handler=handle)
 
 
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
 def ensure_index(services: Services) -> None:
     """Build the index from ``knowledge/`` when none has been published yet."""
     from bot.ingest.pipeline import run_ingest
@@ -39,26 +48,61 @@ def ensure_index(services: Services) -> None:
     settings = services.settings
     if current_generation(settings.index_dir) is not None:
         return
-    print(f"No index in {settings.index_dir}: indexing {settings.knowledge_dir} first…")
+    _say(
+        f"Pas encore d'index dans {settings.index_dir} : indexation de {settings.knowledge_dir} "
+        "(quelques minutes la première fois, la progression s'affiche)…"
+    )
     report = run_ingest(
         settings.knowledge_dir, settings.index_dir, services.embeddings, show_progress=True
     )
-    print(report.summary())
+    _say(
+        f"Indexation terminée en {report.seconds:.0f} s : {len(report.added)} document(s), "
+        f"{report.chunks_total} passages, {len(report.skipped)} fichier(s) ignoré(s)."
+    )
+    for path, reason in sorted(report.skipped.items()):
+        _say(f"  ignoré : {path} ({reason})")
     _ = services.names  # the cross-language name table, cached with the new generation
 
 
 def handle(args: argparse.Namespace, services: Services) -> int:
-    ensure_index(services)
-    services.warm_up()
-    if services.settings.telegram_token is None or args.console:
-        from bot.cli.ask import console_chat
+    token = services.settings.telegram_token
+    secret = token.get_secret_value() if token is not None else ""
+    if secret:
+        from bot.telegram.logs import protect_logs
 
-        if services.settings.telegram_token is None:
-            print("No Telegram token configured (CUF_TELEGRAM_TOKEN): console chat.")
-        return console_chat(services)
+        protect_logs(secret)
+    try:
+        ensure_index(services)
+        if token is None or args.console:
+            from bot.cli.ask import console_chat
+
+            if token is None:
+                _say("Pas de jeton Telegram (CUF_TELEGRAM_TOKEN) : conversation dans la console.")
+            _say("Chargement de l'index et du modèle…")
+            services.warm_up()
+            return console_chat(services)
+        return _run_bot(services, secret)
+    except KeyboardInterrupt:
+        _say("\nInterrompu. L'index publié reste utilisable.")
+        return 130
+
+
+def _run_bot(services: Services, token: str) -> int:
     from bot.telegram.application import run
+    from bot.telegram.startup import StartupError, redact
 
     services.background = True  # calendar URLs fetched off the request path
     logging.getLogger("bot").setLevel(min(logging.getLogger().level, logging.INFO))
-    print("Starting the Telegram bot (Ctrl-C to stop)…")
-    return run(services)
+    _say("Démarrage du bot Telegram (Ctrl-C pour arrêter)…")
+    try:
+        return run(services, say=_say)
+    except StartupError as error:
+        _say(f"Impossible de démarrer : {redact(str(error), token)}")
+        return 1
+    except Exception as error:  # one line here; the traceback, redacted, in the log
+        logger.debug("start-up failure", exc_info=True)
+        first = redact(str(error), token).splitlines()[0] if str(error) else ""
+        _say(f"Impossible de démarrer : {type(error).__name__}: {first}"[:300])
+        return 1
+    finally:
+        sys.stdout.flush()

@@ -274,6 +274,17 @@ class Agenda:
                 return item
         return None
 
+    def next_meetings(
+        self, now: datetime, count: int = 3, horizon_days: int = 400
+    ) -> list[Occurrence]:
+        """The next ``count`` meetings that have not started yet, however far (within the horizon).
+
+        What /agenda shows when its window is empty: « La prochaine réunion est le … ».
+        Past editions never appear here, only occurrences starting at or after ``now``.
+        """
+        found = self.occurrences(now, now + timedelta(days=horizon_days))
+        return [item for item in found if item.start >= now][:count]
+
     def find(
         self, keys: Iterable[tuple[str, str]], now: datetime, horizon_days: int = 800
     ) -> dict[tuple[str, str], Occurrence]:

@@ -6,6 +6,7 @@ every update first; ``0`` holds the commands, buttons and questions.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import secrets
@@ -25,12 +26,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram import access, commands, conversation, meetings, texts
-from bot.telegram.context import RATE_LIMITER, SERVICES
+from bot.telegram import access, commands, conversation, media, meetings, texts
+from bot.telegram.context import RATE_LIMITER, SERVICES, RateLimits
 from bot.telegram.errors import on_error
 from bot.telegram.logs import protect_logs
+from bot.telegram.oplog import set_hash_key
 from bot.telegram.ratelimit import UserRateLimiter
 from bot.telegram.retry import RetryingLimiter
+from bot.telegram.startup import wait_for_telegram
 from bot.telegram.updates import PerChatUpdateProcessor
 
 if TYPE_CHECKING:
@@ -58,13 +61,14 @@ def build_application(
         raise ValueError("no Telegram token configured (CUF_TELEGRAM_TOKEN in .env)")
     token = settings.telegram_token.get_secret_value()
     protect_logs(token)
+    set_hash_key(token.encode())
     # Opt in to PTB's future behaviour (durations as timedelta, e.g. RetryAfter.retry_after),
     # which RetryingLimiter handles, instead of a deprecation warning on every flood wait.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     builder = (
         Application.builder()
         .token(token)
-        .rate_limiter(RetryingLimiter())
+        .rate_limiter(RetryingLimiter(budget_seconds=settings.telegram_retry_budget_seconds))
         .concurrent_updates(PerChatUpdateProcessor())
         .post_init(_post_init)
     )
@@ -72,8 +76,9 @@ def build_application(
         builder = builder.base_url(settings.telegram_base_url)
     application = builder.build()
     application.bot_data[SERVICES] = services
-    application.bot_data[RATE_LIMITER] = UserRateLimiter(
-        settings.rate_limit_per_minute, 60.0, monotonic
+    application.bot_data[RATE_LIMITER] = RateLimits(
+        flood=UserRateLimiter(settings.flood_limit_per_minute, 60.0, monotonic),
+        questions=UserRateLimiter(settings.rate_limit_per_minute, 60.0, monotonic),
     )
     _add_handlers(application)
     return application
@@ -81,20 +86,21 @@ def build_application(
 
 def _add_handlers(application: AnyApplication) -> None:
     application.add_handler(TypeHandler(Update, access.gate), group=-1)
+    # French names first; the English menu's names are aliases.
     command_handlers = {
-        "start": commands.on_start,
-        "aide": commands.on_help,
-        "help": commands.on_help,
-        "agenda": commands.on_agenda,
-        "suivre": meetings.on_follow,
-        "rappels": meetings.on_leads,
-        "dispositifs": commands.on_funding,
-        "oublier": commands.on_forget,
-        "reindex": commands.on_reindex,
-        "stats": commands.on_stats,
+        ("start",): commands.on_start,
+        ("aide", "help"): commands.on_help,
+        ("agenda",): commands.on_agenda,
+        ("suivre", "follow"): meetings.on_follow,
+        ("rappels", "reminders"): meetings.on_leads,
+        ("dispositifs", "funding"): commands.on_funding,
+        ("oublier", "forget"): commands.on_forget,
+        ("reindex",): commands.on_reindex,
+        ("stats",): commands.on_stats,
+        ("revoquer", "revoke"): access.on_revoke,
     }
-    for name, callback in command_handlers.items():
-        application.add_handler(CommandHandler(name, callback))
+    for names, callback in command_handlers.items():
+        application.add_handler(CommandHandler(list(names), callback))
     buttons = {
         r"^acc:": access.on_access_button,
         r"^src:": conversation.on_sources,
@@ -108,6 +114,8 @@ def _add_handlers(application: AnyApplication) -> None:
     application.add_handler(CallbackQueryHandler(commands.on_stale_button))
     questions = filters.TEXT & ~filters.COMMAND & (filters.ChatType.PRIVATE | _AddressedInGroup())
     application.add_handler(MessageHandler(questions, conversation.on_question))
+    addressed = filters.ChatType.PRIVATE | _AddressedInGroup()
+    application.add_handler(MessageHandler(media.MEDIA & addressed, media.on_media))
     application.add_handler(
         MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, commands.on_unknown_command)
     )
@@ -115,26 +123,55 @@ def _add_handlers(application: AnyApplication) -> None:
 
 
 async def _post_init(application: AnyApplication) -> None:
-    """Register the command menu and rebuild the reminder jobs."""
+    """Register the command menus, load models and indexes, rebuild the reminder jobs."""
     await register_commands(application)
+    services: Services = application.bot_data[SERVICES]
+    try:
+        seconds = await asyncio.to_thread(services.warm_up)
+    except Exception:  # the bot still serves the gate, the agenda and reminders
+        logger.warning(
+            "préchargement incomplet : l'index ou le modèle n'a pu être chargé", exc_info=True
+        )
+    else:
+        logger.info("index et modèle chargés en %.1f s", seconds)
     meetings.schedule_reminders(application)
+    logger.info("bot prêt : @%s répond aux membres", application.bot.username)
 
 
 async def register_commands(application: AnyApplication) -> None:
-    """setMyCommands: the menu for everyone, plus the admin commands for admins."""
+    """setMyCommands: the menu in French (default) and English, plus the admin commands."""
     bot = application.bot
     await bot.set_my_commands([BotCommand(name, text) for name, text in texts.COMMANDS])
+    await bot.set_my_commands(
+        [BotCommand(name, text) for name, text in texts.COMMANDS_EN], language_code="en"
+    )
     admin_menu = [BotCommand(name, text) for name, text in texts.COMMANDS + texts.ADMIN_COMMANDS]
     for admin_id in sorted(application.bot_data[SERVICES].members.admin_ids):
         try:
             await bot.set_my_commands(admin_menu, scope=BotCommandScopeChat(admin_id))
         except TelegramError as error:  # an admin who never opened the bot
-            logger.warning("admin menu not set for %s: %s", admin_id, error)
+            logger.warning("menu admin non installé pour %s : %s", admin_id, error)
 
 
-def run(services: Services) -> int:
-    """Run the bot until interrupted: polling by default, a webhook when configured."""
+def run(services: Services, say: Callable[[str], None] = print) -> int:
+    """Run the bot until interrupted: polling by default, a webhook when configured.
+
+    Telegram is reached first (:func:`wait_for_telegram`): a rejected token or a
+    server that stays unreachable raises :class:`StartupError` with one line.
+    """
     settings = services.settings
+    assert settings.telegram_token is not None
+    token = settings.telegram_token.get_secret_value()
+    protect_logs(token)
+    asyncio.run(
+        wait_for_telegram(
+            token,
+            settings.telegram_base_url,
+            settings.telegram_startup_wait_seconds,
+            say=say,
+        )
+    )
+    asyncio.set_event_loop(asyncio.new_event_loop())  # asyncio.run closed its own
     application = build_application(services)
     if settings.webhook_url:
         secret = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from telegram.ext import ContextTypes
@@ -12,6 +13,15 @@ if TYPE_CHECKING:
 
 SERVICES = "services"
 RATE_LIMITER = "rate_limiter"
+ADMIN_NAMES = "admin_names"
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    """Two per-user limits: every update (flood), and texts and commands (questions)."""
+
+    flood: UserRateLimiter
+    questions: UserRateLimiter
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -20,6 +30,6 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
     return result
 
 
-def rate_limiter(context: ContextTypes.DEFAULT_TYPE) -> UserRateLimiter:
-    result: UserRateLimiter = context.application.bot_data[RATE_LIMITER]
+def rate_limiters(context: ContextTypes.DEFAULT_TYPE) -> RateLimits:
+    result: RateLimits = context.application.bot_data[RATE_LIMITER]
     return result

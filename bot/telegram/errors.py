@@ -9,6 +9,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.messages import message
+from bot.telegram.language import update_language
 
 logger = logging.getLogger(__name__)
 
@@ -18,10 +19,11 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     logger.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update):
         return
+    text = message("error", update_language(update))
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(message("error"), show_alert=True)
+            await update.callback_query.answer(text, show_alert=True)
         elif update.effective_chat is not None:
-            await context.bot.send_message(update.effective_chat.id, message("error"))
+            await context.bot.send_message(update.effective_chat.id, text)
     except TelegramError as error:
         logger.warning("could not tell the user about the error: %s", error)

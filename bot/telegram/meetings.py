@@ -13,15 +13,20 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.meetings.reminders import Reminder
+
+if TYPE_CHECKING:
+    from bot.app import Services
 from bot.telegram import texts
-from bot.telegram.callbacks import pack, unpack
+from bot.telegram.callbacks import pack, parse_id, unpack
 from bot.telegram.context import services
+from bot.telegram.language import update_language
 from bot.telegram.render import escape
 from bot.telegram.replies import edit_html, send_attachments, send_html
 
@@ -31,13 +36,15 @@ PAGE_SIZE = 8
 SWEEP_JOB, NEXT_JOB, REFRESH_JOB = "reminders:sweep", "reminders:next", "calendar:refresh"
 SWEEP_SECONDS = 60
 LEAD_CHOICES = (7 * 24 * 60, 2 * 24 * 60, 24 * 60, 3 * 60, 60, 15)
+_MAX_PAGE = 1000
+_MAX_LEAD_MINUTES = 366 * 24 * 60
 
 
-def lead_label(minutes: int) -> str:
-    """``1440`` → ``1 jour``, ``180`` → ``3 h``, ``15`` → ``15 min``."""
+def lead_label(minutes: int, language: str = "fr") -> str:
+    """``1440`` → ``1 jour`` (``1 day``), ``180`` → ``3 h``, ``15`` → ``15 min``."""
     if minutes % (24 * 60) == 0:
         days = minutes // (24 * 60)
-        return f"{days} jour{'s' if days > 1 else ''}"
+        return f"{days} {texts.say('days' if days > 1 else 'day', language)}"
     if minutes % 60 == 0:
         return f"{minutes // 60} h"
     return f"{minutes} min"
@@ -47,7 +54,7 @@ def lead_label(minutes: int) -> str:
 
 
 def _follow_view(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: str, page: int
+    context: ContextTypes.DEFAULT_TYPE, chat_id: str, page: int, language: str = "fr"
 ) -> tuple[str, InlineKeyboardMarkup]:
     svc = services(context)
     groups = svc.agenda.groups.groups
@@ -70,31 +77,42 @@ def _follow_view(
         navigation.append(InlineKeyboardButton("▶️", callback_data=pack("subp", page + 1)))
     if navigation:
         rows.append(navigation)
-    names = ", ".join(svc.agenda.groups.name(group) for group in sorted(followed)) or "aucun"
-    text = (
-        "<b>Groupes suivis</b> : " + escape(names) + "\n"
-        f"Touchez un groupe pour le suivre ou ne plus le suivre (page {page + 1}/{pages})."
-    )
+    names = ", ".join(svc.agenda.groups.name(group) for group in sorted(followed))
+    names = names or texts.say("none", language)
+    text = texts.say("follow_view", language, names=escape(names), page=page + 1, pages=pages)
     return text, InlineKeyboardMarkup(rows)
+
+
+async def follow_group(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, language: str
+) -> None:
+    """Follow the group named (or identified) by ``text``; else show the keyboard."""
+    message = update.effective_message
+    assert message is not None
+    svc, chat_id = services(context), str(message.chat_id)
+    group = svc.agenda.groups.get(text) or await asyncio.to_thread(svc.agenda.groups.resolve, text)
+    if group is not None:
+        await asyncio.to_thread(svc.subscriptions.follow, chat_id, group.id)
+        followed = texts.say("followed", language, name=escape(group.name))
+        await send_html(context.bot, message.chat_id, followed)
+        wake_reminders(context.application)
+        return
+    await send_html(context.bot, message.chat_id, escape(texts.say("unknown_group", language)))
+    view, keyboard = await asyncio.to_thread(_follow_view, context, chat_id, 0, language)
+    await send_html(context.bot, message.chat_id, view, reply_markup=keyboard)
 
 
 async def on_follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the groups with ✅ on those followed; ``/suivre mali`` follows directly."""
     message = update.effective_message
     assert message is not None
-    svc, chat_id = services(context), str(message.chat_id)
+    language = update_language(update)
     if context.args:
-        group = await asyncio.to_thread(svc.agenda.groups.resolve, " ".join(context.args))
-        if group is None:
-            await send_html(
-                context.bot, message.chat_id, "Je ne connais pas ce groupe. Choisissez :"
-            )
-        else:
-            await asyncio.to_thread(svc.subscriptions.follow, chat_id, group.id)
-            await send_html(context.bot, message.chat_id, f"Vous suivez {escape(group.name)} ✅")
-            wake_reminders(context.application)
-            return
-    text, keyboard = await asyncio.to_thread(_follow_view, context, chat_id, 0)
+        await follow_group(update, context, " ".join(context.args), language)
+        return
+    text, keyboard = await asyncio.to_thread(
+        _follow_view, context, str(message.chat_id), 0, language
+    )
     await send_html(context.bot, message.chat_id, text, reply_markup=keyboard)
 
 
@@ -103,23 +121,25 @@ async def on_follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     query = update.callback_query
     assert query is not None and query.message is not None
     svc, chat_id, parts = services(context), str(query.message.chat.id), unpack(query.data)
-    if not (len(parts) >= 2 and parts[1].isdigit()):
-        await query.answer(texts.EXPIRED)
+    language = update_language(update)
+    page = parse_id(parts[1], maximum=_MAX_PAGE) if len(parts) >= 2 else None
+    if page is None or (parts[0] == "subp" and len(parts) != 2):
+        await query.answer(texts.say("expired", language))
         return
-    page = int(parts[1])
     if parts[0] == "sub":
         group = svc.agenda.groups.get(parts[2]) if len(parts) == 3 else None
         if group is None:
-            await query.answer(texts.EXPIRED)
+            await query.answer(texts.say("expired", language))
             return
         followed = await asyncio.to_thread(svc.subscriptions.follow, chat_id, group.id)
         if not followed:
             await asyncio.to_thread(svc.subscriptions.unfollow, chat_id, group.id)
-        await query.answer(f"{'Suivi' if followed else 'Plus suivi'} : {group.name}")
+        key = "toggle_on" if followed else "toggle_off"
+        await query.answer(texts.say(key, language, name=group.name))
         wake_reminders(context.application)
     else:
         await query.answer()
-    text, keyboard = await asyncio.to_thread(_follow_view, context, chat_id, page)
+    text, keyboard = await asyncio.to_thread(_follow_view, context, chat_id, page, language)
     await edit_html(query, text, keyboard)
 
 
@@ -127,7 +147,7 @@ async def on_follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 
 def _leads_view(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: str
+    context: ContextTypes.DEFAULT_TYPE, chat_id: str, language: str = "fr"
 ) -> tuple[str, InlineKeyboardMarkup]:
     svc = services(context)
     leads = svc.reminders.leads_for(chat_id)
@@ -135,22 +155,22 @@ def _leads_view(
     choices = sorted(set(LEAD_CHOICES) | set(leads), reverse=True)
     buttons = [
         InlineKeyboardButton(
-            f"{'✅' if lead in leads else '▫️'} {lead_label(lead)}", callback_data=pack("lead", lead)
+            f"{'✅' if lead in leads else '▫️'} {lead_label(lead, language)}",
+            callback_data=pack("lead", lead),
         )
         for lead in choices
     ]
     rows = [buttons[index : index + 3] for index in range(0, len(buttons), 3)]
-    rows.append([InlineKeyboardButton("↩️ Par défaut", callback_data=pack("leadr"))])
+    reset = texts.say("leads_reset", language)
+    rows.append([InlineKeyboardButton(reset, callback_data=pack("leadr"))])
     followed = svc.subscriptions.following(chat_id)
-    names = ", ".join(svc.agenda.groups.name(group) for group in followed) or "aucun (/suivre)"
-    text = (
-        "<b>Rappels</b> : "
-        + escape(", ".join(lead_label(lead) for lead in leads))
-        + " avant"
-        + (" (par défaut)" if not own else "")
-        + "\n"
-        "<b>Groupes suivis</b> : " + escape(names) + "\n"
-        "Touchez un délai pour l'ajouter ou le retirer."
+    names = ", ".join(svc.agenda.groups.name(group) for group in followed)
+    text = texts.say(
+        "leads_view",
+        language,
+        leads=escape(", ".join(lead_label(lead, language) for lead in leads)),
+        default=texts.say("leads_default", language) if not own else "",
+        names=escape(names or texts.say("none_follow", language)),
     )
     return text, InlineKeyboardMarkup(rows)
 
@@ -159,7 +179,9 @@ async def on_leads(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the reminder lead times in force, as toggles."""
     message = update.effective_message
     assert message is not None
-    text, keyboard = await asyncio.to_thread(_leads_view, context, str(message.chat_id))
+    text, keyboard = await asyncio.to_thread(
+        _leads_view, context, str(message.chat_id), update_language(update)
+    )
     await send_html(context.bot, message.chat_id, text, reply_markup=keyboard)
 
 
@@ -168,14 +190,15 @@ async def on_lead_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     query = update.callback_query
     assert query is not None and query.message is not None
     svc, chat_id, parts = services(context), str(query.message.chat.id), unpack(query.data)
+    language = update_language(update)
+    lead = parse_id(parts[1], maximum=_MAX_LEAD_MINUTES) if len(parts) == 2 else None
     if parts == ["leadr"]:
         await asyncio.to_thread(svc.subscriptions.reset_leads, chat_id)
-    elif len(parts) == 2 and parts[1].isdigit():
-        lead = int(parts[1])
+    elif parts[0] == "lead" and lead is not None:
         current = set(await asyncio.to_thread(svc.reminders.leads_for, chat_id))
         wanted = current ^ {lead}
         if not wanted:
-            await query.answer("Gardez au moins un rappel.")
+            await query.answer(texts.say("leads_keep_one", language))
             return
         try:
             await asyncio.to_thread(svc.subscriptions.set_leads, chat_id, wanted)
@@ -183,11 +206,11 @@ async def on_lead_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             await query.answer(str(error), show_alert=True)
             return
     else:
-        await query.answer(texts.EXPIRED)
+        await query.answer(texts.say("expired", language))
         return
     await query.answer()
     wake_reminders(context.application)
-    text, keyboard = await asyncio.to_thread(_leads_view, context, chat_id)
+    text, keyboard = await asyncio.to_thread(_leads_view, context, chat_id, language)
     await edit_html(query, text, keyboard)
 
 
@@ -200,6 +223,8 @@ async def deliver_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
     now = svc.now()
     pending = await asyncio.to_thread(svc.reminders.pending, now)
     for reminder in pending:
+        if not await asyncio.to_thread(_still_allowed, svc, reminder.chat_id):
+            continue  # a revoked member's private chat: nothing more is sent there
         if not await asyncio.to_thread(svc.reminders.claim, reminder, now):
             continue
         try:
@@ -210,6 +235,12 @@ async def deliver_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
             continue
         await asyncio.to_thread(svc.reminders.mark_sent, reminder, svc.now())
     await _plan_next(context.application, now)
+
+
+def _still_allowed(svc: Services, chat_id: str) -> bool:
+    """Group chats always; a private chat (positive id) only while its user is a member."""
+    user_id = int(chat_id) if chat_id.lstrip("-").isdigit() else -1
+    return user_id <= 0 or svc.members.is_member(user_id)
 
 
 async def _send_reminder(context: ContextTypes.DEFAULT_TYPE, reminder: Reminder) -> None:

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from datetime import date
 
 from bot.answers import Answer, Source
+from bot.dates import format_date
 from bot.messages import message
 
 #: Telegram's limit is 4,096; keep a margin for the tags we close and reopen.
@@ -37,31 +39,97 @@ def telegram_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def source_footer(sources: Iterable[Source], language: str = "fr") -> str:
-    """``Sources : [1] Rapport d'activités 2023, p. 12 · [2] …`` in italics."""
+_SOURCES_LINE = re.compile(r"^\s*sources?\s*:\s*(.*)$", re.IGNORECASE)
+_DATED_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def source_footer(
+    sources: Iterable[Source], language: str = "fr", extra: Iterable[str] = ()
+) -> str:
+    """``Sources : [1] Rapport d'activités 2023, p. 12 · [2] …`` in italics (one heading)."""
     labels = [f"[{number}] {escape(source.label())}" for number, source in enumerate(sources, 1)]
+    labels += [escape(item) for item in extra if item]
     if not labels:
         return ""
     return f"<i>{escape(message('sources', language))} : {' · '.join(labels)}</i>"
 
 
+def _split_sources_lines(text: str) -> tuple[str, list[str]]:
+    """The text without its own « Sources : … » lines, and what those lines listed."""
+    kept, listed = [], []
+    for line in text.splitlines():
+        match = _SOURCES_LINE.match(line)
+        if match:
+            listed.append(match.group(1).strip())
+        else:
+            kept.append(line)
+    return "\n".join(kept).strip(), listed
+
+
 def render_answer(answer: Answer, language: str = "fr") -> str:
-    """An answer in HTML with its sources as a compact footer."""
-    footer = source_footer(answer.sources, language)
-    body = escape(answer.text.strip())
+    """An answer in HTML with its sources as a compact footer.
+
+    A text that lists its own sources (a funding fiche's « Sources : … ») has
+    them merged into the footer, so a reply never shows two "Sources" headings.
+    """
+    body, listed = _split_sources_lines(answer.text.strip())
+    footer = source_footer(answer.sources, language, listed)
+    body = escape(body)
     return f"{body}\n\n{footer}" if footer else body
 
 
-def render_sources(sources: Iterable[Source], language: str = "fr") -> str:
-    """The passages behind an answer: document, page, excerpt and link."""
+def source_kind(source: Source, language: str = "fr") -> str | None:
+    """What kind of document a source is, for people: never its file path."""
+    en = language == "en"
+    file = source.file.lower()
+    if file.startswith("funding/") or file.endswith((".yaml", ".yml")):
+        return "funding fiche" if en else "fiche de financement"
+    if file.startswith("notes/") or file.endswith(".md"):
+        return "meeting notes" if en else "compte rendu"
+    if file.startswith("meetings/") or file.endswith(".ics"):
+        return "CUF calendar" if en else "agenda de CUF"
+    return None
+
+
+def source_date(source: Source) -> date | None:
+    """A date carried by a note's file name (``2027-02-04-benin.md``), if any."""
+    match = _DATED_NAME.search(source.file.rsplit("/", 1)[-1])
+    if not match:
+        return None
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
+
+
+def render_sources(
+    sources: Iterable[Source],
+    language: str = "fr",
+    dates: Mapping[str, date] | None = None,
+) -> str:
+    """The passages behind an answer: document title, page or kind, date, excerpt and link.
+
+    ``dates`` gives a date per source file when the caller knows one (a fiche's
+    last check); a note's date comes from its file name. File paths are never shown.
+    """
+    en = language == "en"
     parts = []
     for number, source in enumerate(sources, 1):
         lines = [f"<b>[{number}] {escape(source.title)}</b>"]
         details = []
         if source.page:
             details.append(f"p. {source.page}")
-        details.append(escape(source.file))
-        lines.append(" · ".join(details))
+        else:
+            kind = source_kind(source, language)
+            if kind:
+                details.append(kind)
+        when = (dates or {}).get(source.file) or source_date(source)
+        if when is not None:
+            is_fiche = source_kind(source) == "fiche de financement"
+            label = ("checked on" if en else "vérifiée le") if is_fiche else ""
+            details.append(f"{label} {format_date(when, language)}".strip())
+        if details:
+            lines.append(escape(" · ".join(details)))
         excerpt = " ".join(source.excerpt.split())
         if excerpt:
             if len(excerpt) > _EXCERPT_CHARS:

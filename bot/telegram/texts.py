@@ -1,8 +1,16 @@
-"""What the bot says on Telegram (HTML, French; English where the user wrote English)."""
+"""What the bot says on Telegram (HTML where noted).
+
+Member-facing texts exist in French and English and are looked up with
+:func:`say`; the language is the question's, else the user's Telegram
+``language_code``, else French (:mod:`bot.telegram.language`). Staff-facing
+texts (access decisions, /stats, /reindex, /revoquer) are French only.
+"""
 
 from __future__ import annotations
 
 from bot.messages import CUF_CONTACT
+
+# --- command menus (setMyCommands, default scope in French, language_code "en") ---------
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Présentation de l'assistant"),
@@ -13,35 +21,70 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("dispositifs", "Les dispositifs de financement"),
     ("oublier", "Effacer ce que je garde de cette conversation"),
 )
+COMMANDS_EN: tuple[tuple[str, str], ...] = (
+    ("start", "About this assistant"),
+    ("help", "What I can do"),
+    ("agenda", "Upcoming meetings"),
+    ("follow", "Choose the groups to follow"),
+    ("reminders", "See and change reminders"),
+    ("funding", "Funding schemes"),
+    ("forget", "Erase what I keep of this conversation"),
+)
 ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
     ("reindex", "Réindexer les documents (admin)"),
     ("stats", "Statistiques d'usage (admin)"),
+    ("revoquer", "Retirer l'accès d'un membre (admin)"),
 )
 
-WELCOME = (
-    "Bonjour {name} 👋\n\n"
-    "Je suis l'assistant des membres de <b>Cités Unies France</b>. Posez-moi vos questions "
-    "sur CUF, ses publications, ses réunions et les financements : je réponds à partir des "
-    "documents de CUF, avec mes sources.\n\n"
-    "Tapez /aide pour voir ce que je sais faire."
-)
-HELP = (
-    "<b>Ce que je sais faire</b>\n\n"
-    "• Posez une question en écrivant simplement, par exemple : "
-    "<i>Quand se réunit le groupe-pays Mali ?</i> Vous pouvez enchaîner : "
-    "<i>Et celui du Sénégal ?</i>\n"
-    "• Sous chaque réponse : 📚 <b>Sources</b> pour lire les passages, 👍/👎 pour nous dire "
-    "si elle vous a aidé.\n"
-    "• /agenda : les prochaines réunions\n"
-    "• /suivre : choisir les groupes dont vous voulez les rappels\n"
-    "• /rappels : voir et changer quand vous êtes prévenu\n"
-    "• /dispositifs : les dispositifs de financement\n"
-    "• /oublier : effacer ce que je garde de cette conversation\n\n"
-    "Dans un groupe, mentionnez-moi (@{username}) ou répondez à l'un de mes messages."
-)
-ADMIN_HELP = "\n\n<b>Administration</b> : /reindex, /stats, et les demandes d'accès."
+# --- member-facing, French and English ----------------------------------------------------
 
-_BILINGUAL: dict[str, dict[str, str]] = {
+_MEMBER: dict[str, dict[str, str]] = {
+    "welcome": {  # HTML
+        "fr": (
+            "Bonjour {name} 👋\n\n"
+            "Je suis l'assistant des membres de <b>Cités Unies France</b>. Posez-moi vos "
+            "questions sur CUF, ses publications, ses réunions et les financements : je réponds "
+            "à partir des documents de CUF, avec mes sources.\n\n"
+            "Tapez /aide pour voir ce que je sais faire."
+        ),
+        "en": (
+            "Hello {name} 👋\n\n"
+            "I am the members' assistant of <b>Cités Unies France</b>. Ask me about CUF, its "
+            "publications, its meetings and funding: I answer from CUF's documents (mostly in "
+            "French), with my sources.\n\n"
+            "Type /help to see what I can do."
+        ),
+    },
+    "help": {  # HTML
+        "fr": (
+            "<b>Ce que je sais faire</b>\n\n"
+            "• Posez une question en écrivant simplement, par exemple : "
+            "<i>Quand se réunit le groupe-pays Mali ?</i> Vous pouvez enchaîner : "
+            "<i>Et celui du Sénégal ?</i>\n"
+            "• Sous chaque réponse : 📚 <b>Sources</b> pour lire les passages, 👍/👎 pour nous "
+            "dire si elle vous a aidé.\n"
+            "• /agenda : les prochaines réunions\n"
+            "• /suivre : choisir les groupes dont vous voulez les rappels\n"
+            "• /rappels : voir et changer quand vous êtes prévenu\n"
+            "• /dispositifs : les dispositifs de financement\n"
+            "• /oublier : effacer ce que je garde de cette conversation\n\n"
+            "Dans un groupe, mentionnez-moi (@{username}) ou répondez à l'un de mes messages."
+        ),
+        "en": (
+            "<b>What I can do</b>\n\n"
+            "• Ask a question by simply writing it, for example: "
+            "<i>When does the Mali country group meet?</i> You can follow up: "
+            "<i>And the Senegal one?</i>\n"
+            "• Under each answer: 📚 <b>Sources</b> to read the passages, 👍/👎 to tell us "
+            "whether it helped.\n"
+            "• /agenda: upcoming meetings\n"
+            "• /follow: choose the groups you want reminders for\n"
+            "• /reminders: see and change when you are reminded\n"
+            "• /funding: funding schemes\n"
+            "• /forget: erase what I keep of this conversation\n\n"
+            "In a group, mention me (@{username}) or reply to one of my messages."
+        ),
+    },
     "not_member": {
         "fr": (
             "Bonjour ! Cet assistant est réservé aux membres de Cités Unies France. "
@@ -56,38 +99,176 @@ _BILINGUAL: dict[str, dict[str, str]] = {
         "fr": "Vous m'écrivez très vite 🙂 Laissez-moi une minute avant votre prochaine question.",
         "en": "You're writing very fast 🙂 Please give me a minute before your next question.",
     },
+    "request_button": {"fr": "✉️ Demander l'accès", "en": "✉️ Request access"},
+    "request_sent": {
+        "fr": "Votre demande d'accès a été transmise. Vous recevrez la réponse ici.",
+        "en": "Your access request has been sent. You will get the answer here.",
+    },
+    "request_already": {
+        "fr": "Votre demande est déjà enregistrée ; un administrateur vous répondra ici.",
+        "en": "Your request is already recorded; an administrator will answer you here.",
+    },
+    "request_refused": {
+        "fr": "Votre demande d'accès n'a pas été acceptée. Contact : " + CUF_CONTACT,
+        "en": "Your access request was not accepted. Contact: " + CUF_CONTACT,
+    },
+    "no_admin": {
+        "fr": (
+            "Aucun administrateur n'est configuré pour traiter les demandes. Contactez CUF : "
+            + CUF_CONTACT
+        ),
+        "en": "No administrator is set up to handle requests. Please contact CUF: " + CUF_CONTACT,
+    },
+    "user_approved": {
+        "fr": (
+            "Bonne nouvelle : votre accès est accordé ✅\nPosez-moi votre première question, "
+            "ou tapez /aide."
+        ),
+        "en": "Good news: your access is granted ✅\nAsk me your first question, or type /help.",
+    },
+    "user_revoked": {
+        "fr": "Votre accès à l'assistant a été retiré par un administrateur. Contact : "
+        + CUF_CONTACT,
+        "en": "An administrator has withdrawn your access to the assistant. Contact: "
+        + CUF_CONTACT,
+    },
+    "not_allowed_button": {"fr": "Réservé aux membres de CUF.", "en": "For CUF members only."},
+    "admin_only": {
+        "fr": "Cette commande est réservée aux administrateurs.",
+        "en": "This command is for administrators only.",
+    },
+    "sources_button": {"fr": "📚 Sources", "en": "📚 Sources"},
+    "thanks_up": {"fr": "Merci pour votre retour 👍", "en": "Thank you for your feedback 👍"},
+    "thanks_down": {
+        "fr": "Merci, nous allons améliorer cette réponse 👎",
+        "en": "Thank you, we will improve this answer 👎",
+    },
+    "expired": {"fr": "Ce bouton n'est plus valable.", "en": "This button is no longer valid."},
+    "no_sources": {"fr": "Pas de source pour cette réponse.", "en": "No source for this answer."},
+    "forgotten": {
+        "fr": (
+            "C'est fait : j'ai effacé notre conversation, vos groupes suivis, vos rappels et vos "
+            "retours pour cette discussion."
+        ),
+        "en": (
+            "Done: I erased our conversation, the groups you follow, your reminders and your "
+            "feedback for this chat."
+        ),
+    },
+    "unknown_command": {
+        "fr": "Je ne connais pas cette commande. Tapez /aide.",
+        "en": "I don't know this command. Type /help.",
+    },
+    "voice": {
+        "fr": (
+            "Je ne sais pas encore écouter les messages vocaux 🎙️ Écrivez-moi votre question, "
+            "je vous réponds avec mes sources."
+        ),
+        "en": (
+            "I can't listen to voice messages yet 🎙️ Please type your question and I will "
+            "answer with my sources."
+        ),
+    },
+    "media": {
+        "fr": (
+            "Je ne lis que les messages écrits (pas les photos, autocollants ni fichiers). "
+            "Écrivez-moi votre question 🙂"
+        ),
+        "en": (
+            "I only read written messages (not photos, stickers or files). "
+            "Please type your question 🙂"
+        ),
+    },
+    "agenda_title": {"fr": "Prochaines réunions", "en": "Upcoming meetings"},
+    "agenda_more": {
+        "fr": "… et {count} autres. Suivez vos groupes : /suivre",
+        "en": "… and {count} more. Follow your groups: /follow",
+    },
+    "agenda_none_in_window": {
+        "fr": "Aucune réunion dans les {days} prochains jours.",
+        "en": "No meeting in the next {days} days.",
+    },
+    "agenda_next_one": {
+        "fr": "La prochaine réunion est le {when} :",
+        "en": "The next meeting is on {when}:",
+    },
+    "agenda_next_many": {
+        "fr": "La prochaine réunion est le {when}. Les suivantes :",
+        "en": "The next meeting is on {when}. The following ones:",
+    },
+    "agenda_empty": {
+        "fr": "Aucune réunion n'est inscrite au calendrier pour le moment.",
+        "en": "No meeting is on the calendar at the moment.",
+    },
+    "funding_title": {
+        "fr": "<b>Dispositifs de financement</b>\nChoisissez un dispositif :",
+        "en": "<b>Funding schemes</b>\nChoose a scheme (fiches in French):",
+    },
+    "funding_none": {
+        "fr": "Aucun dispositif de financement n'est disponible pour l'instant.",
+        "en": "No funding scheme is available at the moment.",
+    },
+    "unknown_fiche": {
+        "fr": "Je ne connais pas ce dispositif. Voici la liste :",
+        "en": "I don't know this scheme. Here is the list:",
+    },
+    "followed": {"fr": "Vous suivez {name} ✅", "en": "You follow {name} ✅"},
+    "unknown_group": {
+        "fr": "Je ne connais pas ce groupe. Choisissez :",
+        "en": "I don't know this group. Choose one:",
+    },
+    "follow_view": {  # HTML
+        "fr": (
+            "<b>Groupes suivis</b> : {names}\n"
+            "Touchez un groupe pour le suivre ou ne plus le suivre (page {page}/{pages})."
+        ),
+        "en": (
+            "<b>Groups followed</b>: {names}\n"
+            "Tap a group to follow or unfollow it (page {page}/{pages})."
+        ),
+    },
+    "none": {"fr": "aucun", "en": "none"},
+    "none_follow": {"fr": "aucun (/suivre)", "en": "none (/follow)"},
+    "toggle_on": {"fr": "Suivi : {name}", "en": "Following: {name}"},
+    "toggle_off": {"fr": "Plus suivi : {name}", "en": "No longer following: {name}"},
+    "leads_view": {  # HTML
+        "fr": (
+            "<b>Rappels</b> : {leads} avant{default}\n"
+            "<b>Groupes suivis</b> : {names}\n"
+            "Touchez un délai pour l'ajouter ou le retirer."
+        ),
+        "en": (
+            "<b>Reminders</b>: {leads} before{default}\n"
+            "<b>Groups followed</b>: {names}\n"
+            "Tap a lead time to add or remove it."
+        ),
+    },
+    "leads_default": {"fr": " (par défaut)", "en": " (default)"},
+    "leads_reset": {"fr": "↩️ Par défaut", "en": "↩️ Defaults"},
+    "leads_keep_one": {"fr": "Gardez au moins un rappel.", "en": "Keep at least one reminder."},
+    "day": {"fr": "jour", "en": "day"},
+    "days": {"fr": "jours", "en": "days"},
 }
 
-REQUEST_BUTTON = "✉️ Demander l'accès"
-REQUEST_SENT = "Votre demande d'accès a été transmise. Vous recevrez la réponse ici."
-REQUEST_ALREADY = "Votre demande est déjà enregistrée ; un administrateur vous répondra ici."
-REQUEST_REFUSED = "Votre demande d'accès n'a pas été acceptée. Contact : " + CUF_CONTACT
-NO_ADMIN = (
-    "Aucun administrateur n'est configuré pour traiter les demandes. Contactez CUF : " + CUF_CONTACT
-)
+# --- staff-facing, French only -----------------------------------------------------------
+
+ADMIN_HELP = "\n\n<b>Administration</b> : /reindex, /stats, /revoquer ID, et les demandes d'accès."
 ADMIN_NEW_REQUEST = "🔔 Demande d'accès de {label}."
 ADMIN_APPROVE = "✅ Accepter"
 ADMIN_REFUSE = "❌ Refuser"
 ADMIN_DECIDED = "{label} : {decision} par {admin}."
+ADMIN_ALREADY_DECIDED = "Déjà décidé : {label}, {decision} par {admin} le {when}. Rien n'a changé."
+ADMIN_DECIDED_ELSEWHERE = "{label} : {decision} par {admin} le {when}."
 DECISION = {"approved": "accès accordé", "refused": "accès refusé"}
-USER_APPROVED = (
-    "Bonne nouvelle : votre accès est accordé ✅\nPosez-moi votre première question, "
-    "ou tapez /aide."
+REVOKE_USAGE = "Usage : /revoquer ID (l'identifiant Telegram du membre, voir /stats)."
+REVOKE_DONE = (
+    "Accès retiré : {label}, par {admin}. Ses groupes suivis et ses rappels sont supprimés."
 )
-USER_REFUSED = REQUEST_REFUSED
-NOT_ALLOWED_BUTTON = "Réservé aux membres de CUF."
-ADMIN_ONLY = "Cette commande est réservée aux administrateurs."
-
-SOURCES_BUTTON = "📚 Sources"
-THANKS_UP = "Merci pour votre retour 👍"
-THANKS_DOWN = "Merci, nous allons améliorer cette réponse 👎"
-EXPIRED = "Ce bouton n'est plus valable."
-NO_SOURCES = "Pas de source pour cette réponse."
-
-FORGOTTEN = (
-    "C'est fait : j'ai effacé notre conversation, vos groupes suivis, vos rappels et vos "
-    "retours pour cette discussion."
+REVOKE_CONFIGURED = (
+    "{user_id} est membre par la configuration (CUF_ALLOWED_USER_IDS ou CUF_ADMIN_IDS) : "
+    "retirez-le de ce réglage."
 )
+REVOKE_NOT_MEMBER = "{user_id} n'est pas un membre accepté : rien à retirer."
 STATS = (
     "<b>Statistiques</b>\n"
     "Membres : {configured} configurés, {approved} acceptés\n"
@@ -96,9 +277,19 @@ STATS = (
     "Avis : {thumbs_up} 👍, {thumbs_down} 👎"
 )
 REINDEX_STARTED = "Réindexation en cours…"
-REINDEX_DONE = "Réindexation terminée : {summary}"
+REINDEX_DONE = (
+    "Réindexation terminée : {added} ajouté(s), {changed} modifié(s), {removed} supprimé(s), "
+    "{unchanged} inchangé(s), {skipped} ignoré(s)."
+)
+
+
+def say(key: str, language: str = "fr", **values: object) -> str:
+    """The member-facing text ``key`` in ``language`` (French when unknown), formatted."""
+    variants = _MEMBER[key]
+    text = variants.get(language, variants["fr"])
+    return text.format(**values) if values else text
 
 
 def bilingual(key: str, language: str = "fr") -> str:
-    texts = _BILINGUAL[key]
-    return texts.get(language, texts["fr"])
+    """Kept for callers of the first version: same as :func:`say` without values."""
+    return say(key, language)

@@ -90,9 +90,17 @@ class Emulator:
         assert body.get("ok", True), body
         return body.get("result")
 
-    def chat(self, user_id: int, *, chat_id: int | None = None, group: str | None = None) -> Chat:
+    def chat(
+        self,
+        user_id: int,
+        *,
+        chat_id: int | None = None,
+        group: str | None = None,
+        language_code: str | None = None,
+    ) -> Chat:
         """User ``user_id`` in their private chat, or in the group chat ``chat_id``."""
-        return Chat(self, user_id, chat_id if chat_id is not None else user_id, group)
+        chat = chat_id if chat_id is not None else user_id
+        return Chat(self, user_id, chat, group, language_code=language_code)
 
     async def inject_fault(self, method: str, status: int | str, **extra: Any) -> None:
         """Make the next call(s) of a Bot API method fail (429, 500, ``"disconnect"``)."""
@@ -104,8 +112,18 @@ class Emulator:
         )
         return result
 
-    async def commands(self) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = await self.post("/_test/commands", {"token": self.token})
+    async def commands(self, language_code: str | None = None) -> list[dict[str, Any]]:
+        payload: dict[str, Any] = {"token": self.token}
+        if language_code:
+            payload["language_code"] = language_code
+        result: list[dict[str, Any]] = await self.post("/_test/commands", payload)
+        return result
+
+    async def chat_actions(self) -> list[dict[str, Any]]:
+        """The sendChatAction calls the bot made (« typing… »)."""
+        result: list[dict[str, Any]] = await self.post(
+            "/_test/chatActions", {"token": self.token}
+        )
         return result
 
 
@@ -117,11 +135,18 @@ class Chat:
     user_id: int
     chat_id: int
     group: str | None = None
+    language_code: str | None = None
     seen: dict[int, BotMessage] = field(default_factory=dict)
     order: list[int] = field(default_factory=list)
 
     def _common(self) -> dict[str, Any]:
-        user = {"id": self.user_id, "is_bot": False, "first_name": f"Élu {self.user_id}"}
+        user: dict[str, Any] = {
+            "id": self.user_id,
+            "is_bot": False,
+            "first_name": f"Élu {self.user_id}",
+        }
+        if self.language_code:
+            user["language_code"] = self.language_code
         chat: dict[str, Any]
         if self.group:
             chat = {"id": self.chat_id, "type": "group", "title": self.group}
@@ -147,6 +172,34 @@ class Chat:
                 "text": reply_to.text,
             }
         await self.emulator.post("/sendMessage", payload)
+
+    async def edit(self, message_id: int, text: str) -> None:
+        """Edit one of the user's earlier messages (an ``edited_message`` update)."""
+        payload = {
+            **self._common(),
+            "text": text,
+            "message_id": message_id,
+            "edit_date": 1_700_000_100,
+        }
+        await self.emulator.post("/sendMessage", payload)
+
+    async def send_media(self, kind: str) -> None:
+        """Send a voice note, a sticker, a photo or a document (no text)."""
+        media: dict[str, Any] = {
+            "voice": {"file_id": "voice-1", "file_unique_id": "v1", "duration": 3},
+            "sticker": {
+                "file_id": "sticker-1",
+                "file_unique_id": "s1",
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+            },
+            "photo": [{"file_id": "photo-1", "file_unique_id": "p1", "width": 90, "height": 90}],
+            "document": {"file_id": "doc-1", "file_unique_id": "d1", "file_name": "cr.docx"},
+        }
+        await self.emulator.post("/sendMessage", {**self._common(), kind: media[kind]})
 
     async def command(self, text: str) -> None:
         """Send a command such as ``/start`` or ``/suivre mali``."""

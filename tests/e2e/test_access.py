@@ -47,7 +47,7 @@ async def test_menu_is_registered_and_members_are_welcomed(
     admin_menu = await emulator.post(
         "/_test/commands", {"token": emulator.token, "chat_id": ADMIN_ID}
     )
-    assert [c["command"] for c in admin_menu][-2:] == ["reindex", "stats"]
+    assert [c["command"] for c in admin_menu][-3:] == ["reindex", "stats", "revoquer"]
 
 
 async def test_a_non_member_gets_no_content_from_any_command_text_or_button(
@@ -64,11 +64,11 @@ async def test_a_non_member_gets_no_content_from_any_command_text_or_button(
         answers = await _wait_answers(emulator, len(BUTTONS))
         assert await stranger.silence() == []
     assert {(r.text, tuple(r.labels)) for r in replies} == {
-        (texts.bilingual("not_member"), (texts.REQUEST_BUTTON,))
+        (texts.say("not_member"), (texts.say("request_button"),))
     }
     assert [(a["text"], a.get("show_alert")) for a in answers[:-1]] == [
-        (texts.NOT_ALLOWED_BUTTON, "true")
-    ] * (len(BUTTONS) - 2) + [(texts.ADMIN_ONLY, "true")]
+        (texts.say("not_allowed_button"), "true")
+    ] * (len(BUTTONS) - 2) + [(texts.say("admin_only"), "true")]
 
 
 async def test_access_refused_then_another_user_approved(
@@ -84,25 +84,25 @@ async def test_access_refused_then_another_user_approved(
         await stranger.say("Bonjour")
         refusal = await stranger.reply()
         await stranger.press(refusal, "Demander")
-        assert (await stranger.reply()).text == texts.REQUEST_SENT
+        assert (await stranger.reply()).text == texts.say("request_sent")
         notice = await admin.reply()
         assert notice.text == "🔔 Demande d'accès de Élu 2001 (2001)."
         assert notice.labels == [texts.ADMIN_APPROVE, texts.ADMIN_REFUSE]
         await stranger.press(refusal, "Demander")  # asking twice does not notify twice
-        assert (await stranger.reply()).text == texts.REQUEST_ALREADY
+        assert (await stranger.reply()).text == texts.say("request_already")
         await admin.press(notice, "Refuser")
         decided = await admin.reply()
         assert decided.text == "Élu 2001 (2001) : accès refusé par Élu 1001."
-        assert [m.text for m in await stranger.replies(1)] == [texts.USER_REFUSED]
+        assert [m.text for m in await stranger.replies(1)] == [texts.say("request_refused")]
         await stranger.command("/aide")
-        assert (await stranger.reply()).text == texts.bilingual("not_member")
+        assert (await stranger.reply()).text == texts.say("not_member")
 
         await other.command("/start")
         await other.press(await other.reply(), "Demander")
         await other.reply()
         await admin.press(await admin.reply(), "Accepter")
         await admin.reply()
-        assert (await other.reply()).text == texts.USER_APPROVED
+        assert (await other.reply()).text == texts.say("user_approved")
         await other.command("/start")
         assert (await other.reply()).text.startswith("Bonjour Élu 2002")
     assert services.members.is_member(OTHER) and not services.members.is_member(STRANGER)

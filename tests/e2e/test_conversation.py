@@ -23,21 +23,21 @@ async def test_ask_follow_up_sources_rating_and_forget(
         answer = await member.reply()
         assert answer.parse_mode == "HTML"
         assert "<i>Sources : [1] " in answer.text
-        assert answer.labels == [texts.SOURCES_BUTTON, "👍", "👎"]
+        assert answer.labels == [texts.say("sources_button"), "👍", "👎"]
         await member.press(answer, "Sources")
         sources = await member.reply()
         assert sources.text.startswith("<b>[1] ")
-        assert "\np. " in sources.text and ".pdf" in sources.text
+        assert "\np. " in sources.text and ".pdf" not in sources.text
         await member.press(answer, "👍")
         await member.say("Et celui du Sénégal ?")
         follow_up = await member.reply()
         assert "Sénégal" in follow_up.text or "sénégal" in follow_up.text.lower()
         await member.command("/oublier")
-        assert (await member.reply()).text == texts.FORGOTTEN
+        assert (await member.reply()).text == texts.say("forgotten")
         await member.press(answer, "Sources")
         assert await member.silence() == []
     answers = await emulator.callback_answers()
-    assert [a["text"] for a in answers if "text" in a] == [texts.THANKS_UP, texts.EXPIRED]
+    assert [a["text"] for a in answers if "text" in a] == [texts.say("thanks_up"), texts.say("expired")]
     assert services.feedback.ratings() == []  # forgotten with the chat
 
 

@@ -52,7 +52,7 @@ async def test_with_a_token_in_dotenv_the_main_command_starts_the_bot(
         output, _ = process.communicate(timeout=30)
 
     assert "Karima Zerkani-Raynal" in answer.text
-    assert "Starting the Telegram bot" in output
+    assert "Démarrage du bot Telegram" in output
     assert process.returncode == 0
     secret = emulator.token.split(":", 1)[1]
     assert secret not in output  # not even at DEBUG level

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from bot.answers import Answer, Source
 from bot.telegram.render import (
@@ -53,14 +54,40 @@ def test_answer_has_a_compact_escaped_sources_footer() -> None:
     assert render_answer(Answer("Non.", False)) == "Non."
 
 
-def test_sources_view_shows_document_page_excerpt_and_link() -> None:
+def test_sources_view_shows_document_page_excerpt_and_link_never_a_path() -> None:
     assert render_sources(SOURCES) == (
         "<b>[1] Rapport d'activités 2023</b>\n"
-        "p. 12 · cuf-rapport-activites-2023.pdf\n"
+        "p. 12\n"
         "<i>« Le groupe Mali &lt;réuni&gt; »</i>\n\n"
         "<b>[2] Projet stratégique</b>\n"
-        "cuf-projet-strategique-2023-2027.pdf\n"
         '<a href="https://cuf.fr/a?b=1&amp;c=2">https://cuf.fr/a?b=1&amp;c=2</a>'
+    )
+
+
+def test_fiches_and_notes_show_their_kind_and_date_instead_of_a_path() -> None:
+    fiche = Source("Appel à projets généraliste", "funding/meae_aap_generaliste.yaml")
+    note = Source("Compte rendu du groupe Bénin", "notes/2027-02-04-benin.md", excerpt="Porto")
+    html = render_sources((fiche, note), dates={fiche.file: date(2026, 11, 22)})
+    assert html == (
+        "<b>[1] Appel à projets généraliste</b>\n"
+        "fiche de financement · vérifiée le 22 novembre 2026\n\n"
+        "<b>[2] Compte rendu du groupe Bénin</b>\n"
+        "compte rendu · 4 février 2027\n"
+        "<i>« Porto »</i>"
+    )
+    english = render_sources((fiche,), "en", dates={fiche.file: date(2026, 11, 22)})
+    assert "funding fiche · checked on 22 November 2026" in english
+    assert ".yaml" not in html + english and "notes/" not in html
+
+
+def test_a_text_listing_its_own_sources_gets_one_sources_heading() -> None:
+    fiche = Source("Appel à projets généraliste", "funding/meae_aap_generaliste.yaml")
+    text = "Le MEAE cofinance.\nSources : https://example.org/aap\nVérifié le 22 novembre 2026."
+    html = render_answer(Answer(text, True, (fiche,), kind="funding"))
+    assert html.count("Sources") == 1
+    assert html == (
+        "Le MEAE cofinance.\nVérifié le 22 novembre 2026.\n\n"
+        "<i>Sources : [1] Appel à projets généraliste · https://example.org/aap</i>"
     )
 
 

@@ -23,7 +23,11 @@
  *   POST /_test/fault {method, status, description, retry_after, count}: the next
  *        `count` calls of `method` fail that way (e.g. 429 flood control).
  *   POST /_test/callbackAnswers {token}: answerCallbackQuery calls received.
- *   POST /_test/commands {token, chat_id?}: the commands set with setMyCommands (scope).
+ *   POST /_test/commands {token, chat_id?, language_code?}: the commands set with
+ *        setMyCommands (scope and language).
+ *   POST /_test/chatActions {token}: sendChatAction calls received (« typing… »).
+ *
+ * A user message carrying `edit_date` is delivered as an `edited_message` update.
  */
 'use strict';
 
@@ -113,6 +117,7 @@ function buildEmulator({ port, host }) {
   const faults = {};
   const callbackAnswers = [];
   const commands = {};
+  const chatActions = [];
   const waiters = new Set();
 
   const notify = () => {
@@ -163,9 +168,11 @@ function buildEmulator({ port, host }) {
       };
     }
     const message = withoutToken(update.message);
+    const kind = message.edit_date ? 'edited_message' : 'message';
+    const messageId = message.edit_date && message.message_id ? message.message_id : update.messageId;
     return {
       update_id: update.updateId,
-      message: { ...message, message_id: update.messageId, date: seconds(message.date) },
+      [kind]: { ...message, message_id: messageId, date: seconds(message.date) },
     };
   };
 
@@ -213,10 +220,14 @@ function buildEmulator({ port, host }) {
     res.json({ ok: true, result: callbackAnswers.filter((a) => a.token === req.body.token) });
   });
   app.post('/_test/commands', (req, res) => {
-    const key = req.body.chat_id
+    let key = req.body.chat_id
       ? `${req.body.token} chat:${req.body.chat_id}`
       : req.body.token;
+    if (req.body.language_code) key += ` lang:${req.body.language_code}`;
     res.json({ ok: true, result: commands[key] || [] });
+  });
+  app.post('/_test/chatActions', (req, res) => {
+    res.json({ ok: true, result: chatActions.filter((a) => a.token === req.body.token) });
   });
 
   // --- client routes (the user's side), awaited and answered as JSON --------------
@@ -343,8 +354,9 @@ function buildEmulator({ port, host }) {
   // Commands are kept per scope (the default scope is the key without suffix).
   const commandsKey = (req) => {
     const scope = parseJsonField(req.body.scope);
-    return scope && scope.type !== 'default'
+    const key = scope && scope.type !== 'default'
       ? `${req.params.token} ${scope.type}:${scope.chat_id || ''}` : req.params.token;
+    return req.body.language_code ? `${key} lang:${req.body.language_code}` : key;
   };
   bot.all('/setMyCommands', (req, res) => {
     commands[commandsKey(req)] = parseJsonField(req.body.commands) || [];
@@ -355,7 +367,10 @@ function buildEmulator({ port, host }) {
     delete commands[commandsKey(req)];
     ok(res, true);
   });
-  bot.all('/sendChatAction', (_req, res) => ok(res, true));
+  bot.all('/sendChatAction', (req, res) => {
+    chatActions.push({ token: req.params.token, chat_id: req.body.chat_id, action: req.body.action });
+    ok(res, true);
+  });
   bot.all('/setWebhook', (req, res) => {
     if (!req.body.url) return badRequest(res, 'webhook url is empty');
     server.setWebhook(req.body, req.params.token);
