@@ -47,6 +47,8 @@ class AccessRequest:
     def label(self) -> str:
         """``Marie Dupont (@marie, 123)``: how admins see the requester."""
         handle = f"@{self.username}, " if self.username else ""
+        if self.name == str(self.user_id) and not handle:
+            return str(self.user_id)  # no name known (or erased on request)
         return f"{self.name} ({handle}{self.user_id})"
 
 
