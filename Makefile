@@ -24,6 +24,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_answers.py
 	$(BIN)/python bench/bench_reminders.py
 	$(BIN)/python bench/bench_tutorial.py
+	$(BIN)/python bench/bench_telegram_first_answer.py
 
 # Long: cold ingests of 10x and 50x the shipped knowledge (about an hour on 2 cores).
 bench-scale: $(VENV)/.installed

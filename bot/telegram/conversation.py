@@ -6,6 +6,7 @@ import asyncio
 import logging
 import re
 import time
+from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
@@ -100,8 +101,21 @@ async def on_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     await query.answer()
     language = language_of(logged.question, update.effective_user)
-    html = render_sources(logged.sources, language) or escape(texts.say("no_sources", language))
+    dates = await asyncio.to_thread(_fiche_dates, context)
+    html = render_sources(logged.sources, language, dates) or escape(
+        texts.say("no_sources", language)
+    )
     await send_html(context.bot, query.message.chat.id, html, reply_to=query.message.message_id)
+
+
+def _fiche_dates(context: ContextTypes.DEFAULT_TYPE) -> dict[str, date]:
+    """When each funding fiche was last checked, by its file (shown instead of the path)."""
+    try:
+        fiches = services(context).funding_catalog.fiches
+    except Exception:  # a broken fiche folder must not hide the sources
+        logger.warning("funding fiches unavailable for the sources view", exc_info=True)
+        return {}
+    return {fiche.file: fiche.last_verified for fiche in fiches}
 
 
 async def on_rating(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

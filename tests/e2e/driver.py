@@ -121,9 +121,7 @@ class Emulator:
 
     async def chat_actions(self) -> list[dict[str, Any]]:
         """The sendChatAction calls the bot made (« typing… »)."""
-        result: list[dict[str, Any]] = await self.post(
-            "/_test/chatActions", {"token": self.token}
-        )
+        result: list[dict[str, Any]] = await self.post("/_test/chatActions", {"token": self.token})
         return result
 
 

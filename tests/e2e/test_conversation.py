@@ -37,7 +37,10 @@ async def test_ask_follow_up_sources_rating_and_forget(
         await member.press(answer, "Sources")
         assert await member.silence() == []
     answers = await emulator.callback_answers()
-    assert [a["text"] for a in answers if "text" in a] == [texts.say("thanks_up"), texts.say("expired")]
+    assert [a["text"] for a in answers if "text" in a] == [
+        texts.say("thanks_up"),
+        texts.say("expired"),
+    ]
     assert services.feedback.ratings() == []  # forgotten with the chat
 
 

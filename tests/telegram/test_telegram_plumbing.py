@@ -229,3 +229,18 @@ def test_the_core_never_imports_telegram() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_reply_language_is_the_questions_then_the_users_then_french() -> None:
+    from bot.telegram.language import language_of
+
+    english_user = User(1, "Ann", False, language_code="en-GB")
+    french_user = User(2, "Anne", False, language_code="fr")
+    assert language_of("What is the next meeting?", french_user) == "en"
+    assert language_of("Quand est la prochaine réunion ?", english_user) == "fr"
+    assert language_of("Bonjour", english_user) == "fr"
+    assert language_of("RAICT 2027", english_user) == "en"  # says nothing: the user's language
+    assert language_of("RAICT 2027", french_user) == "fr"
+    assert language_of(None, english_user) == "en"
+    assert language_of(None, User(3, "X", False)) == "fr"
+    assert language_of(None, None) == "fr"
