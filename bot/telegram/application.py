@@ -21,6 +21,7 @@ from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
+    ContextTypes,
     MessageHandler,
     TypeHandler,
     filters,
@@ -135,7 +136,12 @@ async def _post_init(application: AnyApplication) -> None:
     else:
         logger.info("index et modèle chargés en %.1f s", seconds)
     meetings.schedule_reminders(application)
-    logger.info("bot prêt : @%s répond aux membres", application.bot.username)
+    if application.job_queue is not None:  # runs once polling (or the webhook) has started
+        application.job_queue.run_once(_announce_ready, 0, name="ready")
+
+
+async def _announce_ready(context: ContextTypes.DEFAULT_TYPE) -> None:
+    logger.info("bot prêt : @%s répond aux membres", context.bot.username)
 
 
 async def register_commands(application: AnyApplication) -> None:

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.answers import Answer
 from bot.messages import message
 from bot.telegram import texts
 
@@ -166,3 +167,36 @@ async def test_in_groups_commands_for_another_bot_are_ignored(
         assert (await member.reply()).text.startswith("<b>Ce que je sais faire")
         await stranger.command("/start@TestNameBot")
         assert (await stranger.reply()).text == texts.say("not_member")
+
+
+class EchoAssistant:
+    def answer(self, question: str, chat_id: str) -> Answer:
+        return Answer(f"Réponse à « {question} »", True)
+
+
+async def test_forget_erases_ones_ratings_in_groups_and_access_request_details(
+    emulator: Emulator, make_services: Callable[..., ClockedServices]
+) -> None:
+    services = make_services()
+    services.assistant = EchoAssistant()  # type: ignore[misc,assignment]
+    now = services.now()
+    services.members.request_access(PAUL, "Paul Martin", "paulm", now)
+    services.members.decide(PAUL, True, ADMIN_ID, now)
+    async with running_bot(services):
+        in_group = emulator.chat(PAUL, chat_id=-6001, group="Délégation Mali")
+        await in_group.say("@TestNameBot Qui préside le groupe Mali ?")
+        answer = await in_group.reply()
+        await in_group.press(answer, "👍")
+        await _callback_answers(emulator, 1)
+        assert [rating.user_id for rating in services.feedback.ratings()] == [PAUL]
+        private = emulator.chat(PAUL)
+        await private.command("/oublier")
+        forgotten = await private.reply()
+        await private.command("/start")
+        welcome = await private.reply()
+    assert forgotten.text == texts.say("forgotten")
+    assert services.feedback.ratings() == []
+    request = services.members.get(PAUL)
+    assert request is not None
+    assert (request.name, request.username, request.status) == ("2002", None, "approved")
+    assert welcome.text.startswith("Bonjour Élu 2002")  # still a member
