@@ -288,8 +288,3 @@ def say(key: str, language: str = "fr", **values: object) -> str:
     variants = _MEMBER[key]
     text = variants.get(language, variants["fr"])
     return text.format(**values) if values else text
-
-
-def bilingual(key: str, language: str = "fr") -> str:
-    """Kept for callers of the first version: same as :func:`say` without values."""
-    return say(key, language)
