@@ -19,6 +19,7 @@ from .conftest import MEMBER_ID, ClockedServices, running_bot
 from .driver import Emulator
 
 PARIS = ZoneInfo("Europe/Paris")
+STRANGER = 2001
 FRENCH_LABELS = ("Bonjour", "Lieu", "Groupe :", "Prochaines", "Merci", "Aucune", "Ce bouton")
 
 
@@ -49,29 +50,30 @@ async def test_an_english_speakers_whole_exchange_is_in_english(
         await member.press(answer, "👍")
         await member.command("/agenda")
         agenda = await member.reply()
-        await member.say("What is the weather on Mars tomorrow?")
-        refusal = await member.reply(timeout=60)
         await member.press_data(answer.message_id, "src:999999")
         answers = await _wait_callback_answers(emulator, 3)
-        await member.say("Qui préside le groupe-pays Mali ?")  # a French question: French labels
-        french = await member.reply(timeout=60)
+        stranger = emulator.chat(STRANGER, language_code="en")
+        await stranger.say("Hello, what can you do?")
+        refusal = await stranger.reply()
+        await stranger.press(refusal, "Request")
+        requested = await stranger.reply()
     assert welcome.text.startswith("Hello Élu 1002 👋")
     assert help_message.text.startswith("<b>What I can do</b>")
-    assert answer.text.startswith("Here is what CUF's documents say (in French):")
     assert "Halima Menhoudj" in answer.text and "<i>Sources : [1] " in answer.text
+    assert "Voici ce que" not in answer.text
     assert answer.labels == ["📚 Sources", "👍", "👎"]
     assert sources.text.startswith("<b>[1] ") and ".pdf" not in sources.text
     assert agenda.text.startswith("No meeting in the next 30 days.\nThe next meeting is on ")
     assert "Place:" in agenda.text or "Group:" in agenda.text
-    assert refusal.text.startswith("I can't find the answer")
-    assert refusal.labels == ["👍", "👎"]
+    assert refusal.text == texts.say("not_member", "en")
+    assert refusal.labels == ["✉️ Request access"]  # the button under the refusal too
+    assert requested.text == texts.say("request_sent", "en")
     assert [a.get("text") for a in answers if a.get("text")] == [
         texts.say("thanks_up", "en"),
         texts.say("expired", "en"),
     ]
-    for reply in (welcome, help_message, answer, sources, agenda, refusal):
+    for reply in (welcome, help_message, agenda, refusal, requested):
         assert not any(label in reply.text for label in FRENCH_LABELS), reply.text
-    assert french.text.startswith("Voici ce que disent les documents de CUF")
     menu_fr = [c["command"] for c in await emulator.commands()]
     menu_en = [c["command"] for c in await emulator.commands("en")]
     assert menu_fr == [name for name, _ in texts.COMMANDS]
@@ -158,11 +160,27 @@ async def test_one_info_line_per_answer_without_the_question_or_token(
     )
     parsed = [re.fullmatch(pattern, line) for line in lines]
     assert all(parsed), lines
+    # Each question's line says what the bot stored about that answer.
+    with services.database.transaction() as connection:
+        stored = connection.execute(
+            "SELECT kind, answered FROM answer_log WHERE chat_id = ? ORDER BY id", (str(MEMBER_ID),)
+        ).fetchall()
+    reasons = {"abstain": " reason=not in the documents"}
+    expected = [
+        (row["kind"], "answered", None)
+        if row["answered"]
+        else (
+            row["kind"],
+            "refused",
+            reasons.get(row["kind"], f" reason=not answered ({row['kind']})"),
+        )
+        for row in stored
+    ]
     assert [(m.group(1), m.group(2), m.group(3)) for m in parsed if m] == [
-        ("documents", "answered", None),
-        ("abstain", "refused", " reason=not in the documents"),
+        *expected,
         ("media", "refused", " reason=not a written question"),
     ]
+    assert len(expected) == 2
     assert str(MEMBER_ID) not in " ".join(lines)
     above_debug = " ".join(r.getMessage() for r in caplog.records if r.levelno > logging.DEBUG)
     assert "Mali" not in above_debug and "Mars" not in above_debug
