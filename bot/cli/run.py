@@ -55,10 +55,12 @@ def handle(args: argparse.Namespace, services: Services) -> int:
 
         if services.settings.telegram_token is None:
             print("No Telegram token configured (CUF_TELEGRAM_TOKEN): console chat.")
+        services.probe_llm()  # a misconfigured endpoint is said once, here
         return console_chat(services)
     from bot.telegram.application import run
 
     services.background = True  # calendar URLs fetched off the request path
     logging.getLogger("bot").setLevel(min(logging.getLogger().level, logging.INFO))
+    services.probe_llm()  # one line: the endpoint is ready, or what is wrong with it
     print("Starting the Telegram bot (Ctrl-C to stop)…")
     return run(services)
