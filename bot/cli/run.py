@@ -60,7 +60,7 @@ def handle(args: argparse.Namespace, services: Services) -> int:
     from bot.telegram.application import run
 
     services.background = True  # calendar URLs fetched off the request path
+    # INFO: the LLM probe's line at start-up (ready, or what is wrong) among others.
     logging.getLogger("bot").setLevel(min(logging.getLogger().level, logging.INFO))
-    services.probe_llm()  # one line: the endpoint is ready, or what is wrong with it
     print("Starting the Telegram bot (Ctrl-C to stop)…")
     return run(services)

@@ -6,6 +6,7 @@ every update first; ``0`` holds the commands, buttons and questions.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import secrets
@@ -115,9 +116,11 @@ def _add_handlers(application: AnyApplication) -> None:
 
 
 async def _post_init(application: AnyApplication) -> None:
-    """Register the command menu and rebuild the reminder jobs."""
+    """Register the command menu, rebuild the reminder jobs, probe the LLM endpoint if any."""
     await register_commands(application)
     meetings.schedule_reminders(application)
+    # One log line (ready, or what is wrong), and the state /stats shows.
+    await asyncio.to_thread(application.bot_data[SERVICES].probe_llm)
 
 
 async def register_commands(application: AnyApplication) -> None:

@@ -13,6 +13,7 @@ from bot.language import detect_language
 from bot.messages import message as core_message
 from bot.telegram import texts
 from bot.telegram.callbacks import pack, unpack
+from bot.telegram.chat_action import typing
 from bot.telegram.context import services
 from bot.telegram.render import escape, render_answer, render_sources
 from bot.telegram.replies import send_attachments, send_html
@@ -47,7 +48,8 @@ async def on_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if not question:
         await message.reply_text(core_message("empty_question", language))
         return
-    answer = await asyncio.to_thread(svc.assistant.answer, question, chat_id)
+    async with typing(context.bot, message.chat_id):  # an LLM may take a minute
+        answer = await asyncio.to_thread(svc.assistant.answer, question, chat_id)
     answer_id = await asyncio.to_thread(
         svc.feedback.record_answer, chat_id, question, answer, svc.now()
     )

@@ -104,6 +104,11 @@ class Emulator:
         )
         return result
 
+    async def chat_actions(self) -> list[dict[str, Any]]:
+        """sendChatAction calls received (``chat_id``, ``action``, ``at`` in ms)."""
+        result: list[dict[str, Any]] = await self.post("/_test/chatActions", {"token": self.token})
+        return result
+
     async def commands(self) -> list[dict[str, Any]]:
         result: list[dict[str, Any]] = await self.post("/_test/commands", {"token": self.token})
         return result

@@ -23,6 +23,7 @@
  *   POST /_test/fault {method, status, description, retry_after, count}: the next
  *        `count` calls of `method` fail that way (e.g. 429 flood control).
  *   POST /_test/callbackAnswers {token}: answerCallbackQuery calls received.
+ *   POST /_test/chatActions {token}: sendChatAction calls received, with their time (ms).
  *   POST /_test/commands {token, chat_id?}: the commands set with setMyCommands (scope).
  */
 'use strict';
@@ -112,6 +113,7 @@ function buildEmulator({ port, host }) {
   const app = express();
   const faults = {};
   const callbackAnswers = [];
+  const chatActions = [];
   const commands = {};
   const waiters = new Set();
 
@@ -208,6 +210,9 @@ function buildEmulator({ port, host }) {
     const { method, count = 1 } = req.body;
     faults[method] = { ...req.body, remaining: Number(count) };
     res.json({ ok: true, result: true });
+  });
+  app.post('/_test/chatActions', (req, res) => {
+    res.json({ ok: true, result: chatActions.filter((a) => a.token === req.body.token) });
   });
   app.post('/_test/callbackAnswers', (req, res) => {
     res.json({ ok: true, result: callbackAnswers.filter((a) => a.token === req.body.token) });
@@ -355,7 +360,10 @@ function buildEmulator({ port, host }) {
     delete commands[commandsKey(req)];
     ok(res, true);
   });
-  bot.all('/sendChatAction', (_req, res) => ok(res, true));
+  bot.all('/sendChatAction', (req, res) => {
+    chatActions.push({ token: req.params.token, at: Date.now(), ...req.body });
+    ok(res, true);
+  });
   bot.all('/setWebhook', (req, res) => {
     if (!req.body.url) return badRequest(res, 'webhook url is empty');
     server.setWebhook(req.body, req.params.token);
