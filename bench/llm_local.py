@@ -34,7 +34,9 @@ from bot.settings import Settings
 REPO = Path(__file__).resolve().parents[1]
 MODEL_ALIAS = "smollm2-135m-instruct"
 SERVER_START_SECONDS = 180
-ANSWER_TIMEOUT_SECONDS = 120.0
+ANSWER_TIMEOUT_SECONDS = 180.0
+# Three sentences need fewer than 200 tokens; a smaller bound keeps a CPU run short.
+MAX_TOKENS = 200
 
 QUESTIONS = [
     "Quel élu préside le groupe-pays Mali ?",
@@ -153,6 +155,7 @@ def run_questions(base_url: str) -> int:
             llm_base_url=base_url,
             llm_model=MODEL_ALIAS,
             llm_timeout_seconds=ANSWER_TIMEOUT_SECONDS,
+            llm_max_tokens=MAX_TOKENS,
         )
         print("indexing the shipped knowledge…")
         run_ingest(settings.knowledge_dir, settings.index_dir)

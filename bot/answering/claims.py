@@ -46,6 +46,15 @@ _NUMERIC_DATE = re.compile(
 _WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+")
 _CAPITALISED = re.compile(r"(?<![\w])[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ]*")
 _CITATION = re.compile(r"\[\d+\]")
+# Common words that start sentences: capitalised there without being names.
+_OPENERS = frozenset(
+    """selon depuis dans pour avec sans sous apres avant lors pendant entre chaque tous toutes
+    tout plusieurs certains certaines aucun aucune oui non cependant toutefois ainsi donc enfin
+    puis ensuite egalement aussi notamment parmi outre face grace actuellement aujourd hui
+    celui celle ceux celles lui leur cet voici voila depuis des dès vers chez contre malgre
+    the a an this these those according since during after before each all some many yes no
+    however also currently today there here its his her our their as at by from""".split()
+)
 
 
 @dataclass(frozen=True)
@@ -135,11 +144,11 @@ def _month_claims(text: str) -> list[Claim]:
 
 
 def _name_claims(sentence: str) -> list[Claim]:
-    """Capitalised words other than the first of the sentence (unless a name follows it)."""
+    """Capitalised words, but for a common word opening the sentence (« Selon », « Le »)."""
     claims = []
     first_word = _WORD.search(sentence)
     matches = list(_CAPITALISED.finditer(sentence))
-    for index, match in enumerate(matches):
+    for match in matches:
         word = match.group(0)
         folded = fold(word)
         if folded in STOPWORDS or folded in HOUSE_NAMES or folded in _WEEKDAYS_EN:
@@ -147,11 +156,8 @@ def _name_claims(sentence: str) -> list[Claim]:
         if folded in _MONTHS_FR or folded in _MONTHS_EN:
             continue  # a month: checked as a date
         starts_sentence = first_word is not None and match.start() == first_word.start()
-        if starts_sentence and not word.isupper():
-            following = matches[index + 1] if index + 1 < len(matches) else None
-            gap = sentence[match.end() : following.start()] if following else "x"
-            if gap.strip(" -") != "":  # « Selon le rapport » is no name; « Halima Menhoudj » is
-                continue
+        if starts_sentence and folded in _OPENERS:
+            continue  # « Selon le rapport » is no name; « Canberra [1] » or « Halima … » is
         words = re.findall(r"[a-z0-9]+", folded)
         claims.append(Claim(word, (frozenset(f"word:{w}" for w in words),)))
     return claims

@@ -8,9 +8,11 @@ language; 401, 404, 500; slower than the timeout, dropped connection, HTML body.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -40,6 +42,7 @@ from bot.messages import message
 from bot.settings import Settings
 
 MALI = "Qui préside le groupe-pays Mali ?"
+MALI_CLI = "Quel élu préside le groupe-pays Mali ?"
 HALIMA = "Halima Menhoudj"
 
 Services = Callable[..., AnsweringServices]
@@ -262,15 +265,25 @@ def test_not_documented_abstains(make_services: Services, llm: ScriptedLLM) -> N
     assert answer == Answer(message("dont_know", "fr"), answered=False, kind="abstain")
 
 
-def test_unsupported_questions_never_reach_the_model(
+UNDOCUMENTED = [
+    "Quelle est la capitale de l'Australie ?",
+    "Combien de collectivités ont donné au fonds de solidarité pour le Pérou ?",
+    "Quel est le salaire de la directrice générale de CUF ?",
+    "Qui est le maire de Valparaiso ?",
+]
+
+
+def test_questions_the_documents_cannot_answer_never_reach_the_model(
     make_services: Services, llm: ScriptedLLM
 ) -> None:
-    llm.reply_with("Canberra [1].")
+    refused = [q for q in UNDOCUMENTED if not quoted(make_services, q).answered]
+    assert refused  # the support check refuses some of them before any generation
+    llm.reply_with("Douze collectivités [1].")
     services = with_llm(make_services, llm)
 
-    answer = services.assistant.answer("Quelle est la capitale de l'Australie ?", "unsupported")
+    answers = [services.assistant.answer(q, f"undocumented-{n}") for n, q in enumerate(refused)]
 
-    assert answer.answered is False
+    assert not any(answer.answered for answer in answers)
     assert llm.chat_requests == []
 
 
@@ -585,6 +598,8 @@ def test_claims_found_in_the_passage_are_supported(sentence: str) -> None:
         ("The fund holds 520,001 euros.", ["520,001"]),
         ("Halima Menhoudj est élue de Lyon.", ["Lyon"]),
         ("AFD finance le fonds.", ["AFD"]),
+        ("Canberra.", ["Canberra"]),  # a name alone, opening the sentence
+        ("Canberra est la capitale.", ["Canberra"]),
     ],
 )
 def test_claims_missing_from_the_passage_are_named(sentence: str, missing: list[str]) -> None:
@@ -626,21 +641,28 @@ def test_the_language_of_an_answer(text: str, language: str | None) -> None:
 # --- python -m bot ask --json against the scripted server -----------------------------
 
 
-def ask_json(state: Path, llm: ScriptedLLM, *questions: str, **env: str) -> list[dict[str, Any]]:
+@pytest.fixture(scope="module")
+def cli_state(tmp_path_factory: pytest.TempPathFactory, built_index: Path) -> Path:
+    """One copy of the index for this module's subprocesses (distinct chat ids)."""
+    state = tmp_path_factory.mktemp("cli") / "state"
+    shutil.copytree(built_index, state / "index")
+    return state
+
+
+def ask_json(state: Path, llm: ScriptedLLM | None, *questions: str, **env: str) -> list[Any]:
     """``python -m bot ask --json`` in a subprocess configured only by the environment."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("CUF_", "OPENAI_"))}
-    clean.update(
-        CUF_KNOWLEDGE_DIR=str(KNOWLEDGE),
-        CUF_STATE_DIR=str(state),
-        CUF_CALENDAR_URLS="",
-        CUF_LLM_BASE_URL=llm.base_url,
-        CUF_LLM_MODEL=MODEL,
-        CUF_LLM_API_KEY=GOOD_KEY,
-        CUF_LLM_TIMEOUT_SECONDS="10",
-    )
+    clean.update(CUF_KNOWLEDGE_DIR=str(KNOWLEDGE), CUF_STATE_DIR=str(state), CUF_CALENDAR_URLS="")
+    if llm is not None:
+        clean.update(
+            CUF_LLM_BASE_URL=llm.base_url,
+            CUF_LLM_MODEL=MODEL,
+            CUF_LLM_API_KEY=GOOD_KEY,
+            CUF_LLM_TIMEOUT_SECONDS="10",
+        )
     clean.update(env)
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "--json"],
+        [sys.executable, "-m", "bot", "ask", "--json", "--chat", f"cli-{next(_chats)}"],
         input="\n".join(questions) + "\n",
         capture_output=True,
         text=True,
@@ -653,56 +675,69 @@ def ask_json(state: Path, llm: ScriptedLLM, *questions: str, **env: str) -> list
     return [json.loads(line) for line in result.stdout.splitlines()]
 
 
+_chats = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def quoted_cli(cli_state: Path) -> dict[str, Any]:
+    """The CLI's answer to MALI_CLI with no endpoint configured: every fallback must give it."""
+    [answer] = ask_json(cli_state, None, MALI_CLI)
+    assert HALIMA in answer["answer"] and answer["sources"]
+    return answer  # type: ignore[no-any-return]
+
+
 def test_cli_ask_json_shows_valid_answers_and_falls_back_on_bad_ones(
-    state_with_index: Path, llm: ScriptedLLM
+    cli_state: Path, llm: ScriptedLLM, quoted_cli: dict[str, Any]
 ) -> None:
     replies = iter(
         [
             lambda n: f"Le groupe-pays Mali est présidé par {HALIMA} [{n}].",
             lambda n: f"Le groupe-pays Mali est présidé par Pascal Duforestel [{n}].",
+            lambda n: f"Le groupe-pays Mali s'est réuni 47 fois [{n}].",
             lambda n: f"[{n}]",
         ]
     )
     llm.script = lambda body: (
         Reply.text(next(replies)(passage_number(body, HALIMA)))
         if "Extraits" in body["messages"][1]["content"]
-        else Reply.text(MALI)  # a follow-up rewrite, should the assistant ask for one
+        else Reply.text(MALI_CLI)  # a follow-up rewrite, should the assistant ask for one
     )
 
-    valid, wrong_name, bare = ask_json(state_with_index, llm, MALI, MALI, MALI)
+    valid, wrong_name, figure, bare = ask_json(cli_state, llm, *[MALI_CLI] * 4)
 
     assert valid["answer"] == f"Le groupe-pays Mali est présidé par {HALIMA} [1]."
     assert valid["answered"] is True and HALIMA in valid["sources"][0]["excerpt"]
-    for fallback in (wrong_name, bare):
-        assert fallback["answer"].startswith("Voici ce que disent les documents de CUF :")
-        assert HALIMA in fallback["answer"] and "Duforestel" not in fallback["answer"]
-        assert fallback["sources"]
+    assert wrong_name == figure == bare == quoted_cli
     answer_requests = [r for r in llm.chat_requests if "Extraits" in str(r.body)]
-    assert len(answer_requests) == 3
+    assert len(answer_requests) == 4
     assert all((r.body or {})["max_tokens"] == 400 for r in llm.chat_requests)
 
 
 def test_cli_ask_json_falls_back_when_the_endpoint_is_slower_than_the_timeout(
-    state_with_index: Path, llm: ScriptedLLM
+    cli_state: Path, llm: ScriptedLLM, quoted_cli: dict[str, Any]
 ) -> None:
     llm.reply_with(Reply.text("trop tard", delay=60))
 
-    [answer] = ask_json(state_with_index, llm, MALI, CUF_LLM_TIMEOUT_SECONDS="1")
+    [answer] = ask_json(cli_state, llm, MALI_CLI, CUF_LLM_TIMEOUT_SECONDS="1")
 
-    assert answer["answered"] is True
-    assert answer["answer"].startswith("Voici ce que disent les documents de CUF :")
+    assert answer == quoted_cli
     assert llm.pending == 1  # the CLI had answered while the server was still "writing"
 
 
 @pytest.mark.parametrize(
-    "env", [{"CUF_LLM_API_KEY": "wrong-key"}, {"CUF_LLM_MODEL": "no-such-model"}]
+    "env",
+    [
+        {"CUF_LLM_API_KEY": "wrong-key"},
+        {"CUF_LLM_MODEL": "no-such-model"},
+        {"CUF_LLM_BASE_URL": "http://127.0.0.1:9/v1"},  # nothing listens on port 9
+    ],
 )
-def test_cli_ask_json_falls_back_on_a_wrong_key_or_model(
-    state_with_index: Path, llm: ScriptedLLM, env: dict[str, str]
+def test_cli_ask_json_falls_back_on_a_wrong_key_model_or_address(
+    cli_state: Path, llm: ScriptedLLM, quoted_cli: dict[str, Any], env: dict[str, str]
 ) -> None:
     llm.reply_with(f"Le groupe-pays Mali est présidé par {HALIMA} [1].")
 
-    [answer] = ask_json(state_with_index, llm, MALI, **env)
+    [answer] = ask_json(cli_state, llm, MALI_CLI, **env)
 
-    assert answer["answer"].startswith("Voici ce que disent les documents de CUF :")
-    assert len(llm.chat_requests) == 1
+    assert answer == quoted_cli
+    assert len(llm.chat_requests) == (0 if "CUF_LLM_BASE_URL" in env else 1)
