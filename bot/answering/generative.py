@@ -147,6 +147,15 @@ class GenerativeAnswerer:
         self.stats.record(KEPT)
         return Answer(text=checked.text, answered=True, sources=checked.sources, kind="documents")
 
+    def rewrite_follow_up(self, turns: Sequence[tuple[str, str]], question: str) -> str | None:
+        """The model's standalone version of ``question`` from the recent turns, checked.
+
+        ``turns`` are ``(question, standalone question)`` pairs, oldest first. ``None``
+        when the model failed or its rewrite dropped or invented a name or a figure:
+        the caller then uses its string rules.
+        """
+        return self._rewriter.rewrite(turns, question)
+
     def standalone_question(self, turns: Sequence[tuple[str, str]], question: str) -> str:
         """``question`` rewritten from the recent ``(question, standalone question)`` turns.
 

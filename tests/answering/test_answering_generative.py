@@ -470,14 +470,15 @@ def test_a_follow_up_is_rewritten_by_the_model_from_the_recent_questions(
     standalone = generator.standalone_question(TURNS, "Et pour le Sénégal ?")
 
     assert standalone == "Qui préside le groupe-pays Sénégal ?"
-    [request] = llm.chat_requests
+    assert generator.rewrite_follow_up(TURNS, "Et pour le Sénégal ?") == standalone
+    request = llm.chat_requests[0]
     body = request.body or {}
     assert body["max_tokens"] == 80
     assert body["messages"][1]["content"] == (
         f"Questions précédentes :\n1. {MALI}\n\nNouvelle question : Et pour le Sénégal ?\n\n"
         "Question réécrite :"
     )
-    assert generator.stats.snapshot() == {"followup_kept": 1}
+    assert generator.stats.snapshot() == {"followup_kept": 2}
 
 
 @pytest.mark.parametrize(
@@ -502,6 +503,7 @@ def test_a_doubtful_or_failed_rewrite_falls_back_to_the_string_rules(
 
     assert standalone == "Qui préside le groupe-pays Sénégal ?"  # the rules swap the subject
     assert generator.stats.snapshot() == {outcome: 1}
+    assert generator.rewrite_follow_up(TURNS, "Et pour le Sénégal ?") is None
 
 
 def test_without_history_the_question_is_kept_and_the_model_not_called(
