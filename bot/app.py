@@ -12,7 +12,7 @@ import threading
 import time
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.settings import Settings
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
     from bot.answering.calibration import Calibration
+    from bot.answering.generative import GenerativeAnswerer
+    from bot.answering.llm_health import ProbeResult
     from bot.assistant import Assistant
     from bot.conversation import ConversationStore
     from bot.feedback import FeedbackStore
@@ -178,8 +180,22 @@ class Services:
         self.__dict__["_assistant"] = value
 
     @cached_property
-    def _assistant(self) -> Assistant:
+    def generator(self) -> GenerativeAnswerer | None:
+        """The LLM endpoint, or ``None`` (extractive mode); kept across re-indexing."""
         from bot.answering.generative import GenerativeAnswerer
+
+        return GenerativeAnswerer.from_settings(self.settings)
+
+    def probe_llm(self) -> ProbeResult | None:
+        """At start-up: check the endpoint's key and model, log one line (``None``: none)."""
+        return self.generator.probe() if self.generator is not None else None
+
+    def llm_status(self) -> dict[str, Any] | None:
+        """Probe state, circuit breaker and outcome counts, for ``/stats`` (``None``: none)."""
+        return self.generator.status() if self.generator is not None else None
+
+    @cached_property
+    def _assistant(self) -> Assistant:
         from bot.assistant import Assistant
         from bot.funding.explainer import FundingResponder
         from bot.meetings.responder import AgendaResponder
@@ -189,7 +205,7 @@ class Services:
             conversations=self.conversations,
             responders=[FundingResponder(self.funding_catalog), AgendaResponder(self.agenda)],
             clock=self.now,
-            generator=GenerativeAnswerer.from_settings(self.settings),
+            generator=self.generator,
             analyzer=self.analyzer,
             calibration=self.calibration,
             names=lambda: self.names,

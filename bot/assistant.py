@@ -23,6 +23,7 @@ from bot.answering.extractive import (
     rank_quotes,
     shorten,
 )
+from bot.answering.followup import looks_like_follow_up
 from bot.answering.generative import GenerativeAnswerer
 from bot.answering.smalltalk import smalltalk_answer
 from bot.answering.support import alias_stems, answer_signals, is_distinctive
@@ -72,7 +73,13 @@ class Assistant:
         now = now or self._clock()
         history = self._conversations.recent(chat_id, now)
         previous = history[-1].standalone_question if history else None
-        understood = self._analyzer.analyze(question[:MAX_QUESTION_CHARS], previous)
+        message = question[:MAX_QUESTION_CHARS]
+        rewritten = None
+        if self._generator is not None and previous and looks_like_follow_up(message):
+            # The model reads the conversation; the string rules are the fallback.
+            turns = [(turn.question, turn.standalone_question) for turn in history]
+            rewritten = self._generator.rewrite_follow_up(turns, message)
+        understood = self._analyzer.analyze(message, previous, standalone=rewritten)
         context = AskContext(chat_id, now, understood.language, routed=True)
         answer = self._respond(understood, context)
         if understood.smalltalk is None:  # « merci » must not become the thread

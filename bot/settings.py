@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     llm_model: str | None = None
     llm_timeout_seconds: float = 20.0
+    llm_max_tokens: int = 400  # sent with every request: a rambling model stops there
+    llm_max_answer_chars: int = 900  # longer generated answers are refused (quotes instead)
+    llm_breaker_failures: int = 3  # consecutive endpoint failures that open the breaker…
+    llm_breaker_cooldown_seconds: float = 300.0  # …for this long: no call, quotes at once
 
     # Meetings.
     calendar_urls: Annotated[list[str], NoDecode] = Field(default_factory=list)

@@ -31,7 +31,7 @@ _MAX_FOLLOW_UP_WORDS = 4
 
 def standalone_question(question: str, previous: str | None) -> str:
     """``question`` made self-contained using ``previous`` (the last standalone question)."""
-    if not previous or not _looks_like_follow_up(question):
+    if not previous or not looks_like_follow_up(question):
         return question
     new_subjects = _proper_nouns(question)
     old_subjects = _proper_nouns(previous)
@@ -46,7 +46,7 @@ def standalone_question(question: str, previous: str | None) -> str:
     return f"{previous} {question}"
 
 
-def _looks_like_follow_up(question: str) -> bool:
+def looks_like_follow_up(question: str) -> bool:
     if _FOLLOW_UP_START.match(question):
         return True
     short = len(content_stems(question)) <= _MAX_FOLLOW_UP_WORDS

@@ -80,6 +80,7 @@ def handle(args: argparse.Namespace, services: Services) -> int:
                 _say("Pas de jeton Telegram (CUF_TELEGRAM_TOKEN) : conversation dans la console.")
             _say("Chargement de l'index et du modèle…")
             services.warm_up()
+            services.probe_llm()  # a misconfigured endpoint is said once, here
             return console_chat(services)
         return _run_bot(services, secret)
     except KeyboardInterrupt:

@@ -124,7 +124,8 @@ def _add_handlers(application: AnyApplication) -> None:
 
 
 async def _post_init(application: AnyApplication) -> None:
-    """Register the command menus, load models and indexes, rebuild the reminder jobs."""
+    """Register the command menus, load models and indexes, rebuild the reminder jobs,
+    probe the LLM endpoint if any."""
     await register_commands(application)
     services: Services = application.bot_data[SERVICES]
     try:
@@ -136,6 +137,8 @@ async def _post_init(application: AnyApplication) -> None:
     else:
         logger.info("index et modèle chargés en %.1f s", seconds)
     meetings.schedule_reminders(application)
+    # One log line (ready, or what is wrong), and the state /stats shows.
+    await asyncio.to_thread(services.probe_llm)
     if application.job_queue is not None:  # runs once polling (or the webhook) has started
         application.job_queue.run_once(_announce_ready, 0, name="ready")
 

@@ -177,7 +177,7 @@ async def _admin_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> boo
 
 
 async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Admins: members, requests, answers and ratings."""
+    """Admins: members, requests, answers and ratings; the LLM endpoint's state if any."""
     if not await _admin_only(update, context):
         return
     message = update.effective_message
@@ -185,7 +185,13 @@ async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     members = await asyncio.to_thread(svc.members.counts)
     feedback = await asyncio.to_thread(svc.feedback.stats)
-    await send_html(context.bot, message.chat_id, texts.STATS.format(**members, **feedback))
+    html = texts.STATS.format(**members, **feedback)
+    llm = svc.llm_status()
+    if llm is not None:
+        from bot.answering.llm_health import status_lines
+
+        html += "\n" + escape("\n".join(status_lines(llm)))
+    await send_html(context.bot, message.chat_id, html)
 
 
 async def on_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

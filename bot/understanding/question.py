@@ -58,10 +58,19 @@ class Analyzer:
         self._find_schemes = find_schemes
         self._find_groups = find_groups
 
-    def analyze(self, message: str, previous: str | None = None) -> Question:
-        """Understand ``message``; ``previous`` is the chat's last standalone question."""
+    def analyze(
+        self, message: str, previous: str | None = None, standalone: str | None = None
+    ) -> Question:
+        """Understand ``message``; ``previous`` is the chat's last standalone question.
+
+        ``standalone`` is a rewrite of a follow-up made elsewhere (by a language model
+        that read the conversation); without it the string rules rewrite it.
+        """
         asked = " ".join(message.split())
-        text = standalone_question(asked, previous) if previous else asked
+        if standalone:
+            text = " ".join(standalone.split())
+        else:
+            text = standalone_question(asked, previous) if previous else asked
         folded = folded_words(text)
         return Question(
             asked=asked,

@@ -120,7 +120,7 @@ class Emulator:
         return result
 
     async def chat_actions(self) -> list[dict[str, Any]]:
-        """The sendChatAction calls the bot made (« typing… »)."""
+        """The sendChatAction calls made (« typing… »): ``chat_id``, ``action``, ``at`` (ms)."""
         result: list[dict[str, Any]] = await self.post("/_test/chatActions", {"token": self.token})
         return result
 

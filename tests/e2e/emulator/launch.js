@@ -25,7 +25,8 @@
  *   POST /_test/callbackAnswers {token}: answerCallbackQuery calls received.
  *   POST /_test/commands {token, chat_id?, language_code?}: the commands set with
  *        setMyCommands (scope and language).
- *   POST /_test/chatActions {token}: sendChatAction calls received (« typing… »).
+ *   POST /_test/chatActions {token}: sendChatAction calls received (« typing… »), with
+ *        their time (ms).
  *
  * A user message carrying `edit_date` is delivered as an `edited_message` update.
  */
@@ -368,7 +369,9 @@ function buildEmulator({ port, host }) {
     ok(res, true);
   });
   bot.all('/sendChatAction', (req, res) => {
-    chatActions.push({ token: req.params.token, chat_id: req.body.chat_id, action: req.body.action });
+    chatActions.push({
+      token: req.params.token, chat_id: req.body.chat_id, action: req.body.action, at: Date.now(),
+    });
     ok(res, true);
   });
   bot.all('/setWebhook', (req, res) => {
