@@ -78,7 +78,7 @@ def test_kill_loop_over_reminders_due_send_loses_nothing(
         # Kill once this run has delivered something, at a random point after that.
         while process.poll() is None and len(sent_keys(output)) == before:
             time.sleep(0.005)
-        time.sleep(rng.uniform(0.0, 0.3))
+        time.sleep(rng.uniform(0.0, 0.05))
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             kills += 1
