@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from typing import TYPE_CHECKING
@@ -37,6 +38,9 @@ def handle_ask(args: argparse.Namespace, services: Services) -> int:
         answer = services.assistant.answer(args.question, args.chat)
         print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else render(answer))
         return 0
+    # Bytes that are not UTF-8 become « � » rather than crash the loop.
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="replace")
     for line in sys.stdin:
         if not line.strip():
             continue

@@ -155,3 +155,26 @@ def test_eval_prints_the_figures_of_each_file(cli_state: Path, tmp_path: Path) -
     assert figures["unanswerable refused"] == (1.0, 1)
     assert figures["small talk without passages"] == (1.0, 1)
     assert "-- fact in answer 1.00 · unanswerable refused 1.00 · answerable refused 0.0%" in lines
+
+
+def test_invalid_utf8_and_endless_messages_on_stdin_get_an_answer_each(cli_state: Path) -> None:
+    env = {
+        key: value for key, value in os.environ.items() if not key.startswith(("CUF_", "OPENAI_"))
+    }
+    env.update(CUF_KNOWLEDGE_DIR=str(KNOWLEDGE), CUF_STATE_DIR=str(cli_state))
+    stdin = b"Qui pr\xe9side \xff\xfe ?\n" + "👍 ".encode() * 3000 + b"\n" + b"a" * 100_000 + b"\n"
+
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json", "--chat", "garbage"],
+        input=stdin,
+        capture_output=True,
+        env=env,
+        cwd=cli_state.parent,
+        timeout=300,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    answers = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert len(answers) == 3
+    assert answers[1]["kind"] == "smalltalk" and answers[1]["sources"] == []
