@@ -118,15 +118,15 @@ def evaluate(
             report.score(f"  fact: {category}").add(case_id, ok)
             report.score(f"  fact: language {case.get('lang', 'fr')}").add(case_id, ok)
         if quote_evidence and "evidence" in case:
-            quoted = _squash(case["evidence"]) in _squash(answer.text)
+            quoted = squash(case["evidence"]) in squash(answer.text)
             report.score("evidence quoted").add(case_id, quoted)
     return report
 
 
 def has_facts(text: str, expect_all: list[list[str]]) -> bool:
     """Every group of alternatives has one member in ``text`` (accents, case, spaces ignored)."""
-    squashed = _squash(text)
-    return all(any(_squash(option) in squashed for option in group) for group in expect_all)
+    squashed = squash(text)
+    return all(any(squash(option) in squashed for option in group) for group in expect_all)
 
 
 def _ask(
@@ -150,12 +150,13 @@ def _score_retrieval(
     """Top-1 and top-4 retrieval of single questions (a follow-up needs its context)."""
     if "turns" in case:
         return
-    evidence = _squash(case["evidence"])
+    evidence = squash(case["evidence"])
     hits = retriever.search(question, k=4)
-    found = [evidence in _squash(hit.chunk.indexed_text) for hit in hits]
+    found = [evidence in squash(hit.chunk.indexed_text) for hit in hits]
     report.score("retrieval top-1").add(case_id, bool(found) and found[0])
     report.score("retrieval top-4").add(case_id, any(found))
 
 
-def _squash(text: str) -> str:
+def squash(text: str) -> str:
+    """Folded text without any space: how facts and evidence are compared."""
     return re.sub(r"\s+", "", fold(text))

@@ -11,7 +11,6 @@ Three small logistic models, fitted in the order the assistant uses them:
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,8 +23,8 @@ from bot.answering.extractive import QUOTE_FEATURES, choose_quotes, rank_quotes
 from bot.answering.logistic import LogisticModel
 from bot.answering.support import ANSWER_FEATURES
 from bot.assistant import Assistant
+from bot.evaluation import squash
 from bot.retrieval.retriever import DEFAULT_WEIGHTS, Retriever
-from bot.text import fold
 from bot.understanding.routing import Route, route
 
 logger = logging.getLogger(__name__)
@@ -90,10 +89,10 @@ def _fit_ranking(
     for case in cases:
         if "evidence" not in case:
             continue
-        evidence = _squash(case["evidence"])
+        evidence = squash(case["evidence"])
         signals = retriever.signals(case["q"])
         x = np.stack([signals[name] for name in RANKING_FEATURES], axis=1)
-        y = np.array([evidence in _squash(chunk.indexed_text) for chunk in retriever.chunks])
+        y = np.array([evidence in squash(chunk.indexed_text) for chunk in retriever.chunks])
         if not y.any():
             continue
         fused = x @ np.array([DEFAULT_WEIGHTS[name] for name in RANKING_FEATURES])
@@ -180,12 +179,8 @@ def _threshold_for(probabilities: np.ndarray, y: np.ndarray, max_over_refusal: f
 
 
 def _holds_a_fact(sentence: str, expect_all: list[list[str]]) -> bool:
-    squashed = _squash(sentence)
-    return any(any(_squash(option) in squashed for option in group) for group in expect_all)
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", fold(text))
+    squashed = squash(sentence)
+    return any(any(squash(option) in squashed for option in group) for group in expect_all)
 
 
 def _rounded(values: dict[str, float]) -> dict[str, float]:
