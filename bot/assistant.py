@@ -139,9 +139,6 @@ class Assistant:
         values["scheme_named"] = float(bool(question.schemes))
         return values
 
-    def supported(self, signals: dict[str, float]) -> bool:
-        return self._supported(signals)
-
     def _from_documents(self, question: Question, language: str) -> Answer:
         evidence = self.gather(question)
         quotes = choose_quotes(
@@ -167,9 +164,7 @@ class Assistant:
         question.
         """
         calibration = self._calibration
-        if signals["unknown_names"]:
-            return False
-        if signals["similarity"] < calibration.min_similarity:
+        if ruled_out(signals, calibration.min_similarity):
             return False
         model = calibration.answer_model
         if model is not None:
@@ -182,6 +177,11 @@ class Assistant:
     @staticmethod
     def _dont_know(language: str) -> Answer:
         return Answer(message("dont_know", language), answered=False, kind="abstain")
+
+
+def ruled_out(signals: dict[str, float], min_similarity: float) -> bool:
+    """The two fixed rules of :meth:`Assistant._supported` (the fitting applies them too)."""
+    return bool(signals["unknown_names"]) or signals["similarity"] < min_similarity
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from bot.understanding.lexicon import load_lexicon
 from bot.understanding.question import Analyzer
 
 
 def detect_language(text: str) -> str:
     """``"en"`` when English words clearly outnumber French ones, else ``"fr"``."""
-    return Analyzer(load_lexicon()).language(text)
+    return _analyzer().language(text)
+
+
+@cache
+def _analyzer() -> Analyzer:
+    return Analyzer(load_lexicon())

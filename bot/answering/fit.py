@@ -22,7 +22,7 @@ from bot.answering.calibration import Calibration
 from bot.answering.extractive import QUOTE_FEATURES, choose_quotes, rank_quotes
 from bot.answering.logistic import LogisticModel
 from bot.answering.support import ANSWER_FEATURES
-from bot.assistant import Assistant
+from bot.assistant import Assistant, ruled_out
 from bot.evaluation import squash
 from bot.retrieval.retriever import DEFAULT_WEIGHTS, Retriever
 from bot.understanding.routing import Route, route
@@ -151,7 +151,9 @@ def _fit_answers(
     model = LogisticModel.fit(ANSWER_FEATURES, x, y)
     probabilities = model.probabilities(x)
     # What the assistant's two fixed rules refuse before the model is asked.
-    ruled = (x[:, ANSWER_FEATURES.index("unknown_names")] > 0) | (similarity < min_similarity)
+    ruled = np.array(
+        [ruled_out(dict(zip(ANSWER_FEATURES, row, strict=True)), min_similarity) for row in x]
+    )
     probabilities = np.where(ruled, 0.0, probabilities)
     threshold = _threshold_for(probabilities, y, max_over_refusal)
     refused = probabilities < threshold

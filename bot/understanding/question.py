@@ -55,6 +55,8 @@ class Analyzer:
         find_groups: Finder = lambda _text: (),
     ) -> None:
         self.lexicon = lexicon
+        self._english = frozenset(lexicon.language.english)
+        self._french = frozenset(lexicon.language.french)
         self._find_schemes = find_schemes
         self._find_groups = find_groups
 
@@ -103,14 +105,6 @@ class Analyzer:
         english = sum(word in self._english for word in words)
         french = sum(word in self._french for word in words) + bool(_ACCENTED.search(text))
         return "en" if english > french and (english >= 2 or french == 0) else "fr"
-
-    @property
-    def _english(self) -> frozenset[str]:
-        return frozenset(self.lexicon.language.english)
-
-    @property
-    def _french(self) -> frozenset[str]:
-        return frozenset(self.lexicon.language.french)
 
     def _answer_type(self, folded: str) -> str | None:
         for answer_type in ANSWER_TYPES:
