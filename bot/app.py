@@ -257,8 +257,8 @@ class Services:
         """Load the index, the model, the fiches and the agenda now; returns the seconds spent.
 
         Called before a front end says it is ready, so the first member's answer
-        is as fast as the tenth. One real question goes through the whole flow
-        (its conversation turn is erased afterwards).
+        is as fast as the tenth. One real question goes through the whole flow but
+        the language model (its conversation turn is erased afterwards).
         """
         started = time.perf_counter()
         self.assistant  # noqa: B018  (builds the retriever and the responders)
@@ -268,7 +268,7 @@ class Services:
         self.agenda.upcoming(self.now(), 30)
         self.members  # noqa: B018
         self.feedback  # noqa: B018
-        self.assistant.answer(_WARM_UP_QUESTION, _WARM_UP_CHAT)
+        self.assistant.answer(_WARM_UP_QUESTION, _WARM_UP_CHAT, generate=False)
         self.conversations.forget(_WARM_UP_CHAT)
         return time.perf_counter() - started
 

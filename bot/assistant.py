@@ -65,23 +65,33 @@ class Assistant:
         self._calibration = calibration or Calibration()
         self._names = names
 
-    def answer(self, question: str, chat_id: str = "cli", now: datetime | None = None) -> Answer:
+    def answer(
+        self,
+        question: str,
+        chat_id: str = "cli",
+        now: datetime | None = None,
+        *,
+        generate: bool = True,
+    ) -> Answer:
         """Answer ``question`` in the context of the chat's recent conversation.
 
         ``now`` replaces the clock (an evaluation replays agenda questions at their moment).
+        ``generate=False`` never calls the language model (a warm-up must not spend
+        tokens nor count in its statistics).
         """
+        generator = self._generator if generate else None
         now = now or self._clock()
         history = self._conversations.recent(chat_id, now)
         previous = history[-1].standalone_question if history else None
         message = question[:MAX_QUESTION_CHARS]
         rewritten = None
-        if self._generator is not None and previous and looks_like_follow_up(message):
+        if generator is not None and previous and looks_like_follow_up(message):
             # The model reads the conversation; the string rules are the fallback.
             turns = [(turn.question, turn.standalone_question) for turn in history]
-            rewritten = self._generator.rewrite_follow_up(turns, message)
+            rewritten = generator.rewrite_follow_up(turns, message)
         understood = self._analyzer.analyze(message, previous, standalone=rewritten)
         context = AskContext(chat_id, now, understood.language, routed=True)
-        answer = self._respond(understood, context)
+        answer = self._respond(understood, context, generator)
         if understood.smalltalk is None:  # « merci » must not become the thread
             turn = Turn(understood.asked, understood.text, answer.text, now)
             self._conversations.record(chat_id, turn)
@@ -90,7 +100,9 @@ class Assistant:
     def analyze(self, question: str, previous: str | None = None) -> Question:
         return self._analyzer.analyze(question[:MAX_QUESTION_CHARS], previous)
 
-    def _respond(self, question: Question, context: AskContext) -> Answer:
+    def _respond(
+        self, question: Question, context: AskContext, generator: GenerativeAnswerer | None
+    ) -> Answer:
         chosen = route(question, context.now)
         if chosen is Route.SMALLTALK:
             return smalltalk_answer(question)
@@ -99,7 +111,7 @@ class Assistant:
                 answer = responder.try_answer(question.text, context)
                 if answer is not None:
                     return answer
-        return self._from_documents(question, context.language)
+        return self._from_documents(question, context.language, generator)
 
     def gather(self, question: Question) -> Evidence:
         """What the documents offer for ``question``: passages and candidate quotes."""
@@ -139,7 +151,9 @@ class Assistant:
         values["scheme_named"] = float(bool(question.schemes))
         return values
 
-    def _from_documents(self, question: Question, language: str) -> Answer:
+    def _from_documents(
+        self, question: Question, language: str, generator: GenerativeAnswerer | None
+    ) -> Answer:
         evidence = self.gather(question)
         quotes = choose_quotes(
             rank_quotes(evidence.candidates, self._calibration.quote_model), question.asks
@@ -148,8 +162,8 @@ class Assistant:
         if not quotes or not self._supported(signals):
             logger.info("Not answered: %s", _rounded(signals))
             return self._dont_know(language)
-        if self._generator is not None:
-            generated = self._generator.answer(evidence.text, evidence.hits, language)
+        if generator is not None:
+            generated = generator.answer(evidence.text, evidence.hits, language)
             if generated is not None:
                 return generated if generated.answered else self._dont_know(language)
         return _quoted_answer(quotes, language)

@@ -85,10 +85,18 @@ class ScriptedLLM:
             self.requests.append(request)
 
 
+def _user_message(body: dict[str, Any]) -> str:
+    return str(next(m["content"] for m in body["messages"] if m["role"] == "user"))
+
+
+def question_of(body: dict[str, Any]) -> str:
+    """The question a chat request asks the model to answer."""
+    return _user_message(body).rsplit("\n\nQuestion : ", 1)[1].strip()
+
+
 def passages_of(body: dict[str, Any]) -> dict[int, str]:
     """The numbered passages ``[n] …`` of a chat request's user message."""
-    user = next(m["content"] for m in body["messages"] if m["role"] == "user")
-    extracts = user.split("\n\n", 1)[1].rsplit("\n\nQuestion : ", 1)[0]
+    extracts = _user_message(body).split("\n\n", 1)[1].rsplit("\n\nQuestion : ", 1)[0]
     blocks = re.split(r"\n\n(?=\[\d+\] )", extracts)
     passages = {}
     for block in blocks:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from llm_server import GOOD_KEY, MODEL, Reply, ScriptedLLM, passage_number, scripted_llm
+from llm_server import GOOD_KEY, MODEL, Reply, ScriptedLLM, passage_number, question_of, scripted_llm
 
 from .conftest import ADMIN_ID, MEMBER_ID, ClockedServices, running_bot
 from .driver import Emulator
@@ -69,11 +69,6 @@ async def test_typing_is_shown_for_quoted_answers_too(
     assert [a["action"] for a in actions][:1] == ["typing"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="after the merges the scripted model is not shown the passage naming Halima "
-    "Menhoudj for this question in the bot (its script fails); to investigate",
-)
 async def test_stats_show_the_endpoint_state_and_what_happened_to_generated_answers(
     emulator: Emulator, answering_services: Callable[..., ClockedServices], llm: ScriptedLLM
 ) -> None:
@@ -96,6 +91,8 @@ async def test_stats_show_the_endpoint_state_and_what_happened_to_generated_answ
     assert "Duforestel" not in refused.text and HALIMA in refused.text
     assert kept.text.startswith(f"Le groupe-pays Mali est présidé par {HALIMA} [1].")
     assert llm.requests[0].path == "/v1/models"  # probed at start-up
+    asked = [question_of(r.body or {}) for r in llm.chat_requests]
+    assert asked == [MALI, MALI]  # the start-up warm-up never calls the model
     assert f"Modèle de langage : {MODEL} — joignable, modèle servi" in stats.text
     assert (
         "Réponses générées : 1 affichées, 1 refusées (1 chiffre ou nom absent des sources), "
