@@ -178,3 +178,20 @@ def test_invalid_utf8_and_endless_messages_on_stdin_get_an_answer_each(cli_state
     answers = [json.loads(line) for line in result.stdout.decode().splitlines()]
     assert len(answers) == 3
     assert answers[1]["kind"] == "smalltalk" and answers[1]["sources"] == []
+
+
+def test_garbage_gets_no_passages(cli_state: Path) -> None:
+    garbage = [
+        "😀🎉🙏" * 20,  # emoji only
+        "\u200b\u200c\u200d\u2060" * 10,  # zero-width only
+        "a" * 5000,
+        "联合国城市合作的资金是多少",  # Chinese: neither a language nor words of the documents
+    ]
+
+    result = run_bot(cli_state, "ask", "--json", "--chat", "garbage-2", stdin="\n".join(garbage))
+
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(answers) == len(garbage)
+    for message, answer in zip(garbage, answers, strict=True):
+        assert answer["sources"] == [], message[:20]
+        assert answer["kind"] in {"smalltalk", "abstain"}, message[:20]
