@@ -16,13 +16,22 @@ from bot.text import STOPWORDS, content_stems, fold
 _FOLLOW_UP_START = re.compile(
     r"^\s*(et|mais|alors|puis|aussi|pareil|idem|and|what about|how about)\b", re.IGNORECASE
 )
+_MONTHS = (
+    r"(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[ûu]t|septembre|octobre|novembre"
+    r"|d[ée]cembre)"
+)
 _BACK_REFERENCE = re.compile(
-    # "en" is a pronoun ("combien en ont donné"), not the preposition of "en 2023", "en Turquie".
-    r"(?<![\w-])(il|elle|ils|elles|y|en(?!\s+(?:\d|(?-i:[A-ZÀ-Ý])))|lui|leur|"
+    # "en" is a pronoun ("combien en ont donné"), not the preposition of "en 2023",
+    # "en Turquie", "en janvier".
+    r"(?<![\w-])(il|elle|ils|elles|y|en(?!\s+(?:\d|(?-i:[A-ZÀ-Ý])|" + _MONTHS + r"))|lui|leur|"
     r"celui|celle|ceux|celles|ce groupe|cette|"
     r"ce fonds|ce dispositif|cet|le même|la même|son|sa|ses|leurs?|it|they|he|she|its|their)"
     r"(?![\w-])",
     re.IGNORECASE,
+)
+# « il y a », « y a-t-il », « ya »: impersonal, they refer back to nothing.
+_IMPERSONAL = re.compile(
+    r"(?<![\w-])(?:il\s+y\s+a|y\s+a[\s-]+t[\s-]+il|ya)(?![\w-])", re.IGNORECASE
 )
 # A capitalised word that is not the first of the sentence: a proper noun (country, city…).
 _PROPER_NOUN = re.compile(r"(?<=[\s'’(])([A-ZÀ-Ý][\wÀ-ÿ'’-]+(?:\s+[A-ZÀ-Ý][\wÀ-ÿ'’-]+)*)")
@@ -50,7 +59,7 @@ def looks_like_follow_up(question: str) -> bool:
     if _FOLLOW_UP_START.match(question):
         return True
     short = len(content_stems(question)) <= _MAX_FOLLOW_UP_WORDS
-    return short and _BACK_REFERENCE.search(question) is not None
+    return short and _BACK_REFERENCE.search(_IMPERSONAL.sub(" ", question)) is not None
 
 
 def _kind_before(text: str, name: str) -> str | None:

@@ -71,6 +71,8 @@ def format_occurrence(
         lines.append(f"  {'Group' if en else 'Groupe'}{colon} {names}")
     if occurrence.tentative:
         lines.append("  (tentative, to be confirmed)" if en else "  (provisoire, à confirmer)")
+    if occurrence.cancelled:
+        lines.append("  CANCELLED" if en else "  ANNULÉE")
     return "\n".join(lines)
 
 

@@ -107,6 +107,8 @@ class AgendaResponder:
         if query is None:
             return None
         found = self._lookup(query, context.now)
+        if not found:  # « is the workshop still on? »: say it was called off
+            found = self._lookup(query, context.now, cancelled=True)
         return self._render(query, found, context)
 
     def _routed_query(self, question: str, now: datetime) -> AgendaQuery:
@@ -123,16 +125,19 @@ class AgendaResponder:
         )
         return AgendaQuery(groups, window, plural or month is not None, topic, month)
 
-    def _lookup(self, query: AgendaQuery, now: datetime) -> list[Occurrence]:
+    def _lookup(
+        self, query: AgendaQuery, now: datetime, *, cancelled: bool = False
+    ) -> list[Occurrence]:
+        """The meetings asked about: those held, or (``cancelled``) those called off."""
         if query.window is not None:
             start, end = _window(query.window, now)
-            found = [
-                item
-                for item in self.agenda.occurrences(start, end)
-                if item.start >= start or item.end > now
-            ]
         else:
-            found = self.agenda.upcoming(now, self.horizon_days)
+            start, end = now, now + timedelta(days=self.horizon_days)
+        found = [
+            item
+            for item in self.agenda.occurrences(start, end, include_cancelled=cancelled)
+            if item.cancelled == cancelled and (item.start >= start or item.end > now)
+        ]
         if query.month is not None:
             found = [item for item in found if item.start.month == query.month]
             first_year = found[0].start.year if found else None
@@ -159,7 +164,7 @@ class AgendaResponder:
                     f"Aucune réunion à venir{scope} n'est inscrite "
                     "à l'agenda de CUF dont je dispose."
                 )
-            return Answer(text=text, answered=True, kind="agenda")
+            return Answer(text=text, answered=False, kind="agenda")
         if en:
             heading = (
                 "Next meeting" if len(found) == 1 and not query.plural else "Upcoming meetings"
@@ -168,6 +173,8 @@ class AgendaResponder:
             heading = (
                 "Prochaine réunion" if len(found) == 1 and not query.plural else "Réunions à venir"
             )
+        if all(item.cancelled for item in found):
+            heading = "Cancelled" if en else ("Annulée" if len(found) == 1 else "Annulées")
         if query.window is not None:
             heading += f" ({_window_label(query.window, context.now, context.language)})"
         if names:

@@ -48,6 +48,7 @@ class Lexicon(_Strict):
     asks: dict[str, tuple[str, ...]]
     tense: Tense
     meetings: tuple[str, ...]
+    months: tuple[str, ...]
     followup: FollowUp
     funding: tuple[str, ...]
     not_names: tuple[str, ...]

@@ -42,6 +42,7 @@ class Question:
     follow_up: bool
     content_words: int  # words that carry meaning (stems without stop words)
     asks_meeting: bool  # names a meeting, an event, the agenda
+    names_month: bool  # « le 14 janvier », « in March »
     asks_funding: bool  # speaks of funding, grants, schemes, eligibility
 
 
@@ -93,6 +94,7 @@ class Analyzer:
             follow_up=text != asked,
             content_words=len(content_stems(text)),
             asks_meeting=bool(phrase_pattern(self.lexicon.meetings).search(folded)),
+            names_month=bool(phrase_pattern(self.lexicon.months).search(folded)),
             asks_funding=bool(phrase_pattern(self.lexicon.funding).search(folded)),
         )
 

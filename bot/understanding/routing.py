@@ -22,8 +22,9 @@ def route(question: Question, now: datetime) -> Route:
     past_year = any(year < now.year for year in question.years)
     if question.tense == "past" or past_year:
         return Route.DOCUMENTS
-    # « les RAICT en 2027 », asked in 2027: this year's or a later edition is upcoming.
-    upcoming = question.tense == "upcoming" or bool(question.years)
+    # « les RAICT en 2027 », asked in 2027: this year's or a later edition is upcoming;
+    # so is « la chronique du 14 janvier », with no year: the calendar's next January.
+    upcoming = question.tense == "upcoming" or bool(question.years) or question.names_month
     if upcoming and (question.asks_meeting or question.groups):
         return Route.AGENDA
     if question.schemes or question.asks_funding:

@@ -9,7 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from llm_server import GOOD_KEY, MODEL, Reply, ScriptedLLM, passage_number, question_of, scripted_llm
+from llm_server import (
+    GOOD_KEY,
+    MODEL,
+    Reply,
+    ScriptedLLM,
+    passage_number,
+    question_of,
+    scripted_llm,
+)
 
 from .conftest import ADMIN_ID, MEMBER_ID, ClockedServices, running_bot
 from .driver import Emulator

@@ -106,13 +106,24 @@ def test_english_question(responder):
     assert "Place: Paris" in answer.text
 
 
-def test_group_meets_and_cancelled_left_out(responder):
+def test_group_meets_and_a_cancelled_meeting_is_said_cancelled(responder):
     answer = ask(responder, "Quand se réunit le groupe-pays Madagascar ?")
     assert answer is not None and "Jeudi 21 janvier 2027 à 14 h (fin à 16 h 30)" in answer.text
     climat = ask(responder, "Prochaine réunion de la mission Climat ?")
-    assert climat is not None
-    assert climat.text == (
-        "Aucune réunion à venir pour « Mission transversale Climat » n'est inscrite "
+    assert climat is not None and climat.answered
+    assert climat.text.startswith("Annulée — Mission transversale Climat :\n")
+    assert climat.text.endswith("  ANNULÉE")
+    context = AskContext(chat_id="1", now=NOW, language="en", routed=True)
+    still_on = "Is the climate workshop on February 9 still happening?"
+    english = responder.try_answer(still_on, context)
+    assert english is not None and "CANCELLED" in english.text
+
+
+def test_no_meeting_on_the_agenda_is_not_an_answer(responder):
+    answer = ask(responder, "Prochaine réunion du groupe-pays Sénégal ?")
+    assert answer is not None and not answer.answered
+    assert answer.text == (
+        "Aucune réunion à venir pour « Groupe-pays Sénégal » n'est inscrite "
         "à l'agenda de CUF dont je dispose."
     )
 
