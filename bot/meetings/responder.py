@@ -164,7 +164,7 @@ class AgendaResponder:
                     f"Aucune réunion à venir{scope} n'est inscrite "
                     "à l'agenda de CUF dont je dispose."
                 )
-            return Answer(text=text, answered=False, kind="agenda")
+            return Answer(text=text, answered=True, kind="agenda")
         if en:
             heading = (
                 "Next meeting" if len(found) == 1 and not query.plural else "Upcoming meetings"

@@ -119,15 +119,6 @@ def test_group_meets_and_a_cancelled_meeting_is_said_cancelled(responder):
     assert english is not None and "CANCELLED" in english.text
 
 
-def test_no_meeting_on_the_agenda_is_not_an_answer(responder):
-    answer = ask(responder, "Prochaine réunion du groupe-pays Sénégal ?")
-    assert answer is not None and not answer.answered
-    assert answer.text == (
-        "Aucune réunion à venir pour « Groupe-pays Sénégal » n'est inscrite "
-        "à l'agenda de CUF dont je dispose."
-    )
-
-
 def test_plural_lists_several(responder):
     answer = ask(responder, "Quelles sont les prochaines réunions ?")
     assert answer is not None
