@@ -3,9 +3,10 @@
 The table is generated from the corpus itself: every capitalised word the documents
 use is embedded once (multilingual E5) and cached beside the index generation. A
 question's name the documents never use is matched to the closest corpus name when
-that one stands out from the runner-up and starts with the same letter (the same place
-in another language), and left unknown otherwise (« Pérou » is close to « Brésil » in
-meaning, but is not a place the documents name).
+that one is also spelt alike (the same place in another language: Russia/Russie,
+Africa/Afrique), and left unknown otherwise (« Pérou » is close to « Brésil » in
+meaning, but is not a place the documents name). People's names are never targets:
+they are not translated, and « Bénin » is not « Benoît ».
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Set
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import numpy as np
@@ -22,13 +24,21 @@ from bot.text import STOPWORDS, fold, stems
 
 logger = logging.getLogger(__name__)
 
-# Measured on country names (Japan/Japon 0.98 against 0.89 for the runner-up; Colombia,
-# which the documents never name, 0.89 against 0.87): a translation stands out by more.
+# Measured on country names: a translation is close in meaning (Japan/Japon 0.92,
+# Russia/Russie 0.93), a name the documents never use less so (Peru/Pierre 0.895).
 MIN_SIMILARITY = 0.90
-MIN_MARGIN = 0.02
-_SAME_NAME_PREFIX = 4
+# Translated names keep most of their letters (Mediterranean/Méditerranée 0.88,
+# Africa/Afrique 0.62); neighbours in meaning share few (Russia/Ukraine 0.31).
+MIN_SPELLING = 0.6
 _CORPUS_NAME = re.compile(r"(?<=[\s'’(«\-])([A-ZÀ-Ý][a-zà-ÿ]{2,})(?![\w-])")
 _LOWER_WORD = re.compile(r"(?<![\w-])([a-zà-ÿ][a-zà-ÿ]{2,})")
+# A person's names stand beside each other (« Benoît Pilet », « Bruno Belin »); a place
+# also stands alone or after an article or a preposition (« au Mali », « la Russie »).
+_NAME_FOLLOWS = re.compile(r"\s+[A-ZÀ-Ý]")
+_NAME_PRECEDES = re.compile(r"[A-ZÀ-Ý][\wà-ÿ'’-]*\s+$")
+_AFTER_ARTICLE = re.compile(
+    r"(?<![\w-])(?:au|aux|en|du|de|des|le|la|les|l['’]|d['’]|à)\s*([A-ZÀ-Ý][a-zà-ÿ]{2,})(?![\w-])"
+)
 _CACHE_FILE = "names.npz"
 
 
@@ -49,13 +59,19 @@ class NameTable:
         texts = list(texts)
         # A capitalised word the documents also write in lower case is not a name.
         common = {word for text in texts for word in _LOWER_WORD.findall(text)}
+        found: set[str] = set()
+        standing_alone = {name for text in texts for name in _AFTER_ARTICLE.findall(text)}
+        for text in texts:
+            for match in _CORPUS_NAME.finditer(text):
+                found.add(match.group(1))
+                if not _NAME_FOLLOWS.match(text, match.end()) and not _NAME_PRECEDES.search(
+                    text[max(match.start() - 40, 0) : match.start()]
+                ):
+                    standing_alone.add(match.group(1))
         names = sorted(
-            {
-                name
-                for text in texts
-                for name in _CORPUS_NAME.findall(text)
-                if fold(name) not in STOPWORDS and name.lower() not in common
-            }
+            name
+            for name in found & standing_alone  # not a person's name
+            if fold(name) not in STOPWORDS and name.lower() not in common
         )
         cached = _read_cache(cache_dir, names)
         if cached is None:
@@ -87,19 +103,14 @@ class NameTable:
         vector = np.asarray(self._embeddings.embed_documents([name])[0], dtype=np.float32)
         similarities = self._vectors @ vector
         best = int(np.argmax(similarities))
-        # The runner-up is another name, not a form of the same one (Tunis, Tunisie).
-        stem = fold(self.names[best])[:_SAME_NAME_PREFIX]
-        others = [
-            float(similarity)
-            for name, similarity in zip(self.names, similarities, strict=True)
-            if not fold(name).startswith(stem)
-        ]
-        runner_up = max(others, default=0.0)
-        stands_out = similarities[best] - runner_up >= MIN_MARGIN
-        # Another language's spelling keeps the first letter (Japan/Japon, Lebanon/Liban);
-        # a neighbour in meaning only does not (Pérou/Brésil).
-        same_initial = fold(name)[:1] == stem[:1]
-        if similarities[best] >= MIN_SIMILARITY and stands_out and same_initial:
+        target = fold(self.names[best])
+        # Another language's spelling keeps most letters (Japan/Japon, Lebanon/Liban); a
+        # neighbour in meaning does not (Pérou/Brésil, Togo/Toulouse), nor does a name
+        # that extends the corpus's one (Nigeria/Niger).
+        folded = fold(name)
+        extends = folded != target and folded.startswith(target)
+        spelt_alike = not extends and SequenceMatcher(None, folded, target).ratio() >= MIN_SPELLING
+        if similarities[best] >= MIN_SIMILARITY and spelt_alike:
             return self.names[best]
         return None
 

@@ -14,6 +14,8 @@ TEXTS = [
     " Le fonds Liban a été ouvert en 2020. Le fonds Turquie a suivi le séisme.",
     " Le groupe-pays Maroc se réunit à Paris ; le groupe Brésil n'existe pas encore.",
     " La coopération avec la Tunisie et Tunis, avec le Sénégal et Dakar.",
+    " Le groupe-pays Russie ne se réunit plus. Le groupe-pays Niger, présidé par Benoît Pilet.",
+    " Groupe-pays Mali Bruno Belin Sénateur de la Vienne, avec Bruno Belin, sénateur.",
 ]
 
 
@@ -29,7 +31,13 @@ def test_corpus_names_are_capitalised_words_never_written_in_lower_case(table: N
 
 @pytest.mark.parametrize(
     ("name", "corpus_form"),
-    [("Japan", "Japon"), ("Lebanon", "Liban"), ("Morocco", "Maroc"), ("Senegal", "Sénégal")],
+    [
+        ("Japan", "Japon"),
+        ("Lebanon", "Liban"),
+        ("Morocco", "Maroc"),
+        ("Senegal", "Sénégal"),
+        ("Russia", "Russie"),  # close in meaning to « Ukraine » too, but spelt like Russie
+    ],
 )
 def test_a_name_in_another_language_is_matched(
     table: NameTable, name: str, corpus_form: str
@@ -37,9 +45,14 @@ def test_a_name_in_another_language_is_matched(
     assert table.resolve(name) == corpus_form
 
 
-@pytest.mark.parametrize("name", ["Pérou", "Norvège"])
+@pytest.mark.parametrize("name", ["Pérou", "Norvège", "Nigeria"])  # Nigeria is not Niger
 def test_a_place_the_documents_never_name_stays_unknown(table: NameTable, name: str) -> None:
     assert table.resolve(name) is None
+
+
+def test_people_are_not_translation_targets(table: NameTable) -> None:
+    assert {"Benoît", "Pilet", "Bruno", "Belin"}.isdisjoint(table.names)
+    assert table.resolve("Bénin") is None  # not « Benoît »
 
 
 def test_vectors_are_cached_beside_the_generation(tmp_path: Path) -> None:
