@@ -393,3 +393,62 @@ def test_all_day_event_reminders_count_back_from_nine():
     [hour_before] = due_reminders([raict], subs, paris(2027, 9, 29, 8, 0), {day_before.key})
     assert hour_before.lead_minutes == 60
     assert render(hour_before).startswith("Rappel : « RAICT » commence aujourd’hui :")
+
+
+# --- the per-minute sweep ---------------------------------------------------------------
+
+
+def test_a_sweep_with_nothing_due_expands_no_calendar(app, knowledge, settings):
+    service, subscriptions = app
+    start = START - timedelta(hours=24)
+    assert keys(deliver_now(service, start, Channel())) == [key("c1", 1440)]
+    expansions = service.expansions
+    for minute in range(1, 61):  # an hour of sweeps: the sent log changed once, then nothing
+        plan = service.plan(start + timedelta(minutes=minute))
+        assert plan.due == () and plan.wake_at == START - timedelta(hours=1)
+    assert service.expansions == expansions + 1
+    # Anything that may make a message due is seen at the next sweep: a new follower…
+    subscriptions.follow("c2", "mali")
+    assert keys(pending(service, start + timedelta(minutes=61))) == [key("c2", 1440)]
+    deliver_now(service, start + timedelta(minutes=61), Channel())
+    # …a calendar re-read (here the meeting moved: a notice)…
+    add_calendar(knowledge, "mali.ics", calendar_text(location="Visioconférence"))
+    service.agenda.refresh()
+    assert {r.kind for r in pending(service, start + timedelta(minutes=62))} == {MOVED}
+    # …and the wake-up moment itself, even with nothing else changed.
+    restarted, _ = start_app(settings)
+    channel = Channel()
+    deliver_now(restarted, start + timedelta(minutes=62), channel)
+    assert restarted.plan(START - timedelta(minutes=61)).due == ()
+    assert keys(pending(restarted, START - timedelta(hours=1))) == [key("c1", 60), key("c2", 60)]
+
+
+def test_an_expired_claim_wakes_the_planner(app, settings):
+    service, _ = app
+    now = START - timedelta(minutes=60)
+    [reminder] = pending(service, now)
+    assert service.outbox.claim(reminder, now)  # a worker that then dies
+    quiet = service.plan(now + timedelta(minutes=1))
+    assert quiet.due == () and quiet.wake_at == now + timedelta(minutes=10)
+    assert service.plan(now + timedelta(minutes=5)).due == ()
+    assert keys(pending(service, now + timedelta(minutes=10))) == [key("c1", 60)]
+    channel = Channel()
+    deliver_now(service, now + timedelta(minutes=10), channel)
+    assert service.outbox.attempts(reminder.key) == 2  # claimed twice, sent once
+    assert channel.sent == [("c1", key("c1", 60))]
+
+
+def test_reminder_wording_comes_from_the_message_catalog():
+    from bot.messages import message
+
+    [reminder] = due_reminders(
+        [occurrence()], [Subscription("c1", frozenset({"mali"}))], START - timedelta(hours=1), set()
+    )
+    first_line = render(reminder).splitlines()[0]
+    assert first_line == message(
+        "reminder",
+        title="Réunion du groupe-pays Mali",
+        delay="dans 1 h",
+        when="mercredi 10 mars 2027 à 14 h (fin à 16 h)",
+    )
+    assert not hasattr(reminder, "text")
