@@ -12,8 +12,8 @@ from sqlalchemy import inspect, select
 from bot.cli import main
 from bot.db.migrate import current, downgrade, head, upgrade
 from bot.db.schema import access_requests, meeting_follows, reminder_outbox
-from bot.members import MemberStore
 from bot.meetings.subscriptions import SubscriptionStore
+from bot.members import MemberStore
 from bot.settings import Settings
 from bot.storage import Database
 

@@ -8,7 +8,9 @@ change, a restart, a subscription made by another process); a sweep with
 nothing due expands no calendar. Delivery is the meetings core's loop
 (:func:`bot.meetings.delivery.deliver`: claim, send, mark sent; a failed send
 is released and retried by the next run); this module only supplies the
-:class:`TelegramSender`.
+:class:`TelegramSender`. With several replicas on one PostgreSQL, only the
+process elected through an advisory lock sweeps (:mod:`bot.db.leader`); when it
+dies, another replica's next sweep takes over.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import TYPE_CHECKING
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, ContextTypes
 
+from bot.db.leader import Leadership
 from bot.meetings import reminder_text
 from bot.meetings.delivery import deliver
 from bot.meetings.reminders import Reminder
@@ -39,6 +42,7 @@ logger = logging.getLogger(__name__)
 PAGE_SIZE = 8
 SWEEP_JOB, NEXT_JOB, REFRESH_JOB = "reminders:sweep", "reminders:next", "calendar:refresh"
 SWEEP_SECONDS = 60
+LEADER = "reminders:leader"  # bot_data key of this process's Leadership
 LEAD_CHOICES = (7 * 24 * 60, 2 * 24 * 60, 24 * 60, 3 * 60, 60, 15)
 _MAX_PAGE = 1000
 _MAX_LEAD_MINUTES = 366 * 24 * 60
@@ -236,6 +240,9 @@ class TelegramSender:
 async def deliver_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send every due reminder once (outbox: claim, send, mark sent), then plan the next."""
     svc = services(context)
+    leader: Leadership | None = context.application.bot_data.get(LEADER)
+    if leader is not None and not await asyncio.to_thread(leader.try_lead):
+        return  # another replica is the reminder worker
     now = svc.now()
     plan = await asyncio.to_thread(svc.reminders.plan, now)
     await deliver(
@@ -285,7 +292,9 @@ def schedule_reminders(application: Application) -> None:  # type: ignore[type-a
     job_queue = application.job_queue
     if job_queue is None:
         raise RuntimeError("python-telegram-bot[job-queue] is required for reminders")
-    settings = application.bot_data["services"].settings
+    svc = application.bot_data["services"]
+    settings = svc.settings
+    application.bot_data[LEADER] = Leadership(svc.database, "reminders")
     for name in (SWEEP_JOB, REFRESH_JOB):
         for job in job_queue.get_jobs_by_name(name):
             job.schedule_removal()
