@@ -5,8 +5,15 @@ Run: .venv/bin/python bench/bench_reminder_sweep.py
 The bot sweeps every minute (a calendar may have changed, another process may
 have added a subscription). Most sweeps find nothing to send. This prints what
 one such sweep costs: wall time, calendar expansions and database transactions,
-on a realistic agenda (35 groups meeting weekly for two years, plus 200 one-off
+on a realistic agenda (every group meeting weekly for two years, plus 200 one-off
 meetings) followed by 2,000 chats.
+
+Measured on the shared 2-core machine (other sessions running):
+    before (main at edc543d, ``ReminderService.pending`` then ``next_due_time``):
+        median 612 ms, max 885 ms, 3 calendar expansions, 4 database transactions per sweep
+    after (``ReminderPlanner.plan``):
+        median 13 ms, 0.05 calendar expansions (one, at the first sweep after the
+        delivery changed the sent log), 2 database transactions per sweep
 """
 
 from __future__ import annotations
