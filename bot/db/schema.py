@@ -125,4 +125,15 @@ reminder_notified = Table(
     Column("snapshot", Text, nullable=False),
 )
 
+
+rate_limits = Table(
+    "rate_limits",
+    metadata,
+    Column("scope", Text, primary_key=True),
+    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("window", BigInteger, primary_key=True, autoincrement=False),
+    Column("count", Integer, nullable=False),
+    Column("warned", Integer, nullable=False, server_default="0"),
+)
+
 STATE_TABLES = tuple(metadata.sorted_tables)
