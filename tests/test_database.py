@@ -118,3 +118,28 @@ def test_migrate_command_names_an_unreachable_database(
     assert main(["migrate"]) == 1
     error = capsys.readouterr().err
     assert error.startswith("Base de données inaccessible") and "secret" not in error
+
+
+def test_forgetting_a_chat_erases_it_on_either_database(
+    database_target: str | Path, tmp_path: Path
+) -> None:
+    """``/oublier`` on PostgreSQL deletes the rows, then vacuums (SQLite: test_privacy.py)."""
+    from bot.app import Services
+    from bot.conversation import Turn
+
+    url = database_target if isinstance(database_target, str) else None
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        state_dir=tmp_path / "state",
+        database_url=url,
+        calendar_urls=[],
+    )
+    services = Services(settings)
+    now = services.now()
+    services.subscriptions.follow("5", "mali")
+    services.conversations.record("5", Turn("Secret ?", "Secret ?", "Réponse", now))
+    services.subscriptions.follow("6", "mali")
+    services.forget_chat("5")
+    assert services.subscriptions.following("5") == []
+    assert services.conversations.recent("5", now) == []
+    assert services.subscriptions.following("6") == ["mali"]
