@@ -53,8 +53,10 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
         before = MigrationContext.configure(connection).get_current_revision()
         command.upgrade(_config(connection), revision)
         after = MigrationContext.configure(connection).get_current_revision()
-    if before != after:
-        logger.info("database migrated from %s to %s", before or "nothing", after)
+    if before is None:  # a new database: nothing worth an operator's attention
+        logger.debug("database schema created at revision %s", after)
+    elif before != after:
+        logger.info("database migrated from revision %s to %s", before, after)
     return before, after
 
 
