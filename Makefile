@@ -23,6 +23,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_ingest.py
 	$(BIN)/python bench/bench_answers.py
 	$(BIN)/python bench/bench_reminders.py
+	$(BIN)/python bench/bench_reminder_sweep.py
 	$(BIN)/python bench/bench_tutorial.py
 	$(BIN)/python bench/bench_telegram_first_answer.py
 
