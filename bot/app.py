@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -238,7 +238,8 @@ class Services:
         from bot.meetings.outbox import Outbox
         from bot.meetings.planner import ReminderPlanner
 
-        outbox = Outbox(self.database, self.timezone)
+        lease = timedelta(seconds=self.settings.reminder_lease_seconds)
+        outbox = Outbox(self.database, self.timezone, lease)
         leads = self.settings.reminder_leads_minutes
         return ReminderPlanner(self.agenda, self.subscriptions, outbox, leads)
 

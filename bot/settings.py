@@ -55,6 +55,12 @@ class Settings(BaseSettings):
         default_factory=lambda: list(DEFAULT_REMINDER_LEADS_MINUTES)
     )
 
+    # The reminder sweep: how often a running bot looks for due reminders (a sweep with
+    # nothing due expands no calendar), and how long a claimed reminder stays reserved for
+    # the process sending it (then, if never acknowledged, another process sends it).
+    reminder_sweep_seconds: float = 60.0
+    reminder_lease_seconds: float = 600.0
+
     # State: the SQLite file under state_dir, unless a PostgreSQL URL is given
     # (postgresql://user:password@host:5432/name), shared by several replicas.
     database_url: SecretStr | None = None

@@ -41,7 +41,6 @@ logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 8
 SWEEP_JOB, NEXT_JOB, REFRESH_JOB = "reminders:sweep", "reminders:next", "calendar:refresh"
-SWEEP_SECONDS = 60
 LEADER = "reminders:leader"  # bot_data key of this process's Leadership
 LEAD_CHOICES = (7 * 24 * 60, 2 * 24 * 60, 24 * 60, 3 * 60, 60, 15)
 _MAX_PAGE = 1000
@@ -298,6 +297,7 @@ def schedule_reminders(application: Application) -> None:  # type: ignore[type-a
     for name in (SWEEP_JOB, REFRESH_JOB):
         for job in job_queue.get_jobs_by_name(name):
             job.schedule_removal()
-    job_queue.run_repeating(deliver_reminders, SWEEP_SECONDS, first=0, name=SWEEP_JOB)
+    sweep = max(settings.reminder_sweep_seconds, 1.0)
+    job_queue.run_repeating(deliver_reminders, sweep, first=0, name=SWEEP_JOB)
     refresh = max(settings.calendar_refresh_minutes, 1) * 60
     job_queue.run_repeating(refresh_calendars, refresh, first=refresh, name=REFRESH_JOB)
