@@ -6,12 +6,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 EMULATOR := tests/e2e/emulator
 
-.PHONY: run test install ingest bench bench-scale bench-load lint clean test-llm
+.PHONY: run test install ingest bench bench-scale bench-load lint clean test-llm postgres
 
 run: $(VENV)/.installed
 	$(BIN)/python -m bot run
 
-test: $(VENV)/.installed $(EMULATOR)/node_modules/.installed
+test: $(VENV)/.installed $(EMULATOR)/node_modules/.installed postgres
 	$(BIN)/python -m pytest
 
 install: $(VENV)/.installed
@@ -23,6 +23,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_ingest.py
 	$(BIN)/python bench/bench_answers.py
 	$(BIN)/python bench/bench_reminders.py
+	$(BIN)/python bench/bench_reminder_sweep.py
 	$(BIN)/python bench/bench_tutorial.py
 	$(BIN)/python bench/bench_telegram_first_answer.py
 
@@ -51,6 +52,24 @@ $(EMULATOR)/node_modules/.installed: $(EMULATOR)/package-lock.json
 		npm ci --prefix $(EMULATOR) --no-audit --no-fund --loglevel=error && touch $@; \
 	else \
 		echo "npm not found: the end-to-end Telegram tests will be skipped."; \
+	fi
+
+# The store tests also run on a real PostgreSQL 15 server, which the tests start
+# themselves (initdb in a temporary folder, a free loopback port). Its binaries are
+# Debian's postgresql-15 package, installed here when missing and run as root;
+# otherwise those tests skip with the reason (and fail under CI=true).
+PG_BIN ?= /usr/lib/postgresql/15/bin
+
+postgres:
+	@if [ ! -x $(PG_BIN)/initdb ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing PostgreSQL 15 (Debian's postgresql-15) for the store tests."; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				--no-install-recommends postgresql-15 >/dev/null; \
+		else \
+			echo "PostgreSQL 15 not found in $(PG_BIN): its store tests will be skipped" \
+				"(as root: apt-get install postgresql-15)."; \
+		fi; \
 	fi
 
 # Opt-in (not in .ci/run): the generative mode against a real model on loopback,

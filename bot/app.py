@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from bot.funding.catalog import FundingCatalog
     from bot.ingest.pipeline import IngestReport
     from bot.meetings.agenda import Agenda
-    from bot.meetings.outbox import ReminderService
+    from bot.meetings.planner import ReminderPlanner
     from bot.meetings.subscriptions import SubscriptionStore
     from bot.members import AccessRequest, MemberStore
     from bot.retrieval.retriever import Retriever
@@ -68,7 +68,7 @@ class Services:
 
     @cached_property
     def database(self) -> Database:
-        return Database(self.settings.database_path)
+        return Database.from_settings(self.settings)
 
     # --- questions and answers -------------------------------------------------
 
@@ -234,10 +234,14 @@ class Services:
         return SubscriptionStore(self.database)
 
     @cached_property
-    def reminders(self) -> ReminderService:
-        from bot.meetings.outbox import ReminderService
+    def reminders(self) -> ReminderPlanner:
+        from bot.meetings.outbox import Outbox
+        from bot.meetings.planner import ReminderPlanner
 
-        return ReminderService(self.database, self.agenda, self.subscriptions, self.settings)
+        lease = timedelta(seconds=self.settings.reminder_lease_seconds)
+        outbox = Outbox(self.database, self.timezone, lease)
+        leads = self.settings.reminder_leads_minutes
+        return ReminderPlanner(self.agenda, self.subscriptions, outbox, leads)
 
     # --- members and feedback ------------------------------------------------------
 

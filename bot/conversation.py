@@ -1,23 +1,14 @@
-"""Per-chat conversation memory in SQLite: a short window of recent turns that expires."""
+"""Per-chat conversation memory in the state database: a short window of recent turns."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bot.storage import Database
+from sqlalchemy import delete, insert, select
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS conversation_turns (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    chat_id TEXT NOT NULL,
-    asked_at TEXT NOT NULL,
-    question TEXT NOT NULL,
-    standalone_question TEXT NOT NULL,
-    answer TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS conversation_turns_chat ON conversation_turns (chat_id, id);
-"""
+from bot.db.schema import conversation_turns as turns
+from bot.storage import Database
 
 
 @dataclass(frozen=True)
@@ -37,17 +28,19 @@ class ConversationStore:
         self._database = database
         self._max_turns = max_turns
         self._ttl = timedelta(minutes=ttl_minutes)
-        database.ensure_schema(_SCHEMA)
 
     def recent(self, chat_id: str, now: datetime) -> list[Turn]:
         """The chat's unexpired turns, oldest first."""
         since = (now.astimezone(UTC) - self._ttl).isoformat()  # real minutes, not wall-clock
         with self._database.transaction() as connection:
             rows = connection.execute(
-                "SELECT question, standalone_question, answer, asked_at FROM conversation_turns"
-                " WHERE chat_id = ? AND asked_at >= ? ORDER BY id DESC LIMIT ?",
-                (chat_id, since, self._max_turns),
-            ).fetchall()
+                select(
+                    turns.c.question, turns.c.standalone_question, turns.c.answer, turns.c.asked_at
+                )
+                .where(turns.c.chat_id == chat_id, turns.c.asked_at >= since)
+                .order_by(turns.c.id.desc())
+                .limit(self._max_turns)
+            ).all()
         return [
             Turn(row[0], row[1], row[2], datetime.fromisoformat(row[3])) for row in reversed(rows)
         ]
@@ -56,25 +49,28 @@ class ConversationStore:
         """Store a turn and drop what falls out of the window."""
         with self._database.transaction() as connection:
             connection.execute(
-                "INSERT INTO conversation_turns (chat_id, asked_at, question,"
-                " standalone_question, answer) VALUES (?, ?, ?, ?, ?)",
-                (
-                    chat_id,
-                    _utc(turn.asked_at),
-                    turn.question,
-                    turn.standalone_question,
-                    turn.answer,
-                ),
+                insert(turns).values(
+                    chat_id=chat_id,
+                    asked_at=_utc(turn.asked_at),
+                    question=turn.question,
+                    standalone_question=turn.standalone_question,
+                    answer=turn.answer,
+                )
+            )
+            kept = (
+                select(turns.c.id)
+                .where(turns.c.chat_id == chat_id)
+                .order_by(turns.c.id.desc())
+                .limit(self._max_turns)
+                .scalar_subquery()
             )
             connection.execute(
-                "DELETE FROM conversation_turns WHERE chat_id = ? AND id NOT IN"
-                " (SELECT id FROM conversation_turns WHERE chat_id = ? ORDER BY id DESC LIMIT ?)",
-                (chat_id, chat_id, self._max_turns),
+                delete(turns).where(turns.c.chat_id == chat_id, turns.c.id.not_in(kept))
             )
 
     def forget(self, chat_id: str) -> None:
         with self._database.transaction() as connection:
-            connection.execute("DELETE FROM conversation_turns WHERE chat_id = ?", (chat_id,))
+            connection.execute(delete(turns).where(turns.c.chat_id == chat_id))
 
 
 def _utc(moment: datetime) -> str:

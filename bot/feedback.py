@@ -9,33 +9,16 @@ chat only.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, delete, func, insert, select
 
 from bot.answers import Answer, Source
+from bot.db import dialect
+from bot.db.schema import answer_log, feedback
 from bot.storage import Database
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS answer_log (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    chat_id TEXT NOT NULL,
-    question TEXT NOT NULL,
-    answer TEXT NOT NULL,
-    answered INTEGER NOT NULL,
-    kind TEXT NOT NULL,
-    sources TEXT NOT NULL,
-    created_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS answer_log_chat ON answer_log (chat_id);
-CREATE TABLE IF NOT EXISTS feedback (
-    answer_id INTEGER NOT NULL REFERENCES answer_log (id) ON DELETE CASCADE,
-    user_id INTEGER NOT NULL,
-    rating INTEGER NOT NULL CHECK (rating IN (-1, 1)),
-    rated_at TEXT NOT NULL,
-    PRIMARY KEY (answer_id, user_id)
-);
-"""
 
 
 @dataclass(frozen=True)
@@ -70,35 +53,34 @@ class FeedbackStore:
 
     def __init__(self, database: Database) -> None:
         self._database = database
-        database.ensure_schema(_SCHEMA)
 
     def record_answer(self, chat_id: str, question: str, answer: Answer, now: datetime) -> int:
         """Remember an answer sent to ``chat_id``; returns the id its buttons carry."""
         sources = json.dumps([source.to_dict() for source in answer.sources], ensure_ascii=False)
         with self._database.transaction() as connection:
-            cursor = connection.execute(
-                "INSERT INTO answer_log (chat_id, question, answer, answered, kind, sources, "
-                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    chat_id,
-                    question,
-                    answer.text,
-                    int(answer.answered),
-                    answer.kind,
-                    sources,
-                    now.isoformat(),
-                ),
-            )
-        answer_id = cursor.lastrowid
-        assert answer_id is not None
+            answer_id: int = connection.execute(
+                insert(answer_log)
+                .values(
+                    chat_id=chat_id,
+                    question=question,
+                    answer=answer.text,
+                    answered=int(answer.answered),
+                    kind=answer.kind,
+                    sources=sources,
+                    created_at=now.isoformat(),
+                )
+                .returning(answer_log.c.id)
+            ).scalar_one()
         return answer_id
 
     def answer(self, answer_id: int, chat_id: str) -> LoggedAnswer | None:
         """The answer ``answer_id`` if it was sent to ``chat_id`` (else ``None``)."""
         with self._database.transaction() as connection:
             row = connection.execute(
-                "SELECT * FROM answer_log WHERE id = ? AND chat_id = ?", (answer_id, chat_id)
-            ).fetchone()
+                select(answer_log).where(
+                    answer_log.c.id == answer_id, answer_log.c.chat_id == chat_id
+                )
+            ).first()
         return _logged(row) if row else None
 
     def rate(self, answer_id: int, chat_id: str, user_id: int, rating: int, now: datetime) -> bool:
@@ -108,11 +90,17 @@ class FeedbackStore:
         if self.answer(answer_id, chat_id) is None:
             return False
         with self._database.transaction() as connection:
+            statement = dialect.insert(connection, feedback).values(
+                answer_id=answer_id, user_id=user_id, rating=rating, rated_at=now.isoformat()
+            )
             connection.execute(
-                "INSERT INTO feedback (answer_id, user_id, rating, rated_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(answer_id, user_id) DO UPDATE SET rating = excluded.rating, "
-                "rated_at = excluded.rated_at",
-                (answer_id, user_id, rating, now.isoformat()),
+                statement.on_conflict_do_update(
+                    index_elements=[feedback.c.answer_id, feedback.c.user_id],
+                    set_={
+                        "rating": statement.excluded.rating,
+                        "rated_at": statement.excluded.rated_at,
+                    },
+                )
             )
         return True
 
@@ -120,50 +108,68 @@ class FeedbackStore:
         """Every rating with its question and answer, oldest first (for the staff)."""
         with self._database.transaction() as connection:
             rows = connection.execute(
-                "SELECT f.answer_id, a.chat_id, f.user_id, f.rating, a.question, a.answer, "
-                "f.rated_at FROM feedback f JOIN answer_log a ON a.id = f.answer_id "
-                "ORDER BY f.rated_at, f.answer_id, f.user_id"
-            ).fetchall()
-        return [Rating(**dict(row)) for row in rows]
+                select(
+                    feedback.c.answer_id,
+                    answer_log.c.chat_id,
+                    feedback.c.user_id,
+                    feedback.c.rating,
+                    answer_log.c.question,
+                    answer_log.c.answer,
+                    feedback.c.rated_at,
+                )
+                .join(answer_log, answer_log.c.id == feedback.c.answer_id)
+                .order_by(feedback.c.rated_at, feedback.c.answer_id, feedback.c.user_id)
+            ).all()
+        return [Rating(**row._asdict()) for row in rows]
 
     def stats(self) -> dict[str, int]:
         """Figures for ``/stats``: answers sent, how many abstained, 👍 and 👎."""
         with self._database.transaction() as connection:
             answers = connection.execute(
-                "SELECT COUNT(*) AS total, COALESCE(SUM(answered = 0), 0) AS unanswered, "
-                "COUNT(DISTINCT chat_id) AS chats FROM answer_log"
-            ).fetchone()
+                select(
+                    func.count().label("total"),
+                    _count_where(answer_log.c.answered == 0).label("unanswered"),
+                    func.count(answer_log.c.chat_id.distinct()).label("chats"),
+                )
+            ).one()
             votes = connection.execute(
-                "SELECT COALESCE(SUM(rating = 1), 0) AS up, COALESCE(SUM(rating = -1), 0) AS down "
-                "FROM feedback"
-            ).fetchone()
+                select(
+                    _count_where(feedback.c.rating == 1).label("up"),
+                    _count_where(feedback.c.rating == -1).label("down"),
+                )
+            ).one()
         return {
-            "answers": answers["total"],
-            "unanswered": answers["unanswered"],
-            "chats": answers["chats"],
-            "thumbs_up": votes["up"],
-            "thumbs_down": votes["down"],
+            "answers": int(answers.total),
+            "unanswered": int(answers.unanswered),
+            "chats": int(answers.chats),
+            "thumbs_up": int(votes.up),
+            "thumbs_down": int(votes.down),
         }
 
     def forget(self, chat_id: str) -> None:
         """Erase every answer sent to ``chat_id`` and the ratings on them."""
         with self._database.transaction() as connection:
-            connection.execute("DELETE FROM answer_log WHERE chat_id = ?", (chat_id,))
+            connection.execute(delete(answer_log).where(answer_log.c.chat_id == chat_id))
 
     def forget_user(self, user_id: int) -> None:
         """Erase every rating ``user_id`` left, in any chat (groups included)."""
         with self._database.transaction() as connection:
-            connection.execute("DELETE FROM feedback WHERE user_id = ?", (user_id,))
+            connection.execute(delete(feedback).where(feedback.c.user_id == user_id))
 
 
-def _logged(row: sqlite3.Row) -> LoggedAnswer:
+def _count_where(condition: Any) -> Any:
+    """How many rows meet ``condition`` (0 on an empty table), on every database."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _logged(row: Any) -> LoggedAnswer:
     return LoggedAnswer(
-        id=row["id"],
-        chat_id=row["chat_id"],
-        question=row["question"],
-        text=row["answer"],
-        answered=bool(row["answered"]),
-        kind=row["kind"],
-        sources=tuple(Source(**item) for item in json.loads(row["sources"])),
-        created_at=row["created_at"],
+        id=row.id,
+        chat_id=row.chat_id,
+        question=row.question,
+        text=row.answer,
+        answered=bool(row.answered),
+        kind=row.kind,
+        sources=tuple(Source(**item) for item in json.loads(row.sources)),
+        created_at=row.created_at,
     )

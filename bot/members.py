@@ -1,35 +1,28 @@
 """Who may use the assistant: admins and the allow-list from settings, plus approved requests.
 
 Unknown users ask for access; an admin approves or refuses. Requests and
-decisions live in SQLite; the settings lists always win (an id in
+decisions live in the state database; the settings lists always win (an id in
 ``allowed_user_ids`` or ``admin_ids`` is a member whatever the table says).
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import Text as SqlText
+from sqlalchemy import cast, func, select, update
+
+from bot.db import dialect
+from bot.db.schema import access_requests
 from bot.settings import Settings
 from bot.storage import Database
 
 logger = logging.getLogger(__name__)
 
 PENDING, APPROVED, REFUSED = "pending", "approved", "refused"
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS access_requests (
-    user_id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL,
-    username TEXT,
-    status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'refused')),
-    requested_at TEXT NOT NULL,
-    decided_at TEXT,
-    decided_by INTEGER
-);
-"""
 
 
 @dataclass(frozen=True)
@@ -59,7 +52,6 @@ class MemberStore:
         self._database = database
         self._admins = frozenset(settings.admin_ids)
         self._allowed = frozenset(settings.allowed_user_ids) | self._admins
-        database.ensure_schema(_SCHEMA)
 
     @property
     def admin_ids(self) -> frozenset[int]:
@@ -78,8 +70,8 @@ class MemberStore:
     def get(self, user_id: int) -> AccessRequest | None:
         with self._database.transaction() as connection:
             row = connection.execute(
-                "SELECT * FROM access_requests WHERE user_id = ?", (user_id,)
-            ).fetchone()
+                select(access_requests).where(access_requests.c.user_id == user_id)
+            ).first()
         return _request(row) if row else None
 
     def request_access(
@@ -91,11 +83,14 @@ class MemberStore:
         user cannot flood the admins nor overturn a refusal by asking twice.
         """
         with self._database.transaction() as connection:
-            inserted = connection.execute(
-                "INSERT OR IGNORE INTO access_requests (user_id, name, username, status, "
-                "requested_at) VALUES (?, ?, ?, ?, ?)",
-                (user_id, name, username, PENDING, now.isoformat()),
-            ).rowcount
+            statement = dialect.insert(connection, access_requests).values(
+                user_id=user_id,
+                name=name,
+                username=username,
+                status=PENDING,
+                requested_at=now.isoformat(),
+            )
+            inserted = connection.execute(statement.on_conflict_do_nothing()).rowcount
         request = self.get(user_id)
         assert request is not None
         if inserted:
@@ -116,13 +111,25 @@ class MemberStore:
             raise PermissionError(f"user {admin_id} is not an admin")
         status = APPROVED if approve else REFUSED
         with self._database.transaction() as connection:
+            statement = dialect.insert(connection, access_requests).values(
+                user_id=user_id,
+                name=str(user_id),
+                username=None,
+                status=status,
+                requested_at=now.isoformat(),
+                decided_at=now.isoformat(),
+                decided_by=admin_id,
+            )
             changed = connection.execute(
-                "INSERT INTO access_requests (user_id, name, username, status, requested_at, "
-                "decided_at, decided_by) VALUES (?, ?, NULL, ?, ?, ?, ?) "
-                "ON CONFLICT(user_id) DO UPDATE SET status = excluded.status, "
-                "decided_at = excluded.decided_at, decided_by = excluded.decided_by "
-                "WHERE access_requests.status = 'pending'",
-                (user_id, str(user_id), status, now.isoformat(), now.isoformat(), admin_id),
+                statement.on_conflict_do_update(
+                    index_elements=[access_requests.c.user_id],
+                    set_={
+                        "status": statement.excluded.status,
+                        "decided_at": statement.excluded.decided_at,
+                        "decided_by": statement.excluded.decided_by,
+                    },
+                    where=access_requests.c.status == PENDING,
+                )
             ).rowcount
         if changed:
             logger.info("access %s for user %s by admin %s", status, user_id, admin_id)
@@ -139,9 +146,9 @@ class MemberStore:
             raise PermissionError(f"user {admin_id} is not an admin")
         with self._database.transaction() as connection:
             changed = connection.execute(
-                "UPDATE access_requests SET status = ?, decided_at = ?, decided_by = ? "
-                "WHERE user_id = ? AND status = ?",
-                (REFUSED, now.isoformat(), admin_id, user_id, APPROVED),
+                update(access_requests)
+                .where(access_requests.c.user_id == user_id, access_requests.c.status == APPROVED)
+                .values(status=REFUSED, decided_at=now.isoformat(), decided_by=admin_id)
             ).rowcount
         if not changed:
             return None
@@ -156,20 +163,20 @@ class MemberStore:
         """Forget a requester's name and @username, keeping only the decision (``/oublier``)."""
         with self._database.transaction() as connection:
             connection.execute(
-                "UPDATE access_requests SET name = CAST(user_id AS TEXT), username = NULL "
-                "WHERE user_id = ?",
-                (user_id,),
+                update(access_requests)
+                .where(access_requests.c.user_id == user_id)
+                .values(name=cast(access_requests.c.user_id, SqlText), username=None)
             )
 
     def requests(self, status: str | None = None) -> list[AccessRequest]:
         """All requests (or those with ``status``), oldest first."""
-        query = "SELECT * FROM access_requests"
-        params: tuple[str, ...] = ()
+        query = select(access_requests).order_by(
+            access_requests.c.requested_at, access_requests.c.user_id
+        )
         if status is not None:
-            query += " WHERE status = ?"
-            params = (status,)
+            query = query.where(access_requests.c.status == status)
         with self._database.transaction() as connection:
-            rows = connection.execute(query + " ORDER BY requested_at, user_id", params).fetchall()
+            rows = connection.execute(query).all()
         return [_request(row) for row in rows]
 
     def counts(self) -> dict[str, int]:
@@ -177,19 +184,21 @@ class MemberStore:
         counts = {"configured": len(self._allowed), APPROVED: 0, PENDING: 0, REFUSED: 0}
         with self._database.transaction() as connection:
             rows = connection.execute(
-                "SELECT status, COUNT(*) AS n FROM access_requests GROUP BY status"
-            ).fetchall()
-        counts.update({row["status"]: row["n"] for row in rows})
+                select(access_requests.c.status, func.count().label("n")).group_by(
+                    access_requests.c.status
+                )
+            ).all()
+        counts.update({row.status: row.n for row in rows})
         return counts
 
 
-def _request(row: sqlite3.Row) -> AccessRequest:
+def _request(row: Any) -> AccessRequest:
     return AccessRequest(
-        user_id=row["user_id"],
-        name=row["name"],
-        username=row["username"],
-        status=row["status"],
-        requested_at=row["requested_at"],
-        decided_at=row["decided_at"],
-        decided_by=row["decided_by"],
+        user_id=row.user_id,
+        name=row.name,
+        username=row.username,
+        status=row.status,
+        requested_at=row.requested_at,
+        decided_at=row.decided_at,
+        decided_by=row.decided_by,
     )

@@ -63,6 +63,24 @@ _MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
+# Reminders and notices about meetings (French only: sent unprompted, the chat's
+# language is not known).
+_MESSAGES |= {
+    "reminder": {"fr": "Rappel : « {title} » commence {delay} : {when}."},
+    "reminder_place": {"fr": "Lieu : {location}"},
+    "reminder_link": {"fr": "Lien : {url}"},
+    "reminder_tentative": {"fr": "(Réunion provisoire, à confirmer.)"},
+    "notice_cancelled": {"fr": "Annulation : « {title} », prévue le {when}, est annulée."},
+    "notice_restored": {
+        "fr": "Rectificatif : « {title} » n'est pas annulée, elle a bien lieu : {when}."
+    },
+    "notice_moved": {
+        "fr": "Changement : « {title} » a été modifiée.\nAvant : {before}\nDésormais : {after}"
+    },
+    "reminder_cli": {"fr": "[pièce jointe : {filename}]"},
+}
+
+
 def message(key: str, language: str = "fr", **values: str) -> str:
     """The text for ``key`` in ``language`` (French when unknown), formatted with ``values``."""
     texts = _MESSAGES[key]

@@ -9,6 +9,10 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+# Reminders go out the day before and one hour before, unless configured or chosen
+# by the member (the one place this default is written).
+DEFAULT_REMINDER_LEADS_MINUTES = (24 * 60, 60)
+
 
 class Settings(BaseSettings):
     """Everything the assistant can be configured with; tests build it directly."""
@@ -48,8 +52,18 @@ class Settings(BaseSettings):
     calendar_max_bytes: int = 5_000_000  # larger calendars (file or URL) are refused
     calendar_max_events: int = 5_000  # events kept per calendar
     reminder_leads_minutes: Annotated[list[int], NoDecode] = Field(
-        default_factory=lambda: [24 * 60, 60]
+        default_factory=lambda: list(DEFAULT_REMINDER_LEADS_MINUTES)
     )
+
+    # The reminder sweep: how often a running bot looks for due reminders (a sweep with
+    # nothing due expands no calendar), and how long a claimed reminder stays reserved for
+    # the process sending it (then, if never acknowledged, another process sends it).
+    reminder_sweep_seconds: float = 60.0
+    reminder_lease_seconds: float = 600.0
+
+    # State: the SQLite file under state_dir, unless a PostgreSQL URL is given
+    # (postgresql://user:password@host:5432/name), shared by several replicas.
+    database_url: SecretStr | None = None
 
     # Telegram.
     telegram_token: SecretStr | None = None
@@ -74,6 +88,12 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+    @field_validator("reminder_leads_minutes", mode="after")
+    @classmethod
+    def _default_leads(cls, value: list[int]) -> list[int]:
+        """An empty list means the default lead times."""
+        return value or list(DEFAULT_REMINDER_LEADS_MINUTES)
 
     @field_validator("telegram_base_url", mode="after")
     @classmethod

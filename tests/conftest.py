@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,3 +22,33 @@ def built_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     index_dir = tmp_path_factory.mktemp("corpus") / "index"
     run_ingest(KNOWLEDGE, index_dir)
     return index_dir
+
+
+# --- the state database: every store test runs on SQLite and on a real PostgreSQL ------
+
+from postgres_server import PostgresServer, skip_or_fail, unavailable_reason  # noqa: E402
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL 15 server for the session (skipped, or failed under CI, if absent)."""
+    reason = unavailable_reason()
+    if reason is not None:
+        skip_or_fail(reason)
+    server = PostgresServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_target(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+    """Where a store test keeps its state: a SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return tmp_path / "state" / "db.sqlite3"
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return server.new_database()

@@ -1,4 +1,4 @@
-"""Answers sent and their 👍/👎 (real SQLite on tmp_path)."""
+"""Answers sent and their 👍/👎 (real SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ ANSWER = Answer(
 )
 
 
-def test_an_answer_is_found_again_only_in_its_own_chat(tmp_path: Path) -> None:
-    store = FeedbackStore(Database(tmp_path / "db.sqlite3"))
+def test_an_answer_is_found_again_only_in_its_own_chat(database_target: str | Path) -> None:
+    store = FeedbackStore(Database(database_target))
     answer_id = store.record_answer("100", "Groupe Mali ?", ANSWER, NOW)
     logged = store.answer(answer_id, "100")
     assert logged is not None
@@ -32,8 +32,8 @@ def test_an_answer_is_found_again_only_in_its_own_chat(tmp_path: Path) -> None:
     assert store.answer(answer_id, "200") is None
 
 
-def test_ratings_are_stored_with_question_and_can_be_changed(tmp_path: Path) -> None:
-    store = FeedbackStore(Database(tmp_path / "db.sqlite3"))
+def test_ratings_are_stored_with_question_and_can_be_changed(database_target: str | Path) -> None:
+    store = FeedbackStore(Database(database_target))
     answer_id = store.record_answer("100", "Groupe Mali ?", ANSWER, NOW)
     assert store.rate(answer_id, "100", 7, 1, NOW) is True
     assert store.rate(answer_id, "100", 7, -1, NOW) is True
@@ -52,8 +52,8 @@ def test_ratings_are_stored_with_question_and_can_be_changed(tmp_path: Path) -> 
         store.rate(answer_id, "100", 7, 0, NOW)
 
 
-def test_forget_erases_the_chat_answers_and_their_ratings(tmp_path: Path) -> None:
-    store = FeedbackStore(Database(tmp_path / "db.sqlite3"))
+def test_forget_erases_the_chat_answers_and_their_ratings(database_target: str | Path) -> None:
+    store = FeedbackStore(Database(database_target))
     mine = store.record_answer("100", "Q1", ANSWER, NOW)
     other = store.record_answer("200", "Q2", ANSWER, NOW)
     store.rate(mine, "100", 7, 1, NOW)

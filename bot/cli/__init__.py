@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 
 from bot.app import build_services
-from bot.cli import ask, calibrate, evaluate, funding, meetings, members, run
+from bot.cli import ask, calibrate, database, evaluate, funding, meetings, members, run
 from bot.settings import Settings
 
-_COMMAND_MODULES = (run, ask, evaluate, calibrate, funding, meetings, members)
+_COMMAND_MODULES = (run, ask, evaluate, calibrate, funding, meetings, members, database)
 
 
 def build_parser() -> argparse.ArgumentParser:

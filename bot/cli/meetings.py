@@ -1,12 +1,14 @@
 """Meeting commands: agenda, groups, follow/unfollow/following, reminders, ics.
 
 The CLI is one more delivery channel: ``reminders-due --send`` prints the due
-reminders on stdout and records them as sent, exactly as the Telegram job does.
+reminders on stdout and records them as sent, through the same loop as the
+Telegram job (:func:`bot.meetings.delivery.deliver`) with a :class:`StdoutSender`.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import stat
@@ -15,13 +17,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.meetings import reminder_text
 from bot.meetings.formatting import format_occurrence
 from bot.meetings.groups import Group
+from bot.messages import message
 
 if TYPE_CHECKING:
+    from bot.answers import Attachment
     from bot.app import Services
     from bot.meetings.agenda import Agenda
     from bot.meetings.reminders import Reminder
+    from bot.meetings.subscriptions import SubscriptionStore
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -240,51 +246,69 @@ def run_reminders(args: argparse.Namespace, services: Services) -> int:
 
 
 def _reminder_text(reminder: Reminder) -> str:
+    filename = reminder_text.attachment(reminder).filename
     return (
         f"--- chat {reminder.chat_id} · {reminder.kind} · {reminder.key}\n"
-        f"{reminder.text}\n[pièce jointe : {reminder.attachment.filename}]\n"
+        f"{reminder_text.render(reminder)}\n{message('reminder_cli', filename=filename)}\n"
     )
 
 
-def _print_reminder(reminder: Reminder) -> None:
-    sys.stdout.write(_reminder_text(reminder))
+class StdoutSender:
+    """Writes each reminder to stdout and makes it durable before it is acknowledged.
 
-
-def _deliver_durably(reminder: Reminder) -> None:
-    """Write one reminder to stdout and make it durable before it is acknowledged.
-
-    The outbox records a reminder as sent as soon as this returns, so the text
-    must already be out of the process: flushed, and fsynced when stdout is a file.
-    A write error raises, and the reminder is released for the next run.
+    The outbox records a reminder as sent as soon as :meth:`send` returns, so the
+    text must already be out of the process: flushed, and fsynced when stdout is
+    a file. A write error raises, and the reminder is released for the next run.
     """
-    sys.stdout.write(_reminder_text(reminder))
-    sys.stdout.flush()
-    try:
-        descriptor = sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError):
-        return  # not a real file (captured output): flushed is all we can do
-    if stat.S_ISREG(os.fstat(descriptor).st_mode):
-        os.fsync(descriptor)
+
+    async def send(self, reminder: Reminder) -> None:
+        sys.stdout.write(_reminder_text(reminder))
+        sys.stdout.flush()
+        try:
+            descriptor = sys.stdout.fileno()
+        except (AttributeError, OSError, ValueError):
+            return  # not a real file (captured output): flushed is all we can do
+        if stat.S_ISREG(os.fstat(descriptor).st_mode):
+            os.fsync(descriptor)
 
 
 def run_reminders_due(args: argparse.Namespace, services: Services) -> int:
-    """Print the reminders due now; with ``--send``, record them as delivered."""
+    """Print the reminders due now; with ``--send``, deliver them and record them as sent."""
+    from bot.meetings.delivery import deliver
+
     now = _now(args, services)
+    plan = services.reminders.plan(now)
     if args.send:
-        sent = services.reminders.deliver(now, _deliver_durably)
+        outbox = services.reminders.outbox
+        sent = asyncio.run(deliver(plan, outbox, StdoutSender(), clock=lambda: now))
         print(f"{len(sent)} message(s) envoyé(s).", file=sys.stderr)
         return 0
-    pending = services.reminders.pending(now)
-    for reminder in pending:
-        _print_reminder(reminder)
-    print(f"{len(pending)} message(s) à envoyer (aperçu, rien n'est enregistré).", file=sys.stderr)
+    for reminder in plan.due:
+        sys.stdout.write(_reminder_text(reminder))
+    count = len(plan.due)
+    print(f"{count} message(s) à envoyer (aperçu, rien n'est enregistré).", file=sys.stderr)
     return 0
+
+
+def following_ics(
+    agenda: Agenda, subscriptions: SubscriptionStore, chat_id: str, now: datetime, days: int
+) -> Attachment:
+    """An ``.ics`` of the upcoming meetings of every group the chat follows."""
+    from bot.meetings.ics_export import following_attachment
+
+    groups = set(subscriptions.following(chat_id))
+    occurrences = [
+        occurrence
+        for occurrence in agenda.upcoming(now, days)
+        if groups.intersection(occurrence.groups)
+    ]
+    return following_attachment(occurrences, now)
 
 
 def run_ics(args: argparse.Namespace, services: Services) -> int:
     """Write an .ics of the upcoming meetings of every group the chat follows."""
     now = _now(args, services)
-    attachment = services.reminders.following_ics(args.chat, now, args.days)
+    attachment = following_ics(services.agenda, services.subscriptions, args.chat, now, args.days)
     if args.output:
         args.output.write_bytes(attachment.content)
         print(f"Écrit : {args.output}", file=sys.stderr)

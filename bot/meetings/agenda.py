@@ -86,6 +86,7 @@ class Agenda:
         self._transport = transport
         self._fetch_timeout = fetch_timeout_seconds
         self._snapshot: _Snapshot | None = None
+        self._loads = 0  # snapshots swapped in so far (see :attr:`generation`)
         self._lock = threading.Lock()
         self._refreshing = threading.Lock()
         self.background = background
@@ -176,6 +177,7 @@ class Agenda:
             complete=files_complete and urls_complete,
             notes_by_day={key: tuple(value) for key, value in notes_by_day.items()},
         )
+        self._loads += 1  # after the swap: a planner never caches old calendars as new
         logger.info("agenda loaded: %d calendars, %d problems", len(calendars), len(errors))
 
     def _cached_urls(self) -> tuple[list[LoadedCalendar], list[CalendarError], bool]:
@@ -239,7 +241,18 @@ class Agenda:
         """Calendars read without any problem: a meeting missing from one was removed."""
         return self._current().complete_sources
 
+    @property
+    def generation(self) -> int:
+        """A number that changes whenever new calendars are swapped in (a refresh)."""
+        self._current()
+        return self._loads
+
     # --- queries ---------------------------------------------------------------------
+
+    def window(self, start: datetime, end: datetime) -> tuple[list[Occurrence], frozenset[str]]:
+        """One expansion: occurrences overlapping ``[start, end)`` (cancelled ones included),
+        and the calendars read and expanded completely (a meeting missing there was removed)."""
+        return self._expand(start, end)
 
     def occurrences(
         self, start: datetime, end: datetime, *, include_cancelled: bool = False

@@ -1,13 +1,14 @@
-"""Reminders: pure scheduling, and delivery through a durable outbox.
+"""Reminders: what is due, as pure functions of the calendars, the subscriptions and the clock.
 
-Scheduling is a pure function of (occurrences, subscriptions, now, sent log):
-:func:`due_reminders` and :func:`update_notices` do no I/O and take the clock
-as an argument. :class:`ReminderService` feeds them from the agenda and SQLite
-and records deliveries.
+:func:`plan` takes one expansion of the calendars, the subscriptions, what the
+outbox recorded and ``now``, and returns what is due and when to wake up next;
+it does no I/O. :class:`bot.meetings.planner.ReminderPlanner` feeds it from the
+agenda and the database, :mod:`bot.meetings.outbox` records deliveries and
+:func:`bot.meetings.delivery.deliver` sends.
 
 Which reminder is due
     For a chat following a group of an occurrence with lead times ``L`` (default
-    ``settings.reminder_leads_minutes``, e.g. 1 day and 1 hour), the reminder for
+    ``settings.reminder_leads_minutes``, 1 day and 1 hour unless configured), the reminder for
     lead ``l`` is due from ``start - l`` until the meeting starts (for all-day
     events, lead times count back from 9:00 on the first day). When several
     are due at once (the bot was down, or the chat followed the group late) only
@@ -26,7 +27,15 @@ Moved and cancelled meetings
     one notice per change, however many reminders the chat had received. A meeting
     announced as cancelled that is listed again (not cancelled) gets a correction.
 
-Delivery, exactly once, is :mod:`bot.meetings.outbox`.
+When to wake up
+    The set of due messages only grows at a lead moment (``reference - lead``)
+    or when a claim's lease ends; it only shrinks otherwise. :func:`plan`
+    returns the earliest such moment, so a caller whose inputs did not change
+    need not plan again before it (:class:`~bot.meetings.planner.ReminderPlanner`
+    then answers without expanding any calendar).
+
+Delivery, exactly once, is :mod:`bot.meetings.outbox`; the wording is
+:mod:`bot.meetings.reminder_text`.
 """
 
 from __future__ import annotations
@@ -36,11 +45,9 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 
-from bot.answers import Attachment
-from bot.meetings.formatting import format_delay, format_when
-from bot.meetings.ics_export import occurrence_attachment
 from bot.meetings.schedule import Occurrence
 from bot.meetings.subscriptions import Subscription
+from bot.settings import DEFAULT_REMINDER_LEADS_MINUTES
 
 logger = logging.getLogger(__name__)
 
@@ -73,49 +80,6 @@ class Reminder:
     lead_minutes: int | None = None
     previous: Occurrence | None = None
     covers: tuple[str, ...] = ()  # reminder keys this notice makes redundant
-
-    @property
-    def text(self) -> str:
-        """The message, in French."""
-        occurrence = self.occurrence
-        title = f"« {occurrence.title} »"
-        if self.kind == CANCELLED_NOTICE:
-            before = format_when(self.previous or occurrence, with_end=False)
-            return f"Annulation : {title}, prévue le {before}, est annulée."
-        if self.kind == RESTORED:
-            return (
-                f"Rectificatif : {title} n'est pas annulée, elle a bien lieu : "
-                f"{_when_where(occurrence)}."
-            )
-        if self.kind == MOVED:
-            assert self.previous is not None
-            lines = [
-                f"Changement : {title} a été modifiée.",
-                f"Avant : {_when_where(self.previous)}",
-                f"Désormais : {_when_where(occurrence)}",
-            ]
-            return "\n".join(lines)
-        delay = format_delay(occurrence.start, self.computed_at, days_only=occurrence.all_day)
-        lines = [f"Rappel : {title} commence {delay} : {format_when(occurrence)}."]
-        if occurrence.location:
-            lines.append(f"Lieu : {occurrence.location}")
-        if occurrence.url:
-            lines.append(f"Lien : {occurrence.url}")
-        if occurrence.tentative:
-            lines.append("(Réunion provisoire, à confirmer.)")
-        return "\n".join(lines)
-
-    @property
-    def attachment(self) -> Attachment:
-        """The meeting as an ``.ics`` to add to (or, when cancelled, remove from) a calendar."""
-        return occurrence_attachment(
-            self.occurrence, self.computed_at, cancelled=self.kind == CANCELLED_NOTICE
-        )
-
-
-def _when_where(occurrence: Occurrence) -> str:
-    text = format_when(occurrence)
-    return f"{text}, {occurrence.location}" if occurrence.location else text
 
 
 ALL_DAY_REFERENCE = time(9, 0)
@@ -161,7 +125,7 @@ def due_reminders(
     subscriptions: Iterable[Subscription],
     now: datetime,
     sent_log: Collection[str],
-    default_leads: Sequence[int] = (24 * 60, 60),
+    default_leads: Sequence[int] = DEFAULT_REMINDER_LEADS_MINUTES,
 ) -> list[Reminder]:
     """Reminders due at ``now`` and not in ``sent_log`` (pure; one per chat and meeting).
 
@@ -278,3 +242,102 @@ def merge_notices(notices: list[Reminder], reminders: list[Reminder]) -> list[Re
         else:
             merged[index] = replace(merged[index], covers=(*merged[index].covers, reminder.key))
     return merged + kept
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What is due at ``now``, and the latest moment to plan again (``None``: never)."""
+
+    now: datetime
+    due: tuple[Reminder, ...]
+    wake_at: datetime | None
+
+
+NOTICE_LOOKBACK = timedelta(days=31)
+NOTICE_HORIZON = timedelta(days=800)
+REMINDER_HORIZON = timedelta(days=60)
+
+
+def largest_lead(subscriptions: Iterable[Subscription], default_leads: Sequence[int]) -> int:
+    """The largest lead time in force, in minutes (0 when nobody follows anything)."""
+    return max((max(sub.leads or default_leads) for sub in subscriptions), default=0)
+
+
+def plan_window(now: datetime, notified: bool, lead_minutes: int) -> tuple[datetime, datetime]:
+    """The one window of the calendars :func:`plan` needs expanded (cancelled ones included).
+
+    With meetings already told about, it reaches back and far ahead to find
+    where they went; otherwise the next 60 days (or the largest lead) are enough.
+    """
+    ahead = max(REMINDER_HORIZON, timedelta(minutes=lead_minutes, days=1))
+    if notified:
+        return now - NOTICE_LOOKBACK, now + max(NOTICE_HORIZON, ahead)
+    return now, now + ahead
+
+
+def plan(
+    occurrences: Sequence[Occurrence],
+    complete_sources: Collection[str],
+    subscriptions: Sequence[Subscription],
+    notified: Sequence[Notified],
+    sent_log: Collection[str],
+    now: datetime,
+    default_leads: Sequence[int],
+    lease_ends: Iterable[datetime] = (),
+) -> Plan:
+    """Notices and reminders due at ``now``, and when the next may fall due (pure).
+
+    ``occurrences`` is one expansion of :func:`plan_window` (cancelled occurrences
+    included); ``lease_ends`` are the ends of live claims, after which a claimed
+    message that was never acknowledged is due again.
+    """
+    notices: list[Reminder] = []
+    if notified:
+        wanted = {told.occurrence.key for told in notified}
+        current = {item.key: item for item in occurrences if item.key in wanted}
+        notices = update_notices(
+            notified, current, now, sent_log, complete_sources=complete_sources
+        )
+    reminders = due_reminders(occurrences, subscriptions, now, sent_log, default_leads)
+    wake = next_due_time(occurrences, subscriptions, now, default_leads)
+    if subscriptions:
+        # Meetings beyond the expanded window start no reminder before this.
+        largest = largest_lead(subscriptions, default_leads)
+        window_end = plan_window(now, bool(notified), largest)[1]
+        wake = _earliest(wake, window_end - timedelta(minutes=largest))
+    for end in lease_ends:
+        if end > now:
+            wake = _earliest(wake, end)
+    return Plan(now, tuple(merge_notices(notices, reminders)), wake)
+
+
+def next_due_time(
+    occurrences: Iterable[Occurrence],
+    subscriptions: Iterable[Subscription],
+    now: datetime,
+    default_leads: Sequence[int],
+) -> datetime | None:
+    """The first lead moment after ``now`` among these occurrences (pure)."""
+    leads_by_group: dict[str, set[int]] = {}
+    for sub in subscriptions:
+        for group in sub.groups:
+            leads_by_group.setdefault(group, set()).update(sub.leads or default_leads)
+    if not leads_by_group:
+        return None
+    best: datetime | None = None
+    for occurrence in occurrences:
+        if occurrence.cancelled:
+            continue
+        reference = reminder_reference(occurrence)
+        if reference <= now:
+            continue
+        for group in occurrence.groups:
+            for lead in leads_by_group.get(group, ()):
+                moment = reference - timedelta(minutes=lead)
+                if moment > now and (best is None or moment < best):
+                    best = moment
+    return best
+
+
+def _earliest(first: datetime | None, second: datetime) -> datetime:
+    return second if first is None or second < first else first

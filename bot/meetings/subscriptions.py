@@ -1,24 +1,15 @@
-"""Which groups each chat follows, and its reminder lead times (SQLite)."""
+"""Which groups each chat follows, and its reminder lead times (in the state database)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.storage import Database
+from sqlalchemy import delete, select
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meeting_follows (
-    chat_id TEXT NOT NULL,
-    group_id TEXT NOT NULL,
-    PRIMARY KEY (chat_id, group_id)
-);
-CREATE INDEX IF NOT EXISTS meeting_follows_group ON meeting_follows (group_id);
-CREATE TABLE IF NOT EXISTS meeting_leads (
-    chat_id TEXT PRIMARY KEY,
-    leads TEXT NOT NULL
-);
-"""
+from bot.db import dialect
+from bot.db.schema import meeting_follows, meeting_leads
+from bot.storage import Database
 
 MAX_LEAD_MINUTES = 14 * 24 * 60
 
@@ -61,81 +52,88 @@ class SubscriptionStore:
 
     def __init__(self, database: Database) -> None:
         self.database = database
-        database.ensure_schema(_SCHEMA)
 
     def follow(self, chat_id: str, group_id: str) -> bool:
         """Follow a group; true when the chat did not follow it yet."""
         with self.database.transaction() as connection:
-            cursor = connection.execute(
-                "INSERT OR IGNORE INTO meeting_follows (chat_id, group_id) VALUES (?, ?)",
-                (chat_id, group_id),
+            statement = dialect.insert(connection, meeting_follows).values(
+                chat_id=chat_id, group_id=group_id
             )
-            return cursor.rowcount == 1
+            return connection.execute(statement.on_conflict_do_nothing()).rowcount == 1
 
     def unfollow(self, chat_id: str, group_id: str) -> bool:
         """Stop following a group; true when the chat did follow it."""
         with self.database.transaction() as connection:
-            cursor = connection.execute(
-                "DELETE FROM meeting_follows WHERE chat_id = ? AND group_id = ?",
-                (chat_id, group_id),
+            result = connection.execute(
+                delete(meeting_follows).where(
+                    meeting_follows.c.chat_id == chat_id, meeting_follows.c.group_id == group_id
+                )
             )
-            return cursor.rowcount == 1
+            return result.rowcount == 1
 
     def following(self, chat_id: str) -> list[str]:
         """Group ids this chat follows, sorted."""
         with self.database.transaction() as connection:
             rows = connection.execute(
-                "SELECT group_id FROM meeting_follows WHERE chat_id = ? ORDER BY group_id",
-                (chat_id,),
-            ).fetchall()
-        return [row["group_id"] for row in rows]
+                select(meeting_follows.c.group_id)
+                .where(meeting_follows.c.chat_id == chat_id)
+                .order_by(meeting_follows.c.group_id)
+            ).scalars()
+            return list(rows)
 
     def chats_following(self, group_id: str) -> list[str]:
         """Chat ids following a group, sorted."""
         with self.database.transaction() as connection:
             rows = connection.execute(
-                "SELECT chat_id FROM meeting_follows WHERE group_id = ? ORDER BY chat_id",
-                (group_id,),
-            ).fetchall()
-        return [row["chat_id"] for row in rows]
+                select(meeting_follows.c.chat_id)
+                .where(meeting_follows.c.group_id == group_id)
+                .order_by(meeting_follows.c.chat_id)
+            ).scalars()
+            return list(rows)
 
     def set_leads(self, chat_id: str, leads: Iterable[int]) -> tuple[int, ...]:
         """Set this chat's lead times (minutes before the meeting); return them normalized."""
         values = normalize_leads(leads)
         with self.database.transaction() as connection:
+            statement = dialect.insert(connection, meeting_leads).values(
+                chat_id=chat_id, leads=",".join(map(str, values))
+            )
             connection.execute(
-                "INSERT INTO meeting_leads (chat_id, leads) VALUES (?, ?) "
-                "ON CONFLICT (chat_id) DO UPDATE SET leads = excluded.leads",
-                (chat_id, ",".join(map(str, values))),
+                statement.on_conflict_do_update(
+                    index_elements=[meeting_leads.c.chat_id],
+                    set_={"leads": statement.excluded.leads},
+                )
             )
         return values
 
     def leads(self, chat_id: str) -> tuple[int, ...] | None:
         """This chat's own lead times, or ``None`` when it uses the default."""
         with self.database.transaction() as connection:
-            row = connection.execute(
-                "SELECT leads FROM meeting_leads WHERE chat_id = ?", (chat_id,)
-            ).fetchone()
-        return tuple(int(value) for value in row["leads"].split(",")) if row else None
+            text = connection.execute(
+                select(meeting_leads.c.leads).where(meeting_leads.c.chat_id == chat_id)
+            ).scalar_one_or_none()
+        return tuple(int(value) for value in text.split(",")) if text else None
 
     def reset_leads(self, chat_id: str) -> None:
         """Go back to the default lead times."""
         with self.database.transaction() as connection:
-            connection.execute("DELETE FROM meeting_leads WHERE chat_id = ?", (chat_id,))
+            connection.execute(delete(meeting_leads).where(meeting_leads.c.chat_id == chat_id))
 
     def all(self) -> list[Subscription]:
         """Every chat that follows at least one group (the input of reminder scheduling)."""
         with self.database.transaction() as connection:
             follows = connection.execute(
-                "SELECT chat_id, group_id FROM meeting_follows ORDER BY chat_id"
-            ).fetchall()
-            leads = connection.execute("SELECT chat_id, leads FROM meeting_leads").fetchall()
+                select(meeting_follows.c.chat_id, meeting_follows.c.group_id).order_by(
+                    meeting_follows.c.chat_id, meeting_follows.c.group_id
+                )
+            ).all()
+            leads = connection.execute(select(meeting_leads.c.chat_id, meeting_leads.c.leads)).all()
         lead_map = {
-            row["chat_id"]: tuple(int(value) for value in row["leads"].split(",")) for row in leads
+            row.chat_id: tuple(int(value) for value in row.leads.split(",")) for row in leads
         }
         groups: dict[str, set[str]] = {}
         for row in follows:
-            groups.setdefault(row["chat_id"], set()).add(row["group_id"])
+            groups.setdefault(row.chat_id, set()).add(row.group_id)
         return [
             Subscription(chat_id, frozenset(group_ids), lead_map.get(chat_id))
             for chat_id, group_ids in groups.items()
@@ -144,5 +142,5 @@ class SubscriptionStore:
     def forget(self, chat_id: str) -> None:
         """Erase everything stored about this chat's subscriptions."""
         with self.database.transaction() as connection:
-            connection.execute("DELETE FROM meeting_follows WHERE chat_id = ?", (chat_id,))
-            connection.execute("DELETE FROM meeting_leads WHERE chat_id = ?", (chat_id,))
+            connection.execute(delete(meeting_follows).where(meeting_follows.c.chat_id == chat_id))
+            connection.execute(delete(meeting_leads).where(meeting_leads.c.chat_id == chat_id))

@@ -12,11 +12,13 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.members import APPROVED, REFUSED
+from bot.rate_limits import SharedRateLimiter
 from bot.telegram import texts
 from bot.telegram.callbacks import pack, parse_id, unpack
 from bot.telegram.context import ADMIN_NAMES, rate_limiters, services
 from bot.telegram.language import update_language
 from bot.telegram.oplog import chat_hash, log_reply
+from bot.telegram.ratelimit import UserRateLimiter
 from bot.telegram.render import escape
 from bot.telegram.replies import edit_html, send_html
 
@@ -69,11 +71,11 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             raise ApplicationHandlerStop
         return
     limits = rate_limiters(context)
-    if not limits.flood.allow(user.id)[0]:
+    if not (await _allow(limits.flood, user.id))[0]:
         logger.info("update dropped: user %s over the flood limit", chat_hash(user.id))
         raise ApplicationHandlerStop
     if _is_question_like(message):
-        allowed, warn = limits.questions.allow(user.id)
+        allowed, warn = await _allow(limits.questions, user.id)
         if not allowed:
             log_reply(update, "limit", "refused", "rate limited", 0.0)
             if warn and message is not None:
@@ -274,3 +276,10 @@ async def on_revoke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send_html(context.bot, user_id, escape(texts.say("user_revoked")))
     except TelegramError as error:
         logger.warning("could not tell user %s about the revocation: %s", user_id, error)
+
+
+async def _allow(limiter: UserRateLimiter | SharedRateLimiter, user_id: int) -> tuple[bool, bool]:
+    """A limit in memory is asked at once; one shared through the database, off the loop."""
+    if isinstance(limiter, SharedRateLimiter):
+        return await asyncio.to_thread(limiter.allow, user_id)
+    return limiter.allow(user_id)

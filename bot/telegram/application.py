@@ -77,12 +77,30 @@ def build_application(
         builder = builder.base_url(settings.telegram_base_url)
     application = builder.build()
     application.bot_data[SERVICES] = services
-    application.bot_data[RATE_LIMITER] = RateLimits(
-        flood=UserRateLimiter(settings.flood_limit_per_minute, 60.0, monotonic),
-        questions=UserRateLimiter(settings.rate_limit_per_minute, 60.0, monotonic),
-    )
+    application.bot_data[RATE_LIMITER] = _rate_limits(services, monotonic)
     _add_handlers(application)
     return application
+
+
+def _rate_limits(services: Services, monotonic: Callable[[], float]) -> RateLimits:
+    """In memory for one process (SQLite); in the database when replicas share PostgreSQL."""
+    settings = services.settings
+    if settings.database_url is None:
+        return RateLimits(
+            flood=UserRateLimiter(settings.flood_limit_per_minute, 60.0, monotonic),
+            questions=UserRateLimiter(settings.rate_limit_per_minute, 60.0, monotonic),
+        )
+    from bot.rate_limits import SharedRateLimiter
+
+    database = services.database
+    return RateLimits(
+        flood=SharedRateLimiter(
+            database, "flood", settings.flood_limit_per_minute, 60.0, time.time
+        ),
+        questions=SharedRateLimiter(
+            database, "questions", settings.rate_limit_per_minute, 60.0, time.time
+        ),
+    )
 
 
 def _add_handlers(application: AnyApplication) -> None:

@@ -9,6 +9,7 @@ from telegram.ext import ContextTypes
 
 if TYPE_CHECKING:
     from bot.app import Services
+    from bot.rate_limits import SharedRateLimiter
     from bot.telegram.ratelimit import UserRateLimiter
 
 SERVICES = "services"
@@ -20,8 +21,8 @@ ADMIN_NAMES = "admin_names"
 class RateLimits:
     """Two per-user limits: every update (flood), and texts and commands (questions)."""
 
-    flood: UserRateLimiter
-    questions: UserRateLimiter
+    flood: UserRateLimiter | SharedRateLimiter
+    questions: UserRateLimiter | SharedRateLimiter
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:

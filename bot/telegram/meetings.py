@@ -4,8 +4,13 @@ Reminder jobs are not persisted by python-telegram-bot: at start-up
 (``schedule_reminders`` from ``post_init``) they are rebuilt from the stored
 subscriptions and the agenda: one named job wakes up when the next reminder
 falls due, and a named sweep every minute catches anything else (a calendar
-change, a restart). Delivery is the meetings core's outbox: claim, send,
-mark sent; a failed send is released and retried by the next run.
+change, a restart, a subscription made by another process); a sweep with
+nothing due expands no calendar. Delivery is the meetings core's loop
+(:func:`bot.meetings.delivery.deliver`: claim, send, mark sent; a failed send
+is released and retried by the next run); this module only supplies the
+:class:`TelegramSender`. With several replicas on one PostgreSQL, only the
+process elected through an advisory lock sweeps (:mod:`bot.db.leader`); when it
+dies, another replica's next sweep takes over.
 """
 
 from __future__ import annotations
@@ -15,10 +20,12 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, ContextTypes
 
+from bot.db.leader import Leadership
+from bot.meetings import reminder_text
+from bot.meetings.delivery import deliver
 from bot.meetings.reminders import Reminder
 
 if TYPE_CHECKING:
@@ -34,7 +41,7 @@ logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 8
 SWEEP_JOB, NEXT_JOB, REFRESH_JOB = "reminders:sweep", "reminders:next", "calendar:refresh"
-SWEEP_SECONDS = 60
+LEADER = "reminders:leader"  # bot_data key of this process's Leadership
 LEAD_CHOICES = (7 * 24 * 60, 2 * 24 * 60, 24 * 60, 3 * 60, 60, 15)
 _MAX_PAGE = 1000
 _MAX_LEAD_MINUTES = 366 * 24 * 60
@@ -217,24 +224,34 @@ async def on_lead_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 # --- reminder delivery ------------------------------------------------------------------
 
 
+class TelegramSender:
+    """Sends a reminder as a message with its ``.ics`` (a Telegram error raises: released)."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send(self, reminder: Reminder) -> None:
+        chat_id = int(reminder.chat_id)
+        await send_html(self.bot, chat_id, f"🔔 {escape(reminder_text.render(reminder))}")
+        await send_attachments(self.bot, chat_id, (reminder_text.attachment(reminder),))
+
+
 async def deliver_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send every due reminder once (outbox: claim, send, mark sent), then plan the next."""
     svc = services(context)
+    leader: Leadership | None = context.application.bot_data.get(LEADER)
+    if leader is not None and not await asyncio.to_thread(leader.try_lead):
+        return  # another replica is the reminder worker
     now = svc.now()
-    pending = await asyncio.to_thread(svc.reminders.pending, now)
-    for reminder in pending:
-        if not await asyncio.to_thread(_still_allowed, svc, reminder.chat_id):
-            continue  # a revoked member's private chat: nothing more is sent there
-        if not await asyncio.to_thread(svc.reminders.claim, reminder, now):
-            continue
-        try:
-            await _send_reminder(context, reminder)
-        except TelegramError as error:
-            logger.warning("reminder for chat %s not sent: %s", reminder.chat_id, error)
-            await asyncio.to_thread(svc.reminders.release, reminder)
-            continue
-        await asyncio.to_thread(svc.reminders.mark_sent, reminder, svc.now())
-    await _plan_next(context.application, now)
+    plan = await asyncio.to_thread(svc.reminders.plan, now)
+    await deliver(
+        plan,
+        svc.reminders.outbox,
+        TelegramSender(context.bot),
+        clock=svc.now,
+        recipient_allowed=lambda chat_id: _still_allowed(svc, chat_id),
+    )
+    _plan_next(context.application, now, plan.wake_at)
 
 
 def _still_allowed(svc: Services, chat_id: str) -> bool:
@@ -243,15 +260,11 @@ def _still_allowed(svc: Services, chat_id: str) -> bool:
     return user_id <= 0 or svc.members.is_member(user_id)
 
 
-async def _send_reminder(context: ContextTypes.DEFAULT_TYPE, reminder: Reminder) -> None:
-    chat_id = int(reminder.chat_id)
-    await send_html(context.bot, chat_id, f"🔔 {escape(reminder.text)}")
-    await send_attachments(context.bot, chat_id, (reminder.attachment,))
-
-
-async def _plan_next(application: Application, now: datetime) -> None:  # type: ignore[type-arg]
-    svc = application.bot_data["services"]
-    when = await asyncio.to_thread(svc.reminders.next_due_time, now)
+def _plan_next(
+    application: Application,  # type: ignore[type-arg]
+    now: datetime,
+    when: datetime | None,
+) -> None:
     job_queue = application.job_queue
     if job_queue is None:
         return
@@ -278,10 +291,13 @@ def schedule_reminders(application: Application) -> None:  # type: ignore[type-a
     job_queue = application.job_queue
     if job_queue is None:
         raise RuntimeError("python-telegram-bot[job-queue] is required for reminders")
-    settings = application.bot_data["services"].settings
+    svc = application.bot_data["services"]
+    settings = svc.settings
+    application.bot_data[LEADER] = Leadership(svc.database, "reminders")
     for name in (SWEEP_JOB, REFRESH_JOB):
         for job in job_queue.get_jobs_by_name(name):
             job.schedule_removal()
-    job_queue.run_repeating(deliver_reminders, SWEEP_SECONDS, first=0, name=SWEEP_JOB)
+    sweep = max(settings.reminder_sweep_seconds, 1.0)
+    job_queue.run_repeating(deliver_reminders, sweep, first=0, name=SWEEP_JOB)
     refresh = max(settings.calendar_refresh_minutes, 1) * 60
     job_queue.run_repeating(refresh_calendars, refresh, first=refresh, name=REFRESH_JOB)

@@ -100,7 +100,7 @@ async def test_revoking_a_member_is_explicit_told_to_all_and_drops_their_reminde
         await paul.command("/suivre mali")
         assert (await paul.reply()).text == "Vous suivez Groupe-pays Mali ✅"
         half_hour_before = datetime(2025, 3, 3, 9, 30, tzinfo=PARIS)
-        assert [r.chat_id for r in services.reminders.pending(half_hour_before)] == [str(PAUL)]
+        assert [r.chat_id for r in services.reminders.plan(half_hour_before).due] == [str(PAUL)]
 
         await admin.command(f"/revoquer {PAUL}")
         done = await admin.reply()
@@ -120,7 +120,7 @@ async def test_revoking_a_member_is_explicit_told_to_all_and_drops_their_reminde
     assert revoked.text == texts.say("user_revoked")
     assert refused.text == texts.say("not_member")
     assert services.subscriptions.following(str(PAUL)) == []
-    assert services.reminders.pending(half_hour_before) == []
+    assert services.reminders.plan(half_hour_before).due == ()
     assert configured.text.startswith(f"{MEMBER_ID} est membre par la configuration")
     assert usage.text == texts.REVOKE_USAGE
 

@@ -95,12 +95,12 @@ async def test_twenty_users_ten_messages_each_get_their_own_answers_in_order(
 def _answer_log(services: ClockedServices, chat_id: str) -> list[tuple[str, str]]:
     """(question, rendered answer) in the order the bot answered this chat."""
     with services.database.transaction() as connection:
-        rows = connection.execute(
+        rows = connection.exec_driver_sql(
             "SELECT id FROM answer_log WHERE chat_id = ? ORDER BY id", (chat_id,)
         ).fetchall()
     result = []
     for row in rows:
-        logged = services.feedback.answer(row["id"], chat_id)
+        logged = services.feedback.answer(row.id, chat_id)
         assert logged is not None
         answer = Answer(logged.text, logged.answered, logged.sources, logged.kind)
         result.append((logged.question, render_answer(answer)))

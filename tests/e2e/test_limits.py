@@ -6,6 +6,7 @@ chat_id) -> Answer``) so that these tests need no index; the rest is the real bo
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from bot.answers import Answer
@@ -124,3 +125,28 @@ async def test_flood_control_keeps_retrying_past_four_attempts(
         await member.command("/start")
         welcome = await member.reply(timeout=60)
     assert welcome.text.startswith("Bonjour Élu 1002")
+
+
+async def test_two_replicas_on_postgresql_share_the_rate_limit(
+    emulator: Emulator, make_services: Callable[..., ClockedServices], postgres_server
+) -> None:
+    """With the state in PostgreSQL the limit is counted in the database, across processes."""
+    from bot.rate_limits import SharedRateLimiter
+    from bot.storage import Database
+
+    url = postgres_server.new_database()
+    services = make_services(rate_limit_per_minute=3, database_url=url)
+    services.assistant = EchoAssistant()  # type: ignore[misc,assignment]
+    # Another replica already let this member ask two questions this minute.
+    other = SharedRateLimiter(Database(url), "questions", 3, 60.0, time.time)
+    assert other.allow(MEMBER_ID) == (True, False) and other.allow(MEMBER_ID) == (True, False)
+    async with running_bot(services):
+        member = emulator.chat(MEMBER_ID)
+        for number in range(3):
+            await member.say(f"Question {number}")
+        replies = await member.replies(2)
+        assert await member.silence() == []
+    assert [reply.text for reply in replies] == [
+        "Réponse à « Question 0 »",
+        texts.say("rate_limited"),
+    ]

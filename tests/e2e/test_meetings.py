@@ -91,3 +91,26 @@ async def test_follow_keyboard_toggles_and_lead_times_change(
         assert "1 jour, 1 h, 15 min avant\n" in changed.text
     assert services.subscriptions.leads(str(MEMBER_ID)) == (1440, 60, 15)
     assert len(services.subscriptions.following(str(MEMBER_ID))) == 1
+
+
+async def test_only_the_elected_replica_sends_reminders(
+    tmp_path: Path, emulator: Emulator, make_services: Callable[..., ClockedServices]
+) -> None:
+    """Another process holding the reminder lead: this one sweeps nothing until it is freed."""
+    from bot.db.leader import Leadership
+    from bot.storage import Database
+
+    clock = datetime(2025, 3, 3, 9, 30, tzinfo=PARIS)
+    services = make_services(clock, knowledge_dir=_knowledge(tmp_path))
+    replica = Leadership(Database.from_settings(services.settings), "reminders")
+    assert replica.try_lead()
+    member = emulator.chat(MEMBER_ID)
+    async with running_bot(services):
+        await member.command("/suivre mali")
+        assert (await member.reply()).text == "Vous suivez Groupe-pays Mali ✅"
+        assert await member.silence() == []  # the sweep ran, but not here
+        replica.resign()  # the other replica dies or stops: this one takes over
+        await member.command("/suivre mali")
+        confirmation, reminder, ics = await member.replies(3)
+    assert reminder.text.startswith("🔔 Rappel : « Réunion du groupe-pays Mali »")
+    assert ics.document_name == "2025-03-03-reunion-du-groupe-pays-mali.ics"

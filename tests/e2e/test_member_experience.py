@@ -162,17 +162,17 @@ async def test_one_info_line_per_answer_without_the_question_or_token(
     assert all(parsed), lines
     # Each question's line says what the bot stored about that answer.
     with services.database.transaction() as connection:
-        stored = connection.execute(
+        stored = connection.exec_driver_sql(
             "SELECT kind, answered FROM answer_log WHERE chat_id = ? ORDER BY id", (str(MEMBER_ID),)
         ).fetchall()
     reasons = {"abstain": " reason=not in the documents"}
     expected = [
-        (row["kind"], "answered", None)
-        if row["answered"]
+        (row.kind, "answered", None)
+        if row.answered
         else (
-            row["kind"],
+            row.kind,
             "refused",
-            reasons.get(row["kind"], f" reason=not answered ({row['kind']})"),
+            reasons.get(row.kind, f" reason=not answered ({row.kind})"),
         )
         for row in stored
     ]

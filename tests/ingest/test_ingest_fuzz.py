@@ -9,6 +9,7 @@ not search quality). Figures are printed (``pytest -s``).
 
 from __future__ import annotations
 
+import asyncio
 import random
 import re
 import time
@@ -22,7 +23,9 @@ from pdfs import Page, text_pdf
 from bot.funding.catalog import FundingCatalog
 from bot.ingest.pipeline import run_ingest
 from bot.meetings.agenda import Agenda
-from bot.meetings.outbox import ReminderService
+from bot.meetings.delivery import RecordingSender, deliver
+from bot.meetings.outbox import Outbox
+from bot.meetings.planner import ReminderPlanner
 from bot.meetings.subscriptions import SubscriptionStore
 from bot.settings import Settings
 from bot.storage import Database
@@ -204,11 +207,13 @@ def test_fuzzed_knowledge_never_aborts_and_every_bad_file_is_named(tmp_path: Pat
     database = Database(settings.database_path)
     subscriptions = SubscriptionStore(database)
     subscriptions.follow("7", "mali")
-    service = ReminderService(database, agenda, subscriptions, settings)
+    outbox = Outbox(database, agenda.timezone)
+    planner = ReminderPlanner(agenda, subscriptions, outbox, settings.reminder_leads_minutes)
     now = datetime(2027, 3, 1, 9, 0, tzinfo=agenda.timezone)
     upcoming = agenda.upcoming(now, days=60)
     for step in range(0, 60 * 24, 360):
-        service.deliver(now + timedelta(minutes=step), lambda reminder: None)
+        plan = planner.plan(now + timedelta(minutes=step))
+        asyncio.run(deliver(plan, outbox, RecordingSender()))
     agenda_seconds = time.monotonic() - started
     files = {path.name for path in (knowledge / "meetings").glob("*.ics")}
     sources = set(agenda.loaded_sources)

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import shutil
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.app import Services
+from bot.meetings.agenda import Agenda
+from bot.meetings.delivery import deliver
+from bot.meetings.outbox import Outbox
+from bot.meetings.planner import ReminderPlanner
+from bot.meetings.reminders import Reminder
+from bot.meetings.subscriptions import SubscriptionStore
+from bot.settings import Settings
+from bot.storage import Database
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -39,3 +48,39 @@ def run_cli(services: Services, *argv: str) -> int:
     args = parser.parse_args(argv)
     result: int = args.handler(args, services)
     return result
+
+
+class Channel:
+    """A recording delivery channel (a :class:`~bot.meetings.delivery.Sender`) that can fail."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str]] = []
+        self.reminders: list[Reminder] = []
+        self.fail = False
+
+    async def send(self, reminder: Reminder) -> None:
+        if self.fail:
+            raise ConnectionError("network down")
+        self.sent.append((reminder.chat_id, reminder.key))
+        self.reminders.append(reminder)
+
+
+def start_reminders(settings: Settings) -> tuple[ReminderPlanner, SubscriptionStore]:
+    """What a (re)started process builds: new objects on the same database."""
+    database = Database.from_settings(settings)
+    subscriptions = SubscriptionStore(database)
+    agenda = Agenda.from_settings(settings)
+    outbox = Outbox(database, agenda.timezone)
+    planner = ReminderPlanner(agenda, subscriptions, outbox, settings.reminder_leads_minutes)
+    return planner, subscriptions
+
+
+def pending(planner: ReminderPlanner, now: datetime) -> list[Reminder]:
+    """The messages due at ``now`` (nothing is written)."""
+    return list(planner.plan(now).due)
+
+
+def deliver_now(planner: ReminderPlanner, now: datetime, channel: Channel) -> list[Reminder]:
+    """One sweep of the production loop: plan, then deliver through ``channel``."""
+    plan = planner.plan(now)
+    return asyncio.run(deliver(plan, planner.outbox, channel, clock=lambda: now))

@@ -103,3 +103,78 @@ def test_kill_loop_over_reminders_due_send_loses_nothing(
     assert kills >= 10
     assert set(keys) == expected and not lost
     assert duplicates <= kills
+
+
+def test_two_workers_on_one_postgresql_killed_again_and_again_deliver_each_once(
+    knowledge: Path, tmp_path: Path, postgres_server
+) -> None:
+    """Two ``reminders-due --send`` at once on a shared PostgreSQL, both killed at random."""
+    add_calendar(knowledge, "mali.ics", CALENDAR)
+    url = postgres_server.new_database()
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        knowledge_dir=knowledge,
+        state_dir=tmp_path / "state",
+        database_url=url,
+        calendar_urls=[],
+    )
+    services = Services(settings)
+    chats = 1_000
+    for chat in range(chats):
+        services.subscriptions.follow(str(chat), "mali")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("CUF_")}
+    env |= {
+        "CUF_KNOWLEDGE_DIR": str(knowledge),
+        "CUF_STATE_DIR": str(tmp_path / "state"),
+        "CUF_DATABASE_URL": url,
+        "CUF_REMINDER_LEADS_MINUTES": "1440,60",
+        "PYTHONPATH": str(REPO),
+    }
+    outputs = [tmp_path / "worker-a.txt", tmp_path / "worker-b.txt"]
+    now = START - timedelta(minutes=50)
+
+    def start(output: Path, moment: str) -> subprocess.Popen[bytes]:
+        with output.open("ab") as handle:
+            return subprocess.Popen(
+                [sys.executable, "-m", "bot", "reminders-due", "--send", "--now", moment],
+                cwd=tmp_path,
+                env=env,
+                stdout=handle,
+                stderr=subprocess.DEVNULL,
+            )
+
+    def written() -> list[str]:
+        return [key for output in outputs if output.exists() for key in sent_keys(output)]
+
+    rng = random.Random(12)
+    kills = rounds = 0
+    started = time.monotonic()
+    while len(set(written())) < chats and rounds < 6:
+        rounds += 1
+        before = len(written())
+        workers = [start(output, now.isoformat()) for output in outputs]
+        while all(w.poll() is None for w in workers) and len(written()) == before:
+            time.sleep(0.005)
+        for worker in workers:  # each dies at its own random moment, mid-delivery
+            time.sleep(rng.uniform(0.0, 1.0))
+            if worker.poll() is None:
+                worker.send_signal(signal.SIGKILL)
+                kills += 1
+        for worker in workers:
+            worker.wait(timeout=300)
+    for delay in (0, 11):  # claims of killed workers expire after their lease
+        worker = start(outputs[0], (now + timedelta(minutes=delay)).isoformat())
+        assert worker.wait(timeout=300) == 0
+    seconds = time.monotonic() - started
+
+    keys = written()
+    expected = {f"{chat}|m1||60|20270310T130000Z" for chat in range(chats)}
+    duplicates = len(keys) - len(set(keys))
+    print(
+        f"\ntwo workers on PostgreSQL killed at random: {rounds} rounds, {kills} kills, "
+        f"{len(expected)} reminders, {len(keys)} written, {len(expected - set(keys))} lost, "
+        f"{duplicates} duplicates, {seconds:.1f} s"
+    )
+    assert kills >= 4
+    assert set(keys) == expected
+    assert duplicates <= kills

@@ -6,10 +6,12 @@ from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
-from meetings_helpers import add_calendar, paris
+from meetings_helpers import Channel, add_calendar, deliver_now, paris, pending, start_reminders
 
-from bot.meetings.agenda import Agenda
-from bot.meetings.outbox import ReminderService
+from bot.cli.meetings import following_ics
+from bot.meetings.planner import ReminderPlanner
+from bot.meetings.reminder_text import attachment as ics_of
+from bot.meetings.reminder_text import render
 from bot.meetings.reminders import (
     CANCELLED_NOTICE,
     MOVED,
@@ -20,7 +22,6 @@ from bot.meetings.reminders import (
 from bot.meetings.schedule import Occurrence
 from bot.meetings.subscriptions import Subscription, SubscriptionStore
 from bot.settings import Settings
-from bot.storage import Database
 
 START = paris(2027, 3, 10, 14, 0)
 NEW_START = paris(2027, 3, 11, 10, 0)
@@ -62,7 +63,7 @@ def test_day_before_then_hour_before():
     assert due_reminders(meeting, subs, START - timedelta(hours=25), sent) == []
     day = due_reminders(meeting, subs, START - timedelta(hours=24), sent)
     assert keys(day) == [key("c1", 1440)]
-    assert day[0].text == (
+    assert render(day[0]) == (
         "Rappel : « Réunion du groupe-pays Mali » commence demain : "
         "mercredi 10 mars 2027 à 14 h (fin à 16 h).\nLieu : Cités Unies France"
     )
@@ -70,7 +71,9 @@ def test_day_before_then_hour_before():
     assert due_reminders(meeting, subs, START - timedelta(hours=2), sent) == []
     hour = due_reminders(meeting, subs, START - timedelta(minutes=60), sent)
     assert keys(hour) == [key("c1", 60)]
-    assert hour[0].text.startswith("Rappel : « Réunion du groupe-pays Mali » commence dans 1 h :")
+    assert render(hour[0]).startswith(
+        "Rappel : « Réunion du groupe-pays Mali » commence dans 1 h :"
+    )
     sent.add(hour[0].key)
     assert due_reminders(meeting, subs, START - timedelta(minutes=5), sent) == []
     assert due_reminders(meeting, subs, START, set()) == []  # started: too late
@@ -80,7 +83,7 @@ def test_late_start_sends_only_the_nearest_reminder():
     subs = [Subscription("c1", frozenset({"mali"}))]
     late = due_reminders([occurrence()], subs, START - timedelta(minutes=30), set())
     assert keys(late) == [key("c1", 60)]
-    assert "commence dans 30 min" in late[0].text
+    assert "commence dans 30 min" in render(late[0])
 
 
 def test_per_chat_leads_one_reminder_per_chat_and_meeting():
@@ -109,13 +112,13 @@ def test_tentative_meeting_reminder_says_so():
     [reminder] = due_reminders(
         [occurrence(status="TENTATIVE")], subs, START - timedelta(hours=1), set()
     )
-    assert reminder.text.endswith("(Réunion provisoire, à confirmer.)")
+    assert render(reminder).endswith("(Réunion provisoire, à confirmer.)")
 
 
 def test_reminder_carries_an_ics_of_the_occurrence():
     subs = [Subscription("c1", frozenset({"mali"}))]
     [reminder] = due_reminders([occurrence()], subs, START - timedelta(hours=1), set())
-    attachment = reminder.attachment
+    attachment = ics_of(reminder)
     assert attachment.filename == "2027-03-10-reunion-du-groupe-pays-mali.ics"
     text = attachment.content.decode()
     assert "DTSTART:20270310T130000Z" in text and "DTEND:20270310T150000Z" in text
@@ -142,29 +145,26 @@ def calendar_text(
     )
 
 
-class Outbox:
-    """A fake delivery channel that records what was sent (and can fail)."""
+@pytest.fixture
+def settings(knowledge: Path, tmp_path: Path, database_target: str | Path) -> Settings:
+    """The meetings settings, on SQLite or on a fresh PostgreSQL database."""
+    url = database_target if isinstance(database_target, str) else None
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        knowledge_dir=knowledge,
+        state_dir=tmp_path / "state",
+        calendar_urls=[],
+        reminder_leads_minutes=[1440, 60],
+        database_url=url,
+    )
 
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, str]] = []
-        self.fail = False
 
-    def __call__(self, reminder: Reminder) -> None:
-        if self.fail:
-            raise ConnectionError("network down")
-        self.sent.append((reminder.chat_id, reminder.key))
-
-
-def start_app(settings: Settings) -> tuple[ReminderService, SubscriptionStore]:
-    """What a (re)started process builds: new objects on the same SQLite file."""
-    database = Database(settings.database_path)
-    subscriptions = SubscriptionStore(database)
-    agenda = Agenda.from_settings(settings)
-    return ReminderService(database, agenda, subscriptions, settings), subscriptions
+def start_app(settings: Settings) -> tuple[ReminderPlanner, SubscriptionStore]:
+    return start_reminders(settings)
 
 
 @pytest.fixture
-def app(knowledge: Path, settings: Settings) -> tuple[ReminderService, SubscriptionStore]:
+def app(knowledge: Path, settings: Settings) -> tuple[ReminderPlanner, SubscriptionStore]:
     add_calendar(knowledge, "mali.ics", calendar_text())
     service, subscriptions = start_app(settings)
     subscriptions.follow("c1", "mali")
@@ -174,33 +174,33 @@ def app(knowledge: Path, settings: Settings) -> tuple[ReminderService, Subscript
 def test_crash_after_computing_before_sending_loses_nothing(app, settings):
     service, _ = app
     now = START - timedelta(hours=23)
-    assert keys(service.pending(now)) == [key("c1", 1440)]
+    assert keys(pending(service, now)) == [key("c1", 1440)]
     # Crash: the process dies here, nothing was claimed or sent. Restart.
     restarted, _ = start_app(settings)
-    outbox = Outbox()
-    assert keys(restarted.deliver(now, outbox)) == [key("c1", 1440)]
+    outbox = Channel()
+    assert keys(deliver_now(restarted, now, outbox)) == [key("c1", 1440)]
     assert outbox.sent == [("c1", key("c1", 1440))]
     # Another tick, and another restart: nothing is sent twice.
-    assert restarted.deliver(now + timedelta(minutes=1), outbox) == []
+    assert deliver_now(restarted, now + timedelta(minutes=1), outbox) == []
     again, _ = start_app(settings)
-    assert again.pending(now + timedelta(minutes=2)) == []
-    assert again.deliver(now + timedelta(minutes=2), outbox) == []
+    assert pending(again, now + timedelta(minutes=2)) == []
+    assert deliver_now(again, now + timedelta(minutes=2), outbox) == []
     assert outbox.sent == [("c1", key("c1", 1440))]
 
 
 def test_crash_during_send_is_retried_after_the_lease(app, settings):
     service, _ = app
     now = START - timedelta(minutes=60)
-    [reminder] = service.pending(now)
-    assert service.claim(reminder, now) is True
+    [reminder] = pending(service, now)
+    assert service.outbox.claim(reminder, now) is True
     # Crash while sending (before mark_sent). A restart within the lease waits…
     restarted, _ = start_app(settings)
-    assert restarted.pending(now + timedelta(minutes=1)) == []
+    assert pending(restarted, now + timedelta(minutes=1)) == []
     # …then, the claim having expired, the reminder is still due and goes out once.
-    outbox = Outbox()
+    outbox = Channel()
     later = now + timedelta(minutes=11)
-    assert keys(restarted.deliver(later, outbox)) == [key("c1", 60)]
-    assert restarted.deliver(later + timedelta(minutes=1), outbox) == []
+    assert keys(deliver_now(restarted, later, outbox)) == [key("c1", 60)]
+    assert deliver_now(restarted, later + timedelta(minutes=1), outbox) == []
     assert outbox.sent == [("c1", key("c1", 60))]
 
 
@@ -208,42 +208,42 @@ def test_two_workers_cannot_claim_the_same_reminder(app, settings):
     service, _ = app
     other, _ = start_app(settings)
     now = START - timedelta(minutes=60)
-    [reminder] = service.pending(now)
-    assert service.claim(reminder, now) is True
-    assert other.claim(reminder, now) is False
-    assert other.pending(now) == []
+    [reminder] = pending(service, now)
+    assert service.outbox.claim(reminder, now) is True
+    assert other.outbox.claim(reminder, now) is False
+    assert pending(other, now) == []
 
 
 def test_failed_send_is_released_and_retried(app):
     service, _ = app
     now = START - timedelta(minutes=60)
-    outbox = Outbox()
+    outbox = Channel()
     outbox.fail = True
-    assert service.deliver(now, outbox) == []
+    assert deliver_now(service, now, outbox) == []
     outbox.fail = False
-    assert keys(service.deliver(now + timedelta(minutes=1), outbox)) == [key("c1", 60)]
+    assert keys(deliver_now(service, now + timedelta(minutes=1), outbox)) == [key("c1", 60)]
     assert outbox.sent == [("c1", key("c1", 60))]
 
 
 def test_calendar_reload_never_resends(app, knowledge, settings):
     service, _ = app
     now = START - timedelta(hours=24)
-    outbox = Outbox()
-    service.deliver(now, outbox)
+    outbox = Channel()
+    deliver_now(service, now, outbox)
     # Same meeting, calendar re-exported (new DTSTAMP) and re-read.
     add_calendar(knowledge, "mali.ics", calendar_text(stamp="20270305T120000Z"))
     service.agenda.refresh()
-    assert service.deliver(now + timedelta(minutes=5), outbox) == []
+    assert deliver_now(service, now + timedelta(minutes=5), outbox) == []
     restarted, _ = start_app(settings)
-    assert restarted.deliver(now + timedelta(minutes=10), outbox) == []
+    assert deliver_now(restarted, now + timedelta(minutes=10), outbox) == []
     assert outbox.sent == [("c1", key("c1", 1440))]
 
 
 def test_moved_meeting_sends_one_notice_to_those_reminded(app, knowledge, settings):
     service, subscriptions = app
-    outbox = Outbox()
-    service.deliver(START - timedelta(hours=24), outbox)
-    service.deliver(START - timedelta(hours=1), outbox)
+    outbox = Channel()
+    deliver_now(service, START - timedelta(hours=24), outbox)
+    deliver_now(service, START - timedelta(hours=1), outbox)
     subscriptions.follow("c2", "mali")  # follows, but was never reminded of it
     add_calendar(
         knowledge,
@@ -253,30 +253,30 @@ def test_moved_meeting_sends_one_notice_to_those_reminded(app, knowledge, settin
     service.agenda.refresh()
     now = START - timedelta(minutes=30)
 
-    notice, reminder = service.pending(now)
+    notice, reminder = pending(service, now)
     assert (notice.kind, notice.chat_id) == (MOVED, "c1")
-    assert notice.text == (
+    assert render(notice) == (
         "Changement : « Réunion du groupe-pays Mali » a été modifiée.\n"
         "Avant : mercredi 10 mars 2027 à 14 h (fin à 16 h), Cités Unies France\n"
         "Désormais : jeudi 11 mars 2027 à 10 h (fin à 12 h), Visioconférence"
     )
-    assert "DTSTART:20270311T090000Z" in notice.attachment.content.decode()
+    assert "DTSTART:20270311T090000Z" in ics_of(notice).content.decode()
     # The notice stands for c1's day-before reminder of the new date (no second message);
     # c2 was never reminded: no notice, but the new date is within a day, so its reminder.
     assert notice.covers == (key("c1", 1440, NEW_START),)
     assert (reminder.kind, reminder.key) == (REMINDER, key("c2", 1440, NEW_START))
-    service.deliver(now, outbox)
+    deliver_now(service, now, outbox)
     restarted, _ = start_app(settings)
-    assert restarted.pending(now + timedelta(minutes=1)) == []
+    assert pending(restarted, now + timedelta(minutes=1)) == []
     assert outbox.sent == [
         ("c1", key("c1", 1440)),
         ("c1", key("c1", 60)),
         ("c1", f"c1|m1||update|{notice.occurrence.fingerprint()}"),
         ("c2", key("c2", 1440, NEW_START)),
     ]
-    assert restarted.pending(NEW_START - timedelta(hours=20)) == []
+    assert pending(restarted, NEW_START - timedelta(hours=20)) == []
     # The hour before the new time, both get the hour-before reminder.
-    assert keys(restarted.pending(NEW_START - timedelta(hours=1))) == [
+    assert keys(pending(restarted, NEW_START - timedelta(hours=1))) == [
         key("c1", 60, NEW_START),
         key("c2", 60, NEW_START),
     ]
@@ -284,26 +284,26 @@ def test_moved_meeting_sends_one_notice_to_those_reminded(app, knowledge, settin
 
 def test_cancelled_meeting_sends_one_notice(app, knowledge, settings):
     service, _ = app
-    outbox = Outbox()
-    service.deliver(START - timedelta(hours=24), outbox)
+    outbox = Channel()
+    deliver_now(service, START - timedelta(hours=24), outbox)
     add_calendar(knowledge, "mali.ics", calendar_text(status="CANCELLED"))
     service.agenda.refresh()
     now = START - timedelta(hours=3)
 
-    [notice] = service.pending(now)
+    [notice] = pending(service, now)
     assert notice.kind == CANCELLED_NOTICE
-    assert notice.text == (
+    assert render(notice) == (
         "Annulation : « Réunion du groupe-pays Mali », prévue le mercredi 10 mars 2027 "
         "à 14 h, est annulée."
     )
-    content = notice.attachment.content.decode()
+    content = ics_of(notice).content.decode()
     assert "METHOD:CANCEL" in content and "STATUS:CANCELLED" in content
-    service.deliver(now, outbox)
+    deliver_now(service, now, outbox)
     # Removed from the calendar afterwards: still only one notice; no hour-before reminder.
     add_calendar(knowledge, "mali.ics", EMPTY_CALENDAR)
     service.agenda.refresh()
     assert service.agenda.complete is True
-    assert service.pending(START - timedelta(hours=1)) == []
+    assert pending(service, START - timedelta(hours=1)) == []
     assert [key.split("|")[-2:] for _, key in outbox.sent][1][0] == "update"
     assert len(outbox.sent) == 2
 
@@ -315,28 +315,28 @@ EMPTY_CALENDAR = (
 
 def test_meeting_removed_from_calendar_is_a_cancellation(app, knowledge):
     service, _ = app
-    service.deliver(START - timedelta(hours=24), Outbox())
+    deliver_now(service, START - timedelta(hours=24), Channel())
     add_calendar(knowledge, "mali.ics", EMPTY_CALENDAR)  # the file loads, the event is gone
     service.agenda.refresh()
-    [notice] = service.pending(START - timedelta(hours=3))
+    [notice] = pending(service, START - timedelta(hours=3))
     assert (notice.kind, notice.key) == (CANCELLED_NOTICE, "c1|m1||update|removed")
 
 
 def test_missing_calendar_file_is_never_a_cancellation(app, knowledge):
     service, _ = app
-    service.deliver(START - timedelta(hours=24), Outbox())
+    deliver_now(service, START - timedelta(hours=24), Channel())
     (knowledge / "meetings" / "mali.ics").unlink()
     service.agenda.refresh()
-    assert service.pending(START - timedelta(hours=3)) == []
+    assert pending(service, START - timedelta(hours=3)) == []
 
 
 def test_no_false_cancellation_when_a_calendar_fails_to_load(app, knowledge):
     service, _ = app
-    service.deliver(START - timedelta(hours=24), Outbox())
+    deliver_now(service, START - timedelta(hours=24), Channel())
     add_calendar(knowledge, "mali.ics", "this file got corrupted")
     service.agenda.refresh()
     assert service.agenda.complete is False
-    assert service.pending(START - timedelta(hours=3)) == []
+    assert pending(service, START - timedelta(hours=3)) == []
 
 
 def test_recurring_instance_keys_survive_reload(knowledge, settings):
@@ -344,7 +344,7 @@ def test_recurring_instance_keys_survive_reload(knowledge, settings):
     service, subscriptions = start_app(settings)
     subscriptions.follow("c1", "mali")
     now = paris(2027, 3, 16, 14, 30)  # the moved instance is on the 17th at 14:00
-    [reminder] = service.pending(now)
+    [reminder] = pending(service, now)
     assert reminder.key == key(
         "c1", 1440, paris(2027, 3, 17, 14, 0), "mali-weekly@test", "20270316T090000Z"
     )
@@ -354,20 +354,21 @@ def test_recurring_instance_keys_survive_reload(knowledge, settings):
 def test_next_due_time_and_forget(app):
     service, subscriptions = app
     now = START - timedelta(days=3)
-    assert service.next_due_time(now) == START - timedelta(hours=24)
-    assert service.next_due_time(START - timedelta(hours=2)) == START - timedelta(hours=1)
-    service.deliver(START - timedelta(hours=1), Outbox())
+    assert service.plan(now).wake_at == START - timedelta(hours=24)
+    assert service.plan(START - timedelta(hours=2)).wake_at == START - timedelta(hours=1)
+    deliver_now(service, START - timedelta(hours=1), Channel())
     service.forget("c1")
     subscriptions.forget("c1")
-    assert service.pending(START - timedelta(minutes=30)) == []
-    assert service.next_due_time(now) is None
+    assert pending(service, START - timedelta(minutes=30)) == []
+    assert service.plan(now).wake_at is None
 
 
 def test_following_ics_lists_followed_meetings(app):
-    service, _ = app
-    content = service.following_ics("c1", START - timedelta(days=1)).content.decode()
+    service, subscriptions = app
+    moment = START - timedelta(days=1)
+    content = following_ics(service.agenda, subscriptions, "c1", moment, 365).content.decode()
     assert content.count("BEGIN:VEVENT") == 1 and "SUMMARY:Réunion du groupe-pays Mali" in content
-    empty = service.following_ics("nobody", START - timedelta(days=1)).content.decode()
+    empty = following_ics(service.agenda, subscriptions, "nobody", moment, 365).content.decode()
     assert "BEGIN:VEVENT" not in empty
 
 
@@ -385,10 +386,69 @@ def test_all_day_event_reminders_count_back_from_nine():
     assert due_reminders([raict], subs, paris(2027, 9, 28, 8, 59), set()) == []
     [day_before] = due_reminders([raict], subs, paris(2027, 9, 28, 9, 0), set())
     assert day_before.lead_minutes == 1440
-    assert day_before.text == (
+    assert render(day_before) == (
         "Rappel : « RAICT » commence demain : du mercredi 29 septembre au "
         "jeudi 30 septembre 2027.\nLieu : Paris"
     )
     [hour_before] = due_reminders([raict], subs, paris(2027, 9, 29, 8, 0), {day_before.key})
     assert hour_before.lead_minutes == 60
-    assert hour_before.text.startswith("Rappel : « RAICT » commence aujourd’hui :")
+    assert render(hour_before).startswith("Rappel : « RAICT » commence aujourd’hui :")
+
+
+# --- the per-minute sweep ---------------------------------------------------------------
+
+
+def test_a_sweep_with_nothing_due_expands_no_calendar(app, knowledge, settings):
+    service, subscriptions = app
+    start = START - timedelta(hours=24)
+    assert keys(deliver_now(service, start, Channel())) == [key("c1", 1440)]
+    expansions = service.expansions
+    for minute in range(1, 61):  # an hour of sweeps: the sent log changed once, then nothing
+        plan = service.plan(start + timedelta(minutes=minute))
+        assert plan.due == () and plan.wake_at == START - timedelta(hours=1)
+    assert service.expansions == expansions + 1
+    # Anything that may make a message due is seen at the next sweep: a new follower…
+    subscriptions.follow("c2", "mali")
+    assert keys(pending(service, start + timedelta(minutes=61))) == [key("c2", 1440)]
+    deliver_now(service, start + timedelta(minutes=61), Channel())
+    # …a calendar re-read (here the meeting moved: a notice)…
+    add_calendar(knowledge, "mali.ics", calendar_text(location="Visioconférence"))
+    service.agenda.refresh()
+    assert {r.kind for r in pending(service, start + timedelta(minutes=62))} == {MOVED}
+    # …and the wake-up moment itself, even with nothing else changed.
+    restarted, _ = start_app(settings)
+    channel = Channel()
+    deliver_now(restarted, start + timedelta(minutes=62), channel)
+    assert restarted.plan(START - timedelta(minutes=61)).due == ()
+    assert keys(pending(restarted, START - timedelta(hours=1))) == [key("c1", 60), key("c2", 60)]
+
+
+def test_an_expired_claim_wakes_the_planner(app, settings):
+    service, _ = app
+    now = START - timedelta(minutes=60)
+    [reminder] = pending(service, now)
+    assert service.outbox.claim(reminder, now)  # a worker that then dies
+    quiet = service.plan(now + timedelta(minutes=1))
+    assert quiet.due == () and quiet.wake_at == now + timedelta(minutes=10)
+    assert service.plan(now + timedelta(minutes=5)).due == ()
+    assert keys(pending(service, now + timedelta(minutes=10))) == [key("c1", 60)]
+    channel = Channel()
+    deliver_now(service, now + timedelta(minutes=10), channel)
+    assert service.outbox.attempts(reminder.key) == 2  # claimed twice, sent once
+    assert channel.sent == [("c1", key("c1", 60))]
+
+
+def test_reminder_wording_comes_from_the_message_catalog():
+    from bot.messages import message
+
+    [reminder] = due_reminders(
+        [occurrence()], [Subscription("c1", frozenset({"mali"}))], START - timedelta(hours=1), set()
+    )
+    first_line = render(reminder).splitlines()[0]
+    assert first_line == message(
+        "reminder",
+        title="Réunion du groupe-pays Mali",
+        delay="dans 1 h",
+        when="mercredi 10 mars 2027 à 14 h (fin à 16 h)",
+    )
+    assert not hasattr(reminder, "text")

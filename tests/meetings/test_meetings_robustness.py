@@ -15,15 +15,24 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from meetings_helpers import add_calendar, paris, run_cli
+from meetings_helpers import (
+    Channel,
+    add_calendar,
+    deliver_now,
+    paris,
+    pending,
+    run_cli,
+    start_reminders,
+)
 
 from bot.app import Services
 from bot.meetings.agenda import Agenda
-from bot.meetings.outbox import ReminderService
-from bot.meetings.reminders import CANCELLED_NOTICE, REMINDER, RESTORED, Reminder
+from bot.meetings.planner import ReminderPlanner
+from bot.meetings.reminder_text import attachment as ics_of
+from bot.meetings.reminder_text import render
+from bot.meetings.reminders import CANCELLED_NOTICE, REMINDER, RESTORED
 from bot.meetings.subscriptions import SubscriptionStore
 from bot.settings import Settings
-from bot.storage import Database
 
 START = paris(2027, 3, 10, 14, 0)
 NOW = paris(2027, 3, 1, 9, 0)
@@ -44,19 +53,8 @@ def calendar(*events: str) -> str:
     return HEADER + "".join(events) + FOOTER
 
 
-class Outbox:
-    def __init__(self) -> None:
-        self.sent: list[Reminder] = []
-
-    def __call__(self, reminder: Reminder) -> None:
-        self.sent.append(reminder)
-
-
-def start_app(settings: Settings) -> tuple[ReminderService, SubscriptionStore]:
-    database = Database(settings.database_path)
-    subscriptions = SubscriptionStore(database)
-    agenda = Agenda.from_settings(settings)
-    return ReminderService(database, agenda, subscriptions, settings), subscriptions
+def start_app(settings: Settings) -> tuple[ReminderPlanner, SubscriptionStore]:
+    return start_reminders(settings)
 
 
 # --- item 1: one bad note never stops the agenda nor the reminder sweeps ---------------
@@ -237,7 +235,7 @@ def test_one_hundred_thousand_events_are_refused_by_size(knowledge, settings):
 
 
 @pytest.fixture
-def app(knowledge: Path, settings: Settings) -> tuple[ReminderService, SubscriptionStore]:
+def app(knowledge: Path, settings: Settings) -> tuple[ReminderPlanner, SubscriptionStore]:
     add_calendar(knowledge, "mali.ics", calendar(event("m1")))
     service, subscriptions = start_app(settings)
     for chat in range(40):
@@ -247,15 +245,15 @@ def app(knowledge: Path, settings: Settings) -> tuple[ReminderService, Subscript
 
 def test_renamed_or_missing_calendar_is_never_a_cancellation(app, knowledge):
     service, _ = app
-    assert len(service.deliver(START - timedelta(hours=24), Outbox())) == 40
+    assert len(deliver_now(service, START - timedelta(hours=24), Channel())) == 40
     path = knowledge / "meetings" / "mali.ics"
     path.rename(path.with_name("mali-renamed.tmp"))  # gone for a while
     service.agenda.refresh()
-    assert service.deliver(START - timedelta(hours=3), Outbox()) == []
+    assert deliver_now(service, START - timedelta(hours=3), Channel()) == []
     path.with_name("mali-renamed.tmp").rename(path.with_name("mali-2027.ics"))  # renamed
     service.agenda.refresh()
-    assert service.deliver(START - timedelta(hours=2), Outbox()) == []
-    hour = service.deliver(START - timedelta(hours=1), Outbox())
+    assert deliver_now(service, START - timedelta(hours=2), Channel()) == []
+    hour = deliver_now(service, START - timedelta(hours=1), Channel())
     assert {reminder.kind for reminder in hour} == {REMINDER} and len(hour) == 40
 
 
@@ -264,43 +262,43 @@ def test_unreachable_url_is_never_a_cancellation(settings, feed):
     url_settings = settings.model_copy(update={"calendar_urls": [feed.url]})
     service, subscriptions = start_app(url_settings)
     subscriptions.follow("1", "mali")
-    assert len(service.deliver(START - timedelta(hours=24), Outbox())) == 1
+    assert len(deliver_now(service, START - timedelta(hours=24), Channel())) == 1
     for cached in (settings.state_dir / "calendars").glob("*.ics"):
         cached.unlink()  # no last good copy either
     feed.httpd.shutdown()
     feed.httpd.server_close()
     restarted, _ = start_app(url_settings)
-    assert restarted.deliver(START - timedelta(hours=3), Outbox()) == []
+    assert deliver_now(restarted, START - timedelta(hours=3), Channel()) == []
 
 
 def test_a_wrongly_cancelled_meeting_that_comes_back_gets_a_correction(app, knowledge):
     service, _ = app
-    service.deliver(START - timedelta(hours=24), Outbox())
+    deliver_now(service, START - timedelta(hours=24), Channel())
     add_calendar(knowledge, "mali.ics", calendar(event("other", start="20270320T140000")))
     service.agenda.refresh()
-    cancelled = service.deliver(START - timedelta(hours=3), Outbox())
+    cancelled = deliver_now(service, START - timedelta(hours=3), Channel())
     assert {notice.kind for notice in cancelled} == {CANCELLED_NOTICE} and len(cancelled) == 40
 
     add_calendar(knowledge, "mali.ics", calendar(event("m1")))  # it was a mistake
     service.agenda.refresh()
-    outbox = Outbox()
-    corrections = service.deliver(START - timedelta(hours=1), outbox)
+    outbox = Channel()
+    corrections = deliver_now(service, START - timedelta(hours=1), outbox)
     assert {notice.kind for notice in corrections} == {RESTORED} and len(corrections) == 40
-    assert corrections[0].text == (
+    assert render(corrections[0]) == (
         "Rectificatif : « Réunion du groupe-pays Mali » n'est pas annulée, elle a bien lieu : "
         "mercredi 10 mars 2027 à 14 h (fin à 16 h)."
     )
-    assert "STATUS:CANCELLED" not in corrections[0].attachment.content.decode()
+    assert "STATUS:CANCELLED" not in ics_of(corrections[0]).content.decode()
     # The hour-before reminder due at the same time is folded into the correction.
-    assert service.deliver(START - timedelta(minutes=30), Outbox()) == []
+    assert deliver_now(service, START - timedelta(minutes=30), Channel()) == []
 
 
 def test_explicit_cancellation_still_notifies(app, knowledge):
     service, _ = app
-    service.deliver(START - timedelta(hours=24), Outbox())
+    deliver_now(service, START - timedelta(hours=24), Channel())
     add_calendar(knowledge, "mali.ics", calendar(event("m1", extra="STATUS:CANCELLED\r\n")))
     service.agenda.refresh()
-    notices = service.deliver(START - timedelta(hours=3), Outbox())
+    notices = deliver_now(service, START - timedelta(hours=3), Channel())
     assert {notice.kind for notice in notices} == {CANCELLED_NOTICE} and len(notices) == 40
 
 
@@ -313,14 +311,14 @@ def test_a_short_lead_reminder_survives_a_crash_between_claim_and_send(knowledge
     subscriptions.follow("7", "mali")
     subscriptions.set_leads("7", (5,))
     now = START - timedelta(minutes=5)
-    [reminder] = service.pending(now)
-    assert service.lease_for(reminder, now) == timedelta(minutes=2, seconds=30)
-    assert service.claim(reminder, now)  # then the process dies before sending
+    [reminder] = pending(service, now)
+    assert service.outbox.lease_for(reminder, now) == timedelta(minutes=2, seconds=30)
+    assert service.outbox.claim(reminder, now)  # then the process dies before sending
 
     restarted, _ = start_app(settings)
-    assert restarted.pending(now + timedelta(minutes=2)) == []  # the lease still holds
+    assert pending(restarted, now + timedelta(minutes=2)) == []  # the lease still holds
     later = now + timedelta(minutes=2, seconds=31)
-    sent = restarted.deliver(later, Outbox())
+    sent = deliver_now(restarted, later, Channel())
     assert [item.key for item in sent] == [reminder.key]
 
 
@@ -334,7 +332,7 @@ def test_slow_fetch_never_blocks_reminder_sweeps(settings, feed):
     services = Services(url_settings)
     services.background = True
     services.subscriptions.follow("7", "mali")
-    due = services.reminders.pending(START - timedelta(hours=1))
+    due = services.reminders.plan(START - timedelta(hours=1)).due
     assert services.agenda.fetching  # the sweep ran on the last good copy meanwhile
     assert [reminder.chat_id for reminder in due] == ["7"]
     feed.stop.set()

@@ -1,4 +1,4 @@
-"""Subscriptions and lead times persist in SQLite across restarts."""
+"""Subscriptions and lead times persist across restarts (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from bot.meetings.subscriptions import Subscription, SubscriptionStore, parse_le
 from bot.storage import Database
 
 
-def test_follow_unfollow_persist_across_restart(tmp_path: Path):
-    path = tmp_path / "state.sqlite3"
+def test_follow_unfollow_persist_across_restart(database_target: str | Path):
+    path = database_target
     store = SubscriptionStore(Database(path))
     assert store.follow("42", "japon") is True
     assert store.follow("42", "japon") is False

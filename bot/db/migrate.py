@@ -1,0 +1,83 @@
+"""Apply the Alembic migrations (``bot/db/migrations``) to a database.
+
+Run at start-up by :class:`bot.storage.Database` and by ``python -m bot migrate``.
+Processes starting together migrate one at a time: a PostgreSQL advisory lock
+(replicas) or a lock file beside the SQLite database (local processes).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, text
+
+logger = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+_LOCK_KEY = 0x435546_01  # "CUF" 1: the advisory lock held while migrating
+
+
+def _config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head() -> str:
+    """The newest revision shipped with this code."""
+    revision = ScriptDirectory.from_config(_config()).get_current_head()
+    assert revision is not None
+    return revision
+
+
+def current(engine: Engine) -> str | None:
+    """The revision the database is at (``None``: never migrated)."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
+    """Bring the database to ``revision``; returns (revision before, revision after)."""
+    with _exclusive(engine), engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+        before = MigrationContext.configure(connection).get_current_revision()
+        command.upgrade(_config(connection), revision)
+        after = MigrationContext.configure(connection).get_current_revision()
+    if before is None:  # a new database: nothing worth an operator's attention
+        logger.debug("database schema created at revision %s", after)
+    elif before != after:
+        logger.info("database migrated from revision %s to %s", before, after)
+    return before, after
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Step the schema back to ``revision`` (tests of migrations; never at start-up)."""
+    with _exclusive(engine), engine.begin() as connection:
+        command.downgrade(_config(connection), revision)
+
+
+@contextmanager
+def _exclusive(engine: Engine) -> Iterator[None]:
+    """A lock file beside a SQLite database, so two processes never migrate at once."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    lock_path = Path(database).with_name(Path(database).name + ".migrate-lock")
+    with open(lock_path, "a+b") as handle:
+        lock_path.chmod(0o600)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
