@@ -111,6 +111,8 @@ reminder_outbox = Table(
     # Added by migration 0002: how many times the message was claimed (more than
     # once when a worker died or failed between its claim and its acknowledgement).
     Column("attempts", Integer, nullable=False, server_default="1"),
+    # Added by migration 0004: the worker process holding the claim (see bot.workers).
+    Column("claimed_by", Text),
     CheckConstraint("state IN ('claimed', 'sent')", name="outbox_state"),
     Index("reminder_outbox_chat", "chat_id"),
 )

@@ -11,11 +11,12 @@ Delivery guarantee
     ``mark_sent()``s it; a failed send ``release()``s it. Hence:
 
     - crash or restart *before* the send: nothing was recorded as sent, the
-      claim expires after its lease and the message is sent after the restart
-      (if still due, i.e. before the meeting starts): never lost;
+      claim expires after its lease, or at once when its process is known to be
+      gone (a worker on this machine, :mod:`bot.workers`), and the message is sent
+      after the restart (if still due, i.e. before the meeting starts): never lost;
     - crash *after* ``mark_sent``: it is never sent again: no duplicate;
     - crash *during* the send, after Telegram accepted the message but before
-      ``mark_sent`` committed: the message is sent again once the lease expires.
+      ``mark_sent`` committed: the message is sent again once the claim expires.
       That window (one HTTP round trip, or one write and fsync for the CLI) is
       the only case of a duplicate; no chat API offers an idempotent send, so the
       guarantee is exactly-once outside that window and at-least-once inside it,
@@ -48,6 +49,7 @@ from bot.meetings.reminders import (
 )
 from bot.meetings.schedule import CANCELLED, Occurrence
 from bot.storage import Database
+from bot.workers import is_dead, this_worker
 
 logger = logging.getLogger(__name__)
 
@@ -80,11 +82,16 @@ class Outbox:
     """Claims, acknowledgements and the versions told, per chat."""
 
     def __init__(
-        self, database: Database, timezone: tzinfo, lease: timedelta = DEFAULT_LEASE
+        self,
+        database: Database,
+        timezone: tzinfo,
+        lease: timedelta = DEFAULT_LEASE,
+        worker: str | None = None,
     ) -> None:
         self.database = database
         self.timezone = timezone
         self.lease = lease
+        self.worker = worker or this_worker()
         self._purged_on: str | None = None
 
     def lease_for(self, reminder: Reminder, now: datetime) -> timedelta:
@@ -104,11 +111,15 @@ class Outbox:
         lease_end = self._lease_end()
         moment = _epoch(now)
         with self.database.transaction() as connection:
-            rows = connection.execute(
-                select(table.key, table.state, lease_end.label("lease_end")).where(
-                    or_(table.state == "sent", lease_end > moment)
-                )
-            ).all()
+            rows = [
+                row
+                for row in connection.execute(
+                    select(
+                        table.key, table.state, table.claimed_by, lease_end.label("lease_end")
+                    ).where(or_(table.state == "sent", lease_end > moment))
+                ).all()
+                if row.state == "sent" or not is_dead(row.claimed_by)
+            ]
             notified = connection.execute(
                 select(reminder_notified.c.chat_id, reminder_notified.c.snapshot)
                 .where(reminder_notified.c.start > _epoch(now - timedelta(days=1)))
@@ -147,7 +158,11 @@ class Outbox:
     def claim(self, reminder: Reminder, now: datetime) -> bool:
         """Take a message for sending; false when it is sent or another worker holds it."""
         lease_until = now + self.lease_for(reminder, now)
+        current = reminder_outbox.c
         with self.database.transaction() as connection:
+            holder = connection.execute(
+                select(current.claimed_by).where(current.key == reminder.key)
+            ).scalar_one_or_none()
             statement = dialect.insert(connection, reminder_outbox).values(
                 key=reminder.key,
                 chat_id=reminder.chat_id,
@@ -157,16 +172,20 @@ class Outbox:
                 occurrence_start=_epoch(reminder.occurrence.start),
                 lease_until=_epoch(lease_until),
                 attempts=1,
+                claimed_by=self.worker,
             )
-            current = reminder_outbox.c
+            expired = self._lease_end() <= literal(_epoch(now))
+            if is_dead(holder):  # its process is gone: no need to wait for the lease
+                expired = or_(expired, current.claimed_by == holder)
             statement = statement.on_conflict_do_update(
                 index_elements=[current.key],
                 set_={
                     "claimed_at": statement.excluded.claimed_at,
                     "lease_until": statement.excluded.lease_until,
+                    "claimed_by": statement.excluded.claimed_by,
                     "attempts": current.attempts + 1,
                 },
-                where=and_(current.state == "claimed", self._lease_end() <= literal(_epoch(now))),
+                where=and_(current.state == "claimed", expired),
             )
             return connection.execute(statement).rowcount == 1
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, timedelta
 from pathlib import Path
 
@@ -9,6 +11,7 @@ import pytest
 from meetings_helpers import Channel, add_calendar, deliver_now, paris, pending, start_reminders
 
 from bot.cli.meetings import following_ics
+from bot.meetings.outbox import Outbox
 from bot.meetings.planner import ReminderPlanner
 from bot.meetings.reminder_text import attachment as ics_of
 from bot.meetings.reminder_text import render
@@ -212,6 +215,40 @@ def test_two_workers_cannot_claim_the_same_reminder(app, settings):
     assert service.outbox.claim(reminder, now) is True
     assert other.outbox.claim(reminder, now) is False
     assert pending(other, now) == []
+
+
+def _finished_process_worker() -> str:
+    """The worker name of a process of this machine that has exited since."""
+    code = "from bot.workers import this_worker; print(this_worker())"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    return result.stdout.strip()
+
+
+def test_a_claim_of_a_process_gone_is_taken_over_at_once(app, settings):
+    service, _ = app
+    now = START - timedelta(minutes=60)
+    [reminder] = pending(service, now)
+    outbox = service.outbox
+    dead = Outbox(outbox.database, outbox.timezone, worker=_finished_process_worker())
+    assert dead.claim(reminder, now) is True  # then the process died before sending
+
+    restarted, _ = start_app(settings)
+    assert keys(pending(restarted, now)) == [key("c1", 60)]  # no wait for the lease
+    channel = Channel()
+    assert keys(deliver_now(restarted, now, channel)) == [key("c1", 60)]
+    assert deliver_now(restarted, now + timedelta(minutes=1), channel) == []
+
+
+def test_a_claim_of_a_live_or_remote_worker_waits_for_its_lease(app, settings):
+    service, _ = app
+    now = START - timedelta(minutes=60)
+    [reminder] = pending(service, now)
+    outbox = service.outbox
+    remote = Outbox(outbox.database, outbox.timezone, worker="another-host/1234/5678")
+    assert remote.claim(reminder, now) is True
+    assert outbox.claim(reminder, now + timedelta(minutes=1)) is False
+    assert pending(service, now + timedelta(minutes=1)) == []
+    assert outbox.claim(reminder, now + timedelta(minutes=11)) is True
 
 
 def test_failed_send_is_released_and_retried(app):
