@@ -77,11 +77,11 @@ class Services:
         """One embedding model per process, shared by the index and the ingest."""
         if self._embeddings is not None:
             return self._embeddings
-        from bot.retrieval import store
+        from bot.index.layout import models_dir
         from bot.retrieval.embeddings import E5Embeddings
 
         return E5Embeddings(
-            cache_dir=store.models_dir(self.settings.index_dir),
+            cache_dir=models_dir(self.settings.index_dir),
             threads=self.settings.embed_threads,
         )
 
@@ -104,7 +104,7 @@ class Services:
         the reload itself happens in the calling thread while other threads keep
         answering from the previous generation.
         """
-        from bot.retrieval.store import current_generation
+        from bot.index.layout import current_generation
 
         with self._index_lock:
             moment = time.monotonic()

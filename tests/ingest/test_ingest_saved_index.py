@@ -9,8 +9,10 @@ import numpy as np
 import pytest
 from ingest_helpers import BUREAU_NOTE, RecordingEmbeddings, open_retriever
 
+from bot.index import layout
+from bot.index.reader import read_vectors
+from bot.index.records import DIMENSION
 from bot.ingest.pipeline import run_ingest
-from bot.retrieval import store
 from bot.retrieval.aliases import AliasTable
 from bot.retrieval.lexical import LexicalIndex
 from bot.retrieval.retriever import Retriever
@@ -36,15 +38,15 @@ def test_the_index_opens_from_its_saved_files_without_chroma(
 ) -> None:
     run_ingest(knowledge, index_dir, embeddings)
     before = open_retriever(index_dir, embeddings)
-    generation = store.current_generation(index_dir)
+    generation = layout.current_generation(index_dir)
     assert generation is not None
-    saved = store.read_vectors(generation, len(before.chunks))
+    saved = read_vectors(generation, len(before.chunks))
     assert saved is not None
     assert not saved.chunks.flags.owndata  # memory-mapped, not copied
-    assert saved.chunks.shape == (len(before.chunks), store.DIMENSION)
+    assert saved.chunks.shape == (len(before.chunks), DIMENSION)
     assert len(saved.sentences) == sum(len(c.sentence_texts()) for c in before.chunks)
 
-    shutil.rmtree(generation / store.CHROMA_DIR)  # nothing may need Chroma to answer
+    shutil.rmtree(generation / layout.CHROMA_DIR)  # nothing may need Chroma to answer
     after = open_retriever(index_dir, embeddings)
 
     for question in QUESTIONS:
@@ -56,11 +58,11 @@ def test_a_generation_without_saved_files_is_read_from_chroma_as_before(
 ) -> None:
     run_ingest(knowledge, index_dir, embeddings)
     saved = open_retriever(index_dir, embeddings)
-    generation = store.current_generation(index_dir)
+    generation = layout.current_generation(index_dir)
     assert generation is not None
 
-    shutil.rmtree(generation / store.VECTORS_DIR)
-    shutil.rmtree(generation / store.LEXICAL_DIR)
+    shutil.rmtree(generation / layout.VECTORS_DIR)
+    shutil.rmtree(generation / layout.LEXICAL_DIR)
     from_chroma = open_retriever(index_dir, embeddings)
 
     assert np.allclose(from_chroma._chunk_vectors, saved._chunk_vectors)
