@@ -26,7 +26,7 @@ from bot.app import Services
 from bot.settings import Settings
 from bot.telegram.application import AnyApplication, build_application
 
-from .driver import Emulator
+from .driver import Emulator, watching
 
 EMULATOR_DIR = Path(__file__).parent / "emulator"
 _START_TIMEOUT_SECONDS = 30
@@ -159,7 +159,8 @@ async def running_bot(services: Services, **options: Any) -> AsyncIterator[AnyAp
         await application.updater.start_polling(timeout=1, poll_interval=0)
         await application.start()
         try:
-            yield application
+            with watching(application):
+                yield application
         finally:
             await application.updater.stop()
             await application.stop()
