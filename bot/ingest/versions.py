@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.funding.render import render_document
 from bot.funding.schema import parse_fiche
 from bot.index.format import behaviour_version, format_key
-from bot.ingest import chunker
+from bot.ingest import chunker, fiches
 from bot.ingest.documents import PageText, SourceDocument
 from bot.ingest.loaders import HEADING_PREFIX
 from bot.retrieval.embeddings import MODEL_NAME
@@ -79,7 +78,7 @@ def chunker_version() -> str:
 
 
 def renderer_version() -> str:
-    return behaviour_version([render_document(parse_fiche(_FICHE_PROBE, "probe.yaml"))])
+    return behaviour_version([fiches.render_document(parse_fiche(_FICHE_PROBE, "probe.yaml"))])
 
 
 def index_format_key() -> str:
