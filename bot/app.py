@@ -159,6 +159,12 @@ class Services:
             return fresh
 
     @property
+    def loaded(self) -> AnsweringStack | None:
+        """The answering stack if it was built already (never builds it)."""
+        with self._stack_lock:
+            return self._stack
+
+    @property
     def retriever(self) -> Retriever:
         return self.answering().retriever
 
@@ -228,6 +234,8 @@ class Services:
         finally:
             self._reload_lock.release()
         with self._stack_lock:
+            if self._stack is not loaded:
+                return False  # a reindex in this process swapped a newer stack meanwhile
             self._stack = fresh
         logger.info("index generation %s loaded", published.name)
         return True
