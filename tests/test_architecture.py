@@ -27,7 +27,8 @@ from zoneinfo import ZoneInfo
 
 import bot.app, bot.assistant, bot.cli, bot.funding.explainer, bot.meetings.agenda
 import bot.ingest.pipeline, bot.index.reader, bot.index.writer
-import bot.meetings.reminders, bot.meetings.outbox, bot.meetings.responder
+import bot.meetings.reminders, bot.meetings.outbox, bot.meetings.responder, bot.meetings.planner
+import bot.meetings.delivery, bot.db.schema
 import bot.meetings.subscriptions, bot.members, bot.feedback, bot.answers
 from bot.app import Services
 from bot.settings import Settings
