@@ -10,9 +10,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.settings import Settings
@@ -42,6 +44,38 @@ logger = logging.getLogger(__name__)
 _WARM_UP_QUESTION = "Qu'est-ce que Cités Unies France ?"
 _WARM_UP_CHAT = "__warm_up__"
 
+Clock = Callable[[], datetime]
+_T = TypeVar("_T")
+
+
+class _Once(Generic[_T]):
+    """A value computed on first use, once, whichever threads ask for it."""
+
+    def __init__(self, compute: Callable[[], _T]) -> None:
+        self._compute = compute
+        self._lock = threading.Lock()
+        self._value: _T | None = None
+
+    def __call__(self) -> _T:
+        with self._lock:
+            if self._value is None:
+                self._value = self._compute()
+            return self._value
+
+
+@dataclass(frozen=True)
+class AnsweringStack:
+    """What answers from one index generation: replaced as a whole when the index changes.
+
+    The retriever, the cross-language name table built from its passages (on first
+    use) and the assistant over both; a question already being answered keeps the
+    stack it started with.
+    """
+
+    retriever: Retriever
+    names: Callable[[], NameTable]
+    assistant: Assistant
+
 
 class Services:
     """Lazily built services sharing one settings object and one SQLite file.
@@ -52,19 +86,42 @@ class Services:
     published a new index generation, and then answers from it.
     """
 
-    background = False
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        embeddings: Embeddings | None = None,
+        retriever: Retriever | None = None,
+        assistant: Assistant | None = None,
+        background: bool = False,
+    ) -> None:
+        """Everything is built from ``settings`` unless given here (tests give what they fix).
 
-    def __init__(self, settings: Settings, embeddings: Embeddings | None = None) -> None:
+        ``clock``: the one clock of the app (default: now in the configured time zone);
+        ``embeddings``: the embedding model (default: the embedded E5 model);
+        ``retriever``: an opened index to answer from first (default: the published one);
+        ``assistant``: a stand-in honouring ``answer(question, chat_id)``;
+        ``background``: set by long-running processes (the bot).
+        """
         self.settings = settings
         self.timezone = ZoneInfo(settings.timezone)
-        self._embeddings = embeddings  # None: the embedded E5 model
-        self._index_lock = threading.Lock()
-        self._reload_lock = threading.Lock()
+        self.clock: Clock = clock or self._system_time
+        self.background = background
+        self._embeddings = embeddings
+        self._first_retriever = retriever
+        self._stand_in = assistant
+        self._stack: AnsweringStack | None = None
+        self._stack_lock = threading.Lock()  # guards _stack and the index check
+        self._reload_lock = threading.Lock()  # one thread opens a new generation at a time
         self._next_index_check = 0.0
+
+    def _system_time(self) -> datetime:
+        return datetime.now(self.timezone)
 
     def now(self) -> datetime:
         """The current time in the configured time zone (the one clock of the app)."""
-        return datetime.now(self.timezone)
+        return self.clock()
 
     @cached_property
     def database(self) -> Database:
@@ -77,17 +134,44 @@ class Services:
         """One embedding model per process, shared by the index and the ingest."""
         if self._embeddings is not None:
             return self._embeddings
-        from bot.retrieval import store
+        from bot.index.layout import models_dir
         from bot.retrieval.embeddings import E5Embeddings
 
         return E5Embeddings(
-            cache_dir=store.models_dir(self.settings.index_dir),
+            cache_dir=models_dir(self.settings.index_dir),
             threads=self.settings.embed_threads,
         )
 
-    @cached_property
+    def answering(self) -> AnsweringStack:
+        """The current answering stack, built on first use from the published index."""
+        with self._stack_lock:
+            stack = self._stack
+        if stack is not None:
+            return stack
+        with self._reload_lock:
+            with self._stack_lock:
+                if self._stack is not None:
+                    return self._stack
+            retriever, self._first_retriever = self._first_retriever, None
+            fresh = self._build_stack(retriever or self._open_retriever(self.embeddings))
+            with self._stack_lock:
+                self._stack = fresh
+            return fresh
+
+    @property
+    def loaded(self) -> AnsweringStack | None:
+        """The answering stack if it was built already (never builds it)."""
+        with self._stack_lock:
+            return self._stack
+
+    @property
     def retriever(self) -> Retriever:
-        return self._open_retriever(self.embeddings)
+        return self.answering().retriever
+
+    @property
+    def names(self) -> NameTable:
+        """The corpus's names for cross-language matching (vectors cached per generation)."""
+        return self.answering().names()
 
     def _open_retriever(self, embeddings: Embeddings) -> Retriever:
         from bot.retrieval.aliases import AliasTable
@@ -97,38 +181,62 @@ class Services:
         weights = self.calibration.retrieval_weights
         return Retriever.open(self.settings.index_dir, aliases, embeddings, weights)
 
+    def _build_stack(self, retriever: Retriever) -> AnsweringStack:
+        from bot.assistant import Assistant
+        from bot.funding.explainer import FundingResponder
+        from bot.meetings.responder import AgendaResponder
+        from bot.understanding.names import NameTable
+
+        def build_names() -> NameTable:
+            texts = (f" {chunk.title} {chunk.section} {chunk.text}" for chunk in retriever.chunks)
+            return NameTable.build(texts, retriever.embeddings, retriever.generation)
+
+        names = _Once(build_names)
+        assistant = Assistant(
+            retriever=retriever,
+            conversations=self.conversations,
+            responders=[FundingResponder(self.funding_catalog), AgendaResponder(self.agenda)],
+            clock=self.now,
+            generator=self.generator,
+            analyzer=self.analyzer,
+            calibration=self.calibration,
+            names=names,
+        )
+        return AnsweringStack(retriever, names, assistant)
+
     def refresh_index(self, force: bool = False) -> bool:
         """Answer from a generation another process published since; true when reloaded.
 
         A cheap check (one small file read) made at most every ``index_check_seconds``;
         the reload itself happens in the calling thread while other threads keep
-        answering from the previous generation.
+        answering from the previous stack, which is then swapped in one assignment.
         """
-        from bot.retrieval.store import current_generation
+        from bot.index.layout import current_generation
 
-        with self._index_lock:
+        with self._stack_lock:
             moment = time.monotonic()
             if not force and moment < self._next_index_check:
                 return False
             self._next_index_check = moment + self.settings.index_check_seconds
-            loaded = self.__dict__.get("retriever")
+            loaded = self._stack
             if loaded is None:
                 return False  # nothing loaded yet: the first use opens the current one
             published = current_generation(self.settings.index_dir)
-            if published is None or published == loaded.generation:
+            if published is None or published == loaded.retriever.generation:
                 return False
         if not self._reload_lock.acquire(blocking=False):
             return False  # another thread is reloading
         try:
-            fresh = self._open_retriever(loaded.embeddings)
+            fresh = self._build_stack(self._open_retriever(loaded.retriever.embeddings))
         except Exception:
             logger.exception("cannot open the new index generation; keeping the current one")
             return False
         finally:
             self._reload_lock.release()
-        self.__dict__["retriever"] = fresh
-        for cached in ("names", "_assistant"):  # rebuilt on next use, on the new generation
-            self.__dict__.pop(cached, None)
+        with self._stack_lock:
+            if self._stack is not loaded:
+                return False  # a reindex in this process swapped a newer stack meanwhile
+            self._stack = fresh
         logger.info("index generation %s loaded", published.name)
         return True
 
@@ -159,25 +267,18 @@ class Services:
             find_groups=lambda text: [group.id for group in self.agenda.groups.find_in_text(text)],
         )
 
-    @cached_property
-    def names(self) -> NameTable:
-        """The corpus's names for cross-language matching (vectors cached per generation)."""
-        from bot.understanding.names import NameTable
-
-        retriever = self.retriever
-        texts = (f" {chunk.title} {chunk.section} {chunk.text}" for chunk in retriever.chunks)
-        return NameTable.build(texts, retriever.embeddings, retriever.generation)
-
     @property
     def assistant(self) -> Assistant:
         """The assistant, on the newest published index (see :meth:`refresh_index`)."""
+        if self._stand_in is not None:
+            return self._stand_in
         self.refresh_index()
-        return self._assistant
+        return self.answering().assistant
 
     @assistant.setter
     def assistant(self, value: Assistant) -> None:
-        """Replace the assistant (a stand-in honouring ``answer(question, chat_id)``)."""
-        self.__dict__["_assistant"] = value
+        """Answer with a stand-in honouring ``answer(question, chat_id)`` from now on."""
+        self._stand_in = value
 
     @cached_property
     def generator(self) -> GenerativeAnswerer | None:
@@ -193,23 +294,6 @@ class Services:
     def llm_status(self) -> dict[str, Any] | None:
         """Probe state, circuit breaker and outcome counts, for ``/stats`` (``None``: none)."""
         return self.generator.status() if self.generator is not None else None
-
-    @cached_property
-    def _assistant(self) -> Assistant:
-        from bot.assistant import Assistant
-        from bot.funding.explainer import FundingResponder
-        from bot.meetings.responder import AgendaResponder
-
-        return Assistant(
-            retriever=self.retriever,
-            conversations=self.conversations,
-            responders=[FundingResponder(self.funding_catalog), AgendaResponder(self.agenda)],
-            clock=self.now,
-            generator=self.generator,
-            analyzer=self.analyzer,
-            calibration=self.calibration,
-            names=lambda: self.names,
-        )
 
     # --- funding schemes ---------------------------------------------------------
 
@@ -281,8 +365,15 @@ class Services:
         from bot.ingest.pipeline import run_ingest
 
         report = run_ingest(self.settings.knowledge_dir, self.settings.index_dir, self.embeddings)
-        for cached in ("retriever", "names", "_assistant"):  # rebuilt on next use
-            self.__dict__.pop(cached, None)
+        if not report.published:
+            return report
+        self._first_retriever = None
+        with self._reload_lock:
+            with self._stack_lock:
+                loaded = self._stack is not None
+            fresh = self._build_stack(self._open_retriever(self.embeddings)) if loaded else None
+            with self._stack_lock:
+                self._stack = fresh  # None: the next question opens the new generation
         return report
 
     def forget_chat(self, chat_id: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,18 @@ from bot.ingest.pipeline import run_ingest
 
 REPO = Path(__file__).resolve().parents[1]
 KNOWLEDGE = REPO / "knowledge"
+
+
+@pytest.fixture(autouse=True)
+def _no_cuf_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts from the defaults, whatever ``CUF_*`` variables the shell exports.
+
+    (``CUF_TIMEZONE=America/New_York`` in a developer's shell must not move the
+    tests' meetings.) A test that wants a variable sets it with ``monkeypatch``.
+    """
+    for name in list(os.environ):
+        if name.upper().startswith("CUF_"):
+            monkeypatch.delenv(name)
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,14 @@
-"""The core never imports ``telegram``: only ``bot/telegram/`` may."""
+"""The package rules, all in one place.
+
+- The core never imports ``telegram``: only ``bot/telegram/`` may.
+- ``bot/index`` owns the index's on-disk format and imports no other package of the
+  bot: the ingest writes it, retrieval and answering read it.
+- No import cycle between the index, the ingest, retrieval and funding.
+"""
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 import subprocess
@@ -19,7 +26,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import bot.app, bot.assistant, bot.cli, bot.funding.explainer, bot.meetings.agenda
-import bot.ingest.pipeline
+import bot.ingest.pipeline, bot.index.reader, bot.index.writer
+import bot.meetings.reminders, bot.meetings.outbox, bot.meetings.responder, bot.meetings.planner
+import bot.meetings.delivery, bot.db.schema
+import bot.meetings.subscriptions, bot.members, bot.feedback, bot.answers
 from bot.app import Services
 from bot.settings import Settings
 
@@ -72,3 +82,89 @@ def test_the_scan_recognises_telegram_imports() -> None:
         _TELEGRAM_IMPORT.search(path.read_text(encoding="utf-8"))
         for path in (BOT / "telegram").rglob("*.py")
     )
+
+
+# --- package dependencies ----------------------------------------------------------
+
+_LAYERS = ("bot.index", "bot.ingest", "bot.retrieval", "bot.funding")
+
+
+def _unit(module: str) -> str:
+    """The package (``bot.ingest``) or top-level module (``bot.text``) a module belongs to."""
+    return ".".join(module.split(".")[:2])
+
+
+def _imported(path: Path) -> set[str]:
+    """Every ``bot`` module ``path`` imports, lazy imports included, typing-only ones not."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {
+        id(node)
+        for block in ast.walk(tree)
+        if isinstance(block, ast.If) and "TYPE_CHECKING" in ast.unparse(block.test)
+        for statement in block.body
+        for node in ast.walk(statement)
+    }
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            if node.module == "bot":
+                found |= {f"bot.{alias.name}" for alias in node.names}
+    return {name for name in found if name.startswith("bot.")}
+
+
+def _package_graph() -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = {}
+    for path in BOT.rglob("*.py"):
+        module = ".".join(path.relative_to(REPO).with_suffix("").parts).removesuffix(".__init__")
+        source = _unit(module)
+        targets = {_unit(name) for name in _imported(path)} - {source}
+        graph.setdefault(source, set()).update(targets)
+    return graph
+
+
+def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen: set[str] = set()
+    stack = [start]
+    while stack:
+        for target in graph.get(stack.pop(), set()):
+            if target not in seen:
+                seen.add(target)
+                stack.append(target)
+    return seen
+
+
+def test_bot_index_imports_no_other_package_of_the_bot() -> None:
+    graph = _package_graph()
+
+    assert graph["bot.index"] == set()
+    assert {"bot.ingest", "bot.retrieval", "bot.answering"} <= {
+        source for source, targets in graph.items() if "bot.index" in targets
+    }
+
+
+def test_no_import_cycle_through_the_index_ingest_retrieval_or_funding() -> None:
+    graph = _package_graph()
+
+    cycles = [layer for layer in _LAYERS if layer in _reachable(graph, layer)]
+
+    assert cycles == []
+
+
+def test_the_dependency_scan_sees_lazy_imports_and_cycles(tmp_path: Path) -> None:
+    module = tmp_path / "lazy.py"
+    module.write_text(
+        "from typing import TYPE_CHECKING\n"
+        "from bot import text\n"
+        "if TYPE_CHECKING:\n    from bot.answers import Answer\n"
+        "def load():\n    from bot.funding.schema import load_fiche\n",
+        encoding="utf-8",
+    )
+
+    assert _imported(module) == {"bot.text", "bot.funding.schema"}
+    assert _reachable({"a": {"b"}, "b": {"c"}, "c": {"a"}}, "a") == {"a", "b", "c"}
+    assert "d" not in _reachable({"a": {"b"}, "d": {"a"}}, "a")

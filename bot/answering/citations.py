@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.answers import Source
-from bot.ingest.chunker import Chunk
+from bot.index.records import Chunk
 
 _MARKER = re.compile(r"\[(\d+)\]")
 

@@ -89,9 +89,8 @@ def candidate_quotes(
         passage_terms = set(lexical.analyze(hit.chunk.indexed_text))
         passage_coverage = sum(lexical.idf(t) for t in terms if t in passage_terms) / weight
         passage_names = _share_named(fold(hit.chunk.indexed_text), folded_names)
-        for whole, similarity in zip(
-            hit.chunk.sentences(), hit.sentence_similarities, strict=False
-        ):
+        # One similarity per stored sentence: both were written together by the ingest.
+        for whole, similarity in zip(hit.chunk.sentences, hit.sentence_similarities, strict=True):
             if _NOT_QUOTABLE.search(whole):
                 continue
             for sentence in quotable_parts(whole, set(terms), lexical):

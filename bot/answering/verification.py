@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from bot.answering.citations import renumber
 from bot.answering.claims import known_facts, unsupported
 from bot.answers import Source
-from bot.ingest.chunker import Chunk
+from bot.index.records import Chunk
 from bot.text import STOPWORDS, fold, split_sentences
 
 # The kinds of refusal, in the order they are checked.

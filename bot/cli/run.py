@@ -41,12 +41,12 @@ def _say(line: str) -> None:
 
 
 def ensure_index(services: Services) -> None:
-    """Build the index from ``knowledge/`` when none has been published yet."""
+    """Build the index from ``knowledge/`` when none this version can read was published."""
+    from bot.index.reader import readable_generation
     from bot.ingest.pipeline import run_ingest
-    from bot.retrieval.store import current_generation
 
     settings = services.settings
-    if current_generation(settings.index_dir) is not None:
+    if readable_generation(settings.index_dir) is not None:
         return
     _say(
         f"Pas encore d'index dans {settings.index_dir} : indexation de {settings.knowledge_dir} "

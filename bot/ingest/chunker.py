@@ -1,10 +1,13 @@
-"""Chunker: section-aware passages that never cross a page, with stable ids."""
+"""Chunker: section-aware passages that never cross a page, with stable ids.
+
+Each passage keeps its sentences as split here: the index embeds exactly these.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 
+from bot.index.records import Chunk
 from bot.ingest.documents import SourceDocument
 from bot.ingest.loaders import HEADING_PREFIX
 from bot.text import split_sentences, squash_spaces
@@ -13,46 +16,6 @@ TARGET_CHARS = 500
 MAX_CHARS = 600
 MIN_SECTION_CHARS = 120
 OVERLAP_CHARS = 250
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """A passage of a document, the unit that is retrieved and cited."""
-
-    id: str
-    path: str
-    title: str
-    kind: str
-    page: int | None
-    section: str
-    text: str
-    position: int
-
-    @property
-    def indexed_text(self) -> str:
-        """What search engines see: the passage under its document and section titles."""
-        heading = f"{self.title} — {self.section}" if self.section else self.title
-        return f"{heading}\n{self.text}"
-
-    def sentences(self) -> list[str]:
-        """The passage's sentences, each searchable on its own (precise facts)."""
-        return split_sentences(self.text)
-
-    def sentence_texts(self) -> list[str]:
-        """What the sentence index sees: each sentence under its section title."""
-        prefix = f"{self.section}: " if self.section else ""
-        return [prefix + sentence for sentence in self.sentences()]
-
-    def metadata(self) -> dict[str, str | int]:
-        """Flat metadata for Chroma (no ``None`` values allowed there)."""
-        return {
-            "path": self.path,
-            "title": self.title,
-            "kind": self.kind,
-            "page": self.page or 0,
-            "section": self.section,
-            "position": self.position,
-        }
 
 
 def chunk_id(path: str, page: int | None, text: str) -> str:
@@ -121,6 +84,7 @@ class _ChunkBuilder:
                     section=self._chunk_section or self.section,
                     text=text,
                     position=len(self.chunks),
+                    sentences=tuple(split_sentences(text)),
                 )
             )
         overlap = self._parts[-1:] if carry and len(self._parts[-1]) <= OVERLAP_CHARS else []

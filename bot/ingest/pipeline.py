@@ -23,31 +23,25 @@ from chromadb.api.types import Where
 from langchain_core.embeddings import Embeddings
 from tqdm import tqdm
 
-from bot.ingest import chunker
-from bot.ingest.chunker import Chunk, chunk_document
+from bot.index import layout, reader, writer
+from bot.index.chroma import Collections, open_collections, vectors_from_chroma
+from bot.index.records import DIMENSION, Chunk, Vectors
+from bot.index.writer import FileRecord, Manifest
+from bot.ingest.chunker import chunk_document
 from bot.ingest.documents import DocumentError, SourceDocument
+from bot.ingest.fiches import load_fiche_document
 from bot.ingest.loaders import load_note, load_pdf
-from bot.retrieval import store
+from bot.ingest.versions import index_format_key
 from bot.retrieval.aliases import AliasTable
-from bot.retrieval.embeddings import MODEL_NAME, E5Embeddings
-from bot.retrieval.lexical import LexicalIndex
-from bot.retrieval.store import FileRecord, Manifest
+from bot.retrieval.embeddings import E5Embeddings
+from bot.retrieval.lexical import LexicalIndex, aliases_fingerprint
 from bot.storage import make_private_folder
 
 logger = logging.getLogger(__name__)
 
 Loader = Callable[[Path, str], SourceDocument]
 
-# Changing how text is cut or embedded invalidates every stored chunk.
 _EMBED_BATCH = 128
-PIPELINE_VERSION = f"chunks-v4/{chunker.TARGET_CHARS}/{MODEL_NAME}"
-
-
-def _load_fiche(path: Path, relative_path: str) -> SourceDocument:
-    from bot.funding.documents import load_fiche_document
-
-    return load_fiche_document(path, relative_path)
-
 
 # Which files of the knowledge folder are indexed, and how each is read.
 LOADERS: dict[tuple[str, str], Loader] = {
@@ -55,8 +49,8 @@ LOADERS: dict[tuple[str, str], Loader] = {
     ("notes", ".pdf"): load_pdf,
     ("notes", ".md"): load_note,
     ("notes", ".txt"): load_note,
-    ("funding", ".yaml"): _load_fiche,
-    ("funding", ".yml"): _load_fiche,
+    ("funding", ".yaml"): load_fiche_document,
+    ("funding", ".yml"): load_fiche_document,
 }
 
 
@@ -107,11 +101,12 @@ def run_ingest(
     started = time.perf_counter()
     report = IngestReport()
     with _exclusive_lock(index_dir):
-        store.discard_unfinished_generations(index_dir)  # leftovers of a killed ingest
-        base = store.current_generation(index_dir)
+        layout.discard_unfinished_generations(index_dir)  # leftovers of a killed ingest
+        base = layout.current_generation(index_dir)
         previous = Manifest.read(base)
-        if previous.pipeline_version != PIPELINE_VERSION:
-            previous, base = Manifest(), None  # rebuild everything from scratch
+        key = index_format_key()
+        if previous.format_key != key:
+            previous, base = Manifest(), None  # other code made it: rebuild from scratch
         files = discover(knowledge_dir)
         hashes: dict[str, str] = {}
         for relative, (path, _loader) in list(files.items()):
@@ -122,7 +117,7 @@ def run_ingest(
                 logger.warning("Skipped %s: %s", relative, reason)
                 report.skipped[relative] = reason
                 del files[relative]
-        manifest = Manifest(pipeline_version=PIPELINE_VERSION)
+        manifest = Manifest(format_key=key)
         to_load: list[str] = []
         for relative, digest in hashes.items():
             record = previous.files.get(relative)
@@ -159,23 +154,17 @@ def run_ingest(
             new_chunks.extend(chunks)
             manifest.files[relative] = FileRecord(hashes[relative], [chunk.id for chunk in chunks])
 
-        generation = store.new_generation(index_dir, base)
-        try:
+        with writer.writing(index_dir, base) as generation:
             report.chunks_embedded, report.chunks_total = _write_generation(
                 generation,
                 base,
                 manifest,
                 new_chunks,
-                embeddings or E5Embeddings(cache_dir=store.models_dir(index_dir)),
+                embeddings or E5Embeddings(cache_dir=layout.models_dir(index_dir)),
                 AliasTable.load(knowledge_dir / "aliases.yaml"),
                 show_progress,
             )
-            store.publish_generation(index_dir, generation)
-        except BaseException:
-            store.discard_generation(generation)
-            raise
         report.published = True
-        store.remove_stale_generations(index_dir)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -194,29 +183,28 @@ def _write_generation(
     reread = {chunk.id: chunk for chunk in new_chunks}
     # A stored chunk is kept only if its file, when re-read, gave it back unchanged: the
     # same text under a new title or section must be stored (and embedded) anew.
-    stored = store.read_chunks(generation)
+    stored = reader.read_chunks(generation)
     kept = [
         chunk for chunk in stored if chunk.id in wanted_ids and reread.get(chunk.id, chunk) == chunk
     ]
     kept_ids = {chunk.id for chunk in kept}
     to_embed = [chunk for chunk in new_chunks if chunk.id not in kept_ids]
-    collections = store.open_collections(generation)
-    # The copied generation's Chroma holds exactly its chunks.jsonl (asking Chroma for
-    # every id instead costs a second at 20x the shipped knowledge).
-    stale_ids = sorted({chunk.id for chunk in stored} - wanted_ids)
-    if stale_ids:
-        collections.chunks.delete(ids=stale_ids)
-        collections.sentences.delete(where=cast(Where, {"chunk_id": {"$in": stale_ids}}))
-    vectors = _StoredVectors.of(generation, stored)
     progress = tqdm(total=len(to_embed), desc="Embedding", unit="chunk", disable=not show_progress)
-    with progress as bar:
+    with open_collections(generation) as collections, progress as bar:
+        # The copied generation's Chroma holds exactly its chunks.jsonl (asking Chroma for
+        # every id instead costs a second at 20x the shipped knowledge).
+        stale_ids = sorted({chunk.id for chunk in stored} - wanted_ids)
+        if stale_ids:
+            collections.chunks.delete(ids=stale_ids)
+            collections.sentences.delete(where=cast(Where, {"chunk_id": {"$in": stale_ids}}))
+        vectors = _StoredVectors.of(generation, collections, stored)
         for start in range(0, len(to_embed), _EMBED_BATCH):
             batch = to_embed[start : start + _EMBED_BATCH]
             _add_chunks(collections, batch, embeddings, vectors)
             bar.update(len(batch))
     all_chunks = sorted(kept + to_embed, key=lambda chunk: (chunk.path, chunk.position))
-    store.write_chunks(generation, all_chunks)
-    store.write_vectors(generation, vectors.in_order(all_chunks))
+    writer.write_chunks(generation, all_chunks)
+    writer.write_vectors(generation, vectors.in_order(all_chunks))
     _write_lexical(generation, base, all_chunks, aliases)
     manifest.write(generation)
     return len(to_embed), len(all_chunks)
@@ -230,11 +218,11 @@ class _StoredVectors:
     sentences: dict[str, np.ndarray]  # chunk id → (sentences, 384)
 
     @classmethod
-    def of(cls, generation: Path, chunks: list[Chunk]) -> _StoredVectors:
+    def of(cls, generation: Path, collections: Collections, chunks: list[Chunk]) -> _StoredVectors:
         """The vectors of the copied generation (from its ``.npy``, else from Chroma)."""
-        saved = store.read_vectors(generation, len(chunks))
+        saved = reader.read_vectors(generation, len(chunks))
         if saved is None:
-            saved = store.vectors_from_chroma(generation, chunks)
+            saved = vectors_from_chroma(collections, chunks)
         owners = np.asarray(saved.owners)
         starts = np.searchsorted(owners, np.arange(len(chunks) + 1))
         return cls(
@@ -245,19 +233,19 @@ class _StoredVectors:
             },
         )
 
-    def in_order(self, chunks: list[Chunk]) -> store.Vectors:
+    def in_order(self, chunks: list[Chunk]) -> Vectors:
         if not chunks:
-            return store.Vectors.empty()
+            return Vectors.empty()
         sentences = [self.sentences[chunk.id] for chunk in chunks]
-        return store.Vectors(
+        return Vectors(
             np.stack([self.chunks[chunk.id] for chunk in chunks]).astype(np.float32),
-            np.concatenate(sentences).astype(np.float32).reshape(-1, store.DIMENSION),
+            np.concatenate(sentences).astype(np.float32).reshape(-1, DIMENSION),
             np.repeat(np.arange(len(chunks)), [len(rows) for rows in sentences]),
         )
 
 
 def _add_chunks(
-    collections: store.Collections,
+    collections: Collections,
     chunks: list[Chunk],
     embeddings: Embeddings,
     vectors: _StoredVectors,
@@ -275,7 +263,7 @@ def _add_chunks(
         for chunk in chunks
         for number, text in enumerate(chunk.sentence_texts())
     ]
-    sentence_vectors = np.zeros((0, store.DIMENSION), dtype=np.float32)
+    sentence_vectors = np.zeros((0, DIMENSION), dtype=np.float32)
     if sentences:
         sentence_vectors = _vectors(embeddings.embed_documents([text for _, _, text in sentences]))
         collections.sentences.upsert(
@@ -294,16 +282,16 @@ def _write_lexical(
     generation: Path, base: Path | None, chunks: list[Chunk], aliases: AliasTable
 ) -> None:
     """Save the analysed BM25 corpus and index; only new chunks are analysed."""
-    fingerprint = store.aliases_fingerprint(aliases)
-    previous = store.read_lexical_terms(base, fingerprint)
+    fingerprint = aliases_fingerprint(aliases)
+    previous = reader.read_lexical_terms(base, fingerprint)
     analyser = LexicalIndex([], aliases)
     terms = {chunk.id: previous.get(chunk.id) or analyser.analyze_chunk(chunk) for chunk in chunks}
     index = LexicalIndex(chunks, aliases, analysed=[terms[chunk.id] for chunk in chunks])
-    store.write_lexical(generation, terms, index, fingerprint)
+    writer.write_lexical(generation, terms, index, fingerprint)
 
 
 def _vectors(vectors: list[list[float]]) -> np.ndarray:
-    return np.asarray(vectors, dtype=np.float32).reshape(-1, store.DIMENSION)
+    return np.asarray(vectors, dtype=np.float32).reshape(-1, DIMENSION)
 
 
 def _sha256(path: Path) -> str:

@@ -7,20 +7,34 @@ sides (passages and questions), so "président de Cités Unies France" and
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 from collections import Counter
+from pathlib import Path
 
 import bm25s
 import numpy as np
 
-from bot.ingest.chunker import Chunk
+from bot import text
+from bot.index.records import Chunk
 from bot.retrieval.aliases import AliasTable
 from bot.text import stems
 
 # bm25s sets its own logger to DEBUG when imported, which prints index-building
 # chatter on every start; restore the default threshold.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+
+def aliases_fingerprint(aliases: AliasTable) -> str:
+    """Changes whenever the analysis of a text may: other aliases, or other analysing code.
+
+    Saved lexical files are tagged with it (``bot.index.writer.write_lexical``).
+    """
+    digest = hashlib.sha256(repr(aliases).encode())
+    for module in (__file__, text.__file__):
+        digest.update(Path(str(module)).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 class LexicalIndex:

@@ -17,11 +17,12 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from bot.ingest.chunker import Chunk
-from bot.retrieval import store
+from bot.index.layout import models_dir
+from bot.index.reader import IndexReader
+from bot.index.records import Chunk
 from bot.retrieval.aliases import AliasTable
 from bot.retrieval.embeddings import E5Embeddings
-from bot.retrieval.lexical import LexicalIndex
+from bot.retrieval.lexical import LexicalIndex, aliases_fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ class Hit:
     chunk: Chunk
     score: float
     similarity: float  # best E5 cosine similarity of the question and the passage
-    sentence_similarities: tuple[float, ...]  # per sentence of ``chunk.sentences()``
+    sentence_similarities: tuple[float, ...]  # per sentence of ``chunk.sentences``
 
 
 @dataclass(frozen=True)
@@ -91,28 +92,24 @@ class Retriever:
         embeddings: Embeddings | None = None,
         weights: dict[str, float] | None = None,
     ) -> Retriever:
-        """Open the published generation; raises :class:`IndexMissingError` if none.
+        """Open the published generation; raises ``IndexMissingError`` if none is readable.
 
         Vectors are memory-mapped from the generation's ``.npy`` files and the BM25
         index is unpickled, so opening costs little whatever the corpus size; a
         generation written before they were saved is read from Chroma instead.
         """
-        generation = store.current_generation(index_dir)
-        if generation is None:
-            raise store.IndexMissingError(f"no index in {index_dir}: run `python ingest.py`")
-        chunks = store.read_chunks(generation)
-        vectors = store.read_vectors(generation, len(chunks))
-        if vectors is None:
-            vectors = store.vectors_from_chroma(generation, chunks)
-        lexical = store.read_lexical_index(generation, store.aliases_fingerprint(aliases))
+        with IndexReader.open(index_dir) as index:
+            chunks = index.chunks()
+            vectors = index.vectors()
+            lexical = index.lexical_index(aliases_fingerprint(aliases))
         return cls(
             chunks,
             vectors.chunks,
             vectors.sentences,
             vectors.owners,
-            embeddings or E5Embeddings(cache_dir=store.models_dir(index_dir)),
+            embeddings or E5Embeddings(cache_dir=models_dir(index_dir)),
             aliases,
-            generation,
+            index.generation,
             weights,
             lexical=_saved_lexical(lexical, len(chunks)),
         )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,20 +20,23 @@ PARIS = ZoneInfo("Europe/Paris")
 MONDAY_9AM = datetime(2025, 3, 3, 9, 0, tzinfo=PARIS)
 
 
-class AnsweringServices(Services):
+class FixedClock:
+    """A clock the test sets and moves: ``services.clock.moment = …``."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+
+# What ``answering_services`` returns: the real services, nothing overridden.
+AnsweringServices = Services
+
+
+def answering_services(settings: Settings, clock: datetime, retriever: Retriever) -> Services:
     """The real services with the test's clock and the session's retriever."""
-
-    def __init__(self, settings: Settings, clock: datetime, retriever: Retriever) -> None:
-        super().__init__(settings)
-        self.clock = clock
-        self._shared_retriever = retriever
-
-    def now(self) -> datetime:
-        return self.clock
-
-    @cached_property
-    def retriever(self) -> Retriever:  # type: ignore[override]
-        return self._shared_retriever
+    return Services(settings, clock=FixedClock(clock), retriever=retriever)
 
 
 def answering_settings(state_dir: Path, **overrides: Any) -> Settings:

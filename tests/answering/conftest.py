@@ -18,6 +18,7 @@ from answering_helpers import (
     MONDAY_9AM,
     REPORT_PDF,
     AnsweringServices,
+    answering_services,
     answering_settings,
 )
 from pypdf import PdfReader
@@ -40,7 +41,7 @@ def make_services(tmp_path: Path, corpus_retriever: Retriever) -> Callable[..., 
 
     def make(clock: datetime = MONDAY_9AM, **overrides: Any) -> AnsweringServices:
         settings = answering_settings(tmp_path / "state", **overrides)
-        return AnsweringServices(settings, clock, corpus_retriever)
+        return answering_services(settings, clock, corpus_retriever)
 
     return make
 

@@ -136,7 +136,7 @@ def test_empty_question_asks_for_a_question(services: AnsweringServices, questio
     assert answer.text == (
         "Posez-moi une question sur Cités Unies France, ses réunions ou les financements."
     )
-    assert services.conversations.recent("chat-1", services.clock) == []
+    assert services.conversations.recent("chat-1", services.now()) == []
 
 
 @pytest.mark.parametrize(
@@ -162,7 +162,7 @@ def test_thanks_do_not_break_the_thread_of_a_conversation(services: AnsweringSer
     services.assistant.answer("Qui préside le groupe-pays Japon ?", "chat-1")
     services.assistant.answer("merci", "chat-1")
 
-    turns = services.conversations.recent("chat-1", services.clock)
+    turns = services.conversations.recent("chat-1", services.now())
     assert [turn.question for turn in turns] == ["Qui préside le groupe-pays Japon ?"]
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from bot.answering.citations import renumber, source_of
 from bot.answers import Source
-from bot.ingest.chunker import Chunk
+from bot.index.records import Chunk
 
 
 def passage(number: int, page: int | None = None) -> Chunk:

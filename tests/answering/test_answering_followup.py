@@ -80,7 +80,7 @@ def test_senegal_group_after_the_mali_group(services: AnsweringServices) -> None
 
     assert answer.answered is True
     assert "Groupe-pays Sénégal Arnaud Ngatcha" in answer.text
-    turns = services.conversations.recent("chat-1", services.clock)
+    turns = services.conversations.recent("chat-1", services.now())
     assert [turn.standalone_question for turn in turns] == [
         MALI,
         "Qui préside le groupe-pays Sénégal ?",
@@ -97,20 +97,20 @@ def test_conversation_expires_after_the_ttl(
     make_services: Callable[..., AnsweringServices],
 ) -> None:
     services = make_services(history_ttl_minutes=30)
-    asked_at = services.clock
+    asked_at = services.now()
     services.assistant.answer(GENRE, "chat-1")
 
-    services.clock = asked_at + timedelta(minutes=30)
+    services.clock.moment = asked_at + timedelta(minutes=30)
     still = services.assistant.answer("Elle est élue de quelle ville ?", "chat-1")
     services.conversations.forget("chat-1")
-    services.clock = asked_at
+    services.clock.moment = asked_at
     services.assistant.answer(GENRE, "chat-1")
-    services.clock = asked_at + timedelta(minutes=31)
+    services.clock.moment = asked_at + timedelta(minutes=31)
     expired = services.assistant.answer("Elle est élue de quelle ville ?", "chat-1")
 
     assert "Tours" in still.text
     assert "Tours" not in expired.text
-    last = services.conversations.recent("chat-1", services.clock)[-1]
+    last = services.conversations.recent("chat-1", services.now())[-1]
     assert last.standalone_question == "Elle est élue de quelle ville ?"
 
 
@@ -123,7 +123,7 @@ def test_chats_do_not_share_history(services: AnsweringServices) -> None:
 
     assert "Tours" in alice.text
     assert "28 collectivités donatrices" in bob.text
-    assert [turn.question for turn in services.conversations.recent("alice", services.clock)] == [
+    assert [turn.question for turn in services.conversations.recent("alice", services.now())] == [
         GENRE,
         "Elle est élue de quelle ville ?",
     ]
@@ -135,7 +135,7 @@ def test_forget_erases_the_conversation(services: AnsweringServices) -> None:
 
     services.forget_chat("chat-1")
 
-    assert services.conversations.recent("chat-1", services.clock) == []
-    assert len(services.conversations.recent("chat-2", services.clock)) == 1
+    assert services.conversations.recent("chat-1", services.now()) == []
+    assert len(services.conversations.recent("chat-2", services.now())) == 1
     answer = services.assistant.answer("Elle est élue de quelle ville ?", "chat-1")
     assert "Tours" not in answer.text

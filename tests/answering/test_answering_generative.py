@@ -37,7 +37,7 @@ from bot.answering.generative import GenerativeAnswerer
 from bot.answering.llm_health import CircuitBreaker, status_lines
 from bot.answering.verification import check_answer, cited_sentences, language_of
 from bot.answers import Answer
-from bot.ingest.chunker import Chunk
+from bot.index.records import Chunk
 from bot.messages import message
 from bot.settings import Settings
 

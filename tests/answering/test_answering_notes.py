@@ -15,9 +15,7 @@ REPO = KNOWLEDGE.parent
 EXAMPLE_NOTE = REPO / "docs" / "examples" / "notes" / "2026-10-15-groupe-pays-madagascar.md"
 
 
-class _ClockedServices(Services):
-    def now(self) -> datetime:
-        return datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))
+MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))
 
 
 def test_a_meeting_note_answers_what_a_group_decided(tmp_path: Path, built_index: Path) -> None:
@@ -25,7 +23,8 @@ def test_a_meeting_note_answers_what_a_group_decided(tmp_path: Path, built_index
     shutil.copytree(KNOWLEDGE, knowledge)
     shutil.copy(EXAMPLE_NOTE, knowledge / "notes" / EXAMPLE_NOTE.name)
     shutil.copytree(built_index, tmp_path / "state" / "index")
-    services = _ClockedServices(answering_settings(tmp_path / "state", knowledge_dir=knowledge))
+    settings = answering_settings(tmp_path / "state", knowledge_dir=knowledge)
+    services = Services(settings, clock=lambda: MONDAY)
 
     report = services.reindex()  # incremental: only the note is read and embedded
     answer = services.assistant.answer("Qu'a décidé le groupe-pays Madagascar ?")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from answering_helpers import MONDAY_9AM, REPO, AnsweringServices, answering_settings
+from answering_helpers import MONDAY_9AM, REPO, answering_services, answering_settings
 
 from bot.answering.calibration import load_calibration
 from bot.evaluation import ABSTAIN, ANSWERED, FACT, SMALLTALK, EvalReport, evaluate, load_cases
@@ -32,7 +32,7 @@ SMALLTALK_FLOOR = 0.85
 @pytest.fixture(scope="module")
 def heldout(tmp_path_factory: pytest.TempPathFactory, corpus_retriever: Retriever) -> EvalReport:
     settings = answering_settings(tmp_path_factory.mktemp("heldout") / "state")
-    services = AnsweringServices(settings, MONDAY_9AM, corpus_retriever)
+    services = answering_services(settings, MONDAY_9AM, corpus_retriever)
     return evaluate(
         load_cases(HELDOUT), services.assistant, services.retriever, services.conversations
     )

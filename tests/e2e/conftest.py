@@ -26,7 +26,7 @@ from bot.app import Services
 from bot.settings import Settings
 from bot.telegram.application import AnyApplication, build_application
 
-from .driver import Emulator
+from .driver import Emulator, watching
 
 EMULATOR_DIR = Path(__file__).parent / "emulator"
 _START_TIMEOUT_SECONDS = 30
@@ -119,15 +119,9 @@ REPO = Path(__file__).resolve().parents[2]
 ADMIN_ID, MEMBER_ID = 1001, 1002
 
 
-class ClockedServices(Services):
-    """The real services with the test's clock (the one seam for time)."""
-
-    def __init__(self, settings: Settings, clock: datetime) -> None:
-        super().__init__(settings)
-        self.clock = clock
-
-    def now(self) -> datetime:
-        return self.clock
+# What ``make_services`` returns: the real services with the test's clock (the one seam
+# for time), nothing overridden.
+ClockedServices = Services
 
 
 @pytest.fixture
@@ -149,7 +143,7 @@ def make_services(tmp_path: Path, emulator: Emulator) -> Callable[..., ClockedSe
         values.update(overrides)
         settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
         when = clock or datetime(2025, 3, 3, 9, 0, tzinfo=ZoneInfo(settings.timezone))
-        return ClockedServices(settings, when)
+        return Services(settings, clock=lambda: when)
 
     return make
 
@@ -165,7 +159,8 @@ async def running_bot(services: Services, **options: Any) -> AsyncIterator[AnyAp
         await application.updater.start_polling(timeout=1, poll_interval=0)
         await application.start()
         try:
-            yield application
+            with watching(application):
+                yield application
         finally:
             await application.updater.stop()
             await application.stop()

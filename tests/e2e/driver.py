@@ -10,14 +10,43 @@ import asyncio
 import base64
 import itertools
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+from telegram.ext import Application
 
 #: How long a test waits for the bot before failing with what it has seen so far.
 REPLY_TIMEOUT_SECONDS = 30.0
 _POLL_SECONDS = 0.05
+_IDLE_CHECKS = 3  # consecutive polls that must find the bot idle
+
+# The bots running in this process (``tests/e2e/conftest.running_bot`` registers them).
+_running: list[Application[Any, Any, Any, Any, Any, Any]] = []
+
+
+@contextmanager
+def watching(application: Application[Any, Any, Any, Any, Any, Any]) -> Iterator[None]:
+    """Let :meth:`Chat.silence` ask ``application`` whether it still has work."""
+    _running.append(application)
+    try:
+        yield
+    finally:
+        _running.remove(application)
+
+
+def _has_work(application: Application[Any, Any, Any, Any, Any, Any]) -> bool:
+    """Updates queued or being handled, or a job (a reminder) due and not yet run."""
+    if not application.update_queue.empty():
+        return True
+    if application.update_processor.current_concurrent_updates:
+        return True
+    jobs = application.job_queue.jobs() if application.job_queue is not None else ()
+    now = datetime.now(UTC)
+    return any(job.next_t is not None and job.next_t <= now for job in jobs)
 
 
 @dataclass
@@ -101,6 +130,12 @@ class Emulator:
         """User ``user_id`` in their private chat, or in the group chat ``chat_id``."""
         chat = chat_id if chat_id is not None else user_id
         return Chat(self, user_id, chat, group, language_code=language_code)
+
+    async def pending_updates(self) -> int:
+        """Updates sent to the bot that it has not taken yet (``getWebhookInfo``)."""
+        response = await self.client.get(f"{self.bot_api_url}{self.token}/getWebhookInfo")
+        response.raise_for_status()
+        return int(response.json()["result"]["pending_update_count"])
 
     async def inject_fault(self, method: str, status: int | str, **extra: Any) -> None:
         """Make the next call(s) of a Bot API method fail (429, 500, ``"disconnect"``)."""
@@ -269,9 +304,22 @@ class Chat:
         (message,) = await self.replies(1, timeout)
         return message
 
-    async def silence(self, settle_seconds: float = 0.5) -> list[BotMessage]:
-        """What the bot sent within a short settling period (expected: nothing)."""
-        await asyncio.sleep(settle_seconds)
+    async def silence(self, timeout: float = REPLY_TIMEOUT_SECONDS) -> list[BotMessage]:
+        """What the bot sent by the time it has nothing left to do (expected: nothing).
+
+        Idle means: the emulator holds no update the bot has not taken, and no running
+        bot has an update queued or being handled or a job due, on several polls in a
+        row. No fixed delay: a slow machine waits longer, a fast one not at all.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        idle_checks = 0
+        while idle_checks < _IDLE_CHECKS:
+            await asyncio.sleep(_POLL_SECONDS)
+            busy = await self.emulator.pending_updates() or any(map(_has_work, _running))
+            idle_checks = 0 if busy else idle_checks + 1
+            if loop.time() > deadline:
+                raise AssertionError(f"chat {self.chat_id}: the bot never became idle")
         return await self._fetch()
 
 

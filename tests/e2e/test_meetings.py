@@ -77,12 +77,13 @@ async def test_follow_keyboard_toggles_and_lead_times_change(
         await member.command("/suivre")
         keyboard = await member.reply()
         first = keyboard.labels[0]
-        await member.press(keyboard, first[2:])
+        assert first.startswith("▫️ ")  # not followed yet
+        name = first.removeprefix("▫️ ")
+        await member.press(keyboard, name)
         toggled = await member.reply()
         assert toggled.message_id == keyboard.message_id
-        assert toggled.labels[0] == "✅" + first[1:].replace("▫️", "")[0:] or toggled.labels[
-            0
-        ].startswith("✅")
+        assert toggled.labels[0] == f"✅ {name}"
+        assert toggled.labels[1:] == keyboard.labels[1:]
         await member.command("/rappels")
         leads = await member.reply()
         assert "1 jour, 1 h avant (par défaut)" in leads.text

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from funding_fixtures import SHIPPED, good_fiche, write_fiche
 
-from bot.funding.documents import load_fiche_document
 from bot.ingest.documents import DocumentError
+from bot.ingest.fiches import load_fiche_document
 
 
 def test_fiche_becomes_one_unnumbered_page_of_french_text() -> None:

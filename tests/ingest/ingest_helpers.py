@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.ingest.chunker import Chunk
-from bot.retrieval import store
+from bot.index import layout
+from bot.index.chroma import open_collections
+from bot.index.reader import read_chunks
+from bot.index.records import Chunk
 from bot.retrieval.aliases import AliasTable
 from bot.retrieval.embeddings import E5Embeddings
 from bot.retrieval.retriever import Retriever
@@ -45,7 +47,7 @@ class RecordingEmbeddings(E5Embeddings):
 
 def current_name(index_dir: Path) -> str:
     """What ``CURRENT`` says: the name of the published generation."""
-    return (index_dir / store.CURRENT_FILE).read_text(encoding="utf-8")
+    return (index_dir / layout.CURRENT_FILE).read_text(encoding="utf-8")
 
 
 def generations(index_dir: Path) -> list[str]:
@@ -54,18 +56,18 @@ def generations(index_dir: Path) -> list[str]:
 
 def stored_chunks(index_dir: Path) -> list[Chunk]:
     """The chunks of the published generation's ``chunks.jsonl``."""
-    generation = store.current_generation(index_dir)
+    generation = layout.current_generation(index_dir)
     assert generation is not None
-    return store.read_chunks(generation)
+    return read_chunks(generation)
 
 
 def chroma_contents(index_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
     """Published Chroma collections: passage id → path, and sentence id → its text."""
-    generation = store.current_generation(index_dir)
+    generation = layout.current_generation(index_dir)
     assert generation is not None
-    collections = store.open_collections(generation)
-    passages = collections.chunks.get(include=["metadatas"])
-    sentences = collections.sentences.get(include=["documents"])
+    with open_collections(generation) as collections:
+        passages = collections.chunks.get(include=["metadatas"])
+        sentences = collections.sentences.get(include=["documents"])
     metadatas = passages["metadatas"] or []
     return (
         {id_: str(meta["path"]) for id_, meta in zip(passages["ids"], metadatas, strict=True)},

@@ -22,11 +22,14 @@ from ingest_helpers import (
 )
 from pdfs import SAMPLE_PAGES, Page, encrypted_pdf, sample_pdf, text_pdf, truncated_pdf
 
-from bot.ingest import pipeline
+from bot.index import layout
+from bot.index.reader import IndexReader
+from bot.index.writer import Manifest
+from bot.ingest import chunker, versions
 from bot.ingest.chunker import chunk_document
 from bot.ingest.loaders import load_note, load_pdf
-from bot.ingest.pipeline import run_ingest
-from bot.retrieval import store
+from bot.ingest.pipeline import IngestReport, run_ingest
+from bot.text import split_sentences
 
 GUIDE = "publications/guide.pdf"
 BUREAU = "notes/bureau.md"
@@ -84,7 +87,7 @@ def test_first_ingest_adds_every_file_and_makes_them_searchable(
     passages, _ = chroma_contents(index_dir)
     assert passages == {chunk.id: chunk.path for chunk in chunks}
     manifest = json.loads((index_dir / current_name(index_dir) / "manifest.json").read_text())
-    assert manifest["pipeline_version"] == pipeline.PIPELINE_VERSION
+    assert manifest["format_key"] == versions.index_format_key()
     assert {path: record["chunk_ids"] for path, record in manifest["files"].items()} == {
         path: [chunk.id for chunk in chunks if chunk.path == path] for path in (BUREAU, GUIDE)
     }
@@ -221,7 +224,7 @@ def test_a_deleted_file_leaves_the_index_entirely(knowledge: Path, index_dir: Pa
     passages, sentences = chroma_contents(index_dir)
     assert set(passages.values()) == {BUREAU}
     assert not [id_ for id_ in sentences if id_.split(":")[0] in guide_ids]
-    manifest = store.Manifest.read(store.current_generation(index_dir))
+    manifest = Manifest.read(layout.current_generation(index_dir))
     assert set(manifest.files) == {BUREAU}
 
 
@@ -302,8 +305,8 @@ def test_a_crash_during_the_first_ingest_leaves_no_index_behind(
         run_ingest(knowledge, index_dir, RecordingEmbeddings(2, KeyboardInterrupt()))
 
     assert generations(index_dir) == []
-    assert store.current_generation(index_dir) is None
-    with pytest.raises(store.IndexMissingError):
+    assert layout.current_generation(index_dir) is None
+    with pytest.raises(layout.IndexMissingError):
         open_retriever(index_dir, RecordingEmbeddings())
 
 
@@ -342,7 +345,7 @@ def test_a_second_ingest_waits_for_the_first_then_finds_nothing_to_do(
     knowledge: Path, index_dir: Path
 ) -> None:
     first, second = _HoldingEmbeddings(), RecordingEmbeddings()
-    reports: dict[str, pipeline.IngestReport] = {}
+    reports: dict[str, IngestReport] = {}
     errors: list[BaseException] = []
 
     def ingest(name: str, embeddings: RecordingEmbeddings) -> None:
@@ -374,25 +377,58 @@ def test_a_second_ingest_waits_for_the_first_then_finds_nothing_to_do(
     assert passages == {chunk.id: chunk.path for chunk in stored_chunks(index_dir)}
 
 
-def test_a_new_pipeline_version_rebuilds_everything(
+def _split_in_halves(text: str) -> list[str]:
+    """Another sentence splitter: each sentence cut in two at its middle space."""
+    halves = []
+    for sentence in split_sentences(text):
+        middle = sentence.find(" ", len(sentence) // 2)
+        halves += [sentence] if middle < 0 else [sentence[:middle], sentence[middle + 1 :]]
+    return halves
+
+
+def test_a_changed_sentence_splitter_rebuilds_everything_and_sentences_pair_with_vectors(
+    knowledge: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_ingest(knowledge, index_dir, RecordingEmbeddings())
+    published, before = current_name(index_dir), stored_chunks(index_dir)
+    key = versions.index_format_key()
+    monkeypatch.setattr(chunker, "split_sentences", _split_in_halves)
+    embeddings = RecordingEmbeddings()
+
+    report = run_ingest(knowledge, index_dir, embeddings)
+
+    assert versions.index_format_key() != key
+    assert report.published, report.summary()
+    assert sorted(report.added) == [BUREAU, GUIDE]
+    assert report.chunks_embedded == report.chunks_total == len(before)
+    assert current_name(index_dir) != published
+    after = stored_chunks(index_dir)
+    assert sum(map(len, (c.sentences for c in after))) > sum(
+        map(len, (c.sentences for c in before))
+    )
+    for chunk in after:
+        assert list(chunk.sentences) == _split_in_halves(chunk.text)
+    with IndexReader.open(index_dir) as index:
+        assert index.vectors().pair_with(index.chunks())
+    assert Manifest.read(layout.current_generation(index_dir)).format_key != key
+    assert run_ingest(knowledge, index_dir, RecordingEmbeddings()).published is False
+
+
+def test_a_changed_passage_size_rebuilds_everything(
     knowledge: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     run_ingest(knowledge, index_dir, RecordingEmbeddings())
     published = current_name(index_dir)
-    chunks = stored_chunks(index_dir)
-    monkeypatch.setattr(pipeline, "PIPELINE_VERSION", "chunks-v4/test")
+    monkeypatch.setattr(chunker, "TARGET_CHARS", 300)
     embeddings = RecordingEmbeddings()
 
     report = run_ingest(knowledge, index_dir, embeddings)
 
     assert report.published
     assert sorted(report.added) == [BUREAU, GUIDE]
-    assert report.chunks_embedded == report.chunks_total == len(chunks)
+    assert report.chunks_embedded == report.chunks_total
     assert sorted(embeddings.embedded) == expected_texts(knowledge, GUIDE, BUREAU)
     assert current_name(index_dir) != published
-    assert stored_chunks(index_dir) == chunks
-    manifest = store.Manifest.read(store.current_generation(index_dir))
-    assert manifest.pipeline_version == "chunks-v4/test"
     assert run_ingest(knowledge, index_dir, RecordingEmbeddings()).published is False
 
 

@@ -19,8 +19,8 @@ from ingest_helpers import RecordingEmbeddings, current_name, generations, store
 from pdfs import Page, text_pdf, unsupported_filter_pdf
 
 from bot.app import Services
+from bot.index import layout as store
 from bot.ingest.pipeline import run_ingest
-from bot.retrieval import store
 from bot.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]

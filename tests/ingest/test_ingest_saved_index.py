@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -9,8 +10,10 @@ import numpy as np
 import pytest
 from ingest_helpers import BUREAU_NOTE, RecordingEmbeddings, open_retriever
 
+from bot.index import layout
+from bot.index.reader import read_vectors, readable_generation
+from bot.index.records import DIMENSION
 from bot.ingest.pipeline import run_ingest
-from bot.retrieval import store
 from bot.retrieval.aliases import AliasTable
 from bot.retrieval.lexical import LexicalIndex
 from bot.retrieval.retriever import Retriever
@@ -36,15 +39,15 @@ def test_the_index_opens_from_its_saved_files_without_chroma(
 ) -> None:
     run_ingest(knowledge, index_dir, embeddings)
     before = open_retriever(index_dir, embeddings)
-    generation = store.current_generation(index_dir)
+    generation = layout.current_generation(index_dir)
     assert generation is not None
-    saved = store.read_vectors(generation, len(before.chunks))
+    saved = read_vectors(generation, len(before.chunks))
     assert saved is not None
     assert not saved.chunks.flags.owndata  # memory-mapped, not copied
-    assert saved.chunks.shape == (len(before.chunks), store.DIMENSION)
+    assert saved.chunks.shape == (len(before.chunks), DIMENSION)
     assert len(saved.sentences) == sum(len(c.sentence_texts()) for c in before.chunks)
 
-    shutil.rmtree(generation / store.CHROMA_DIR)  # nothing may need Chroma to answer
+    shutil.rmtree(generation / layout.CHROMA_DIR)  # nothing may need Chroma to answer
     after = open_retriever(index_dir, embeddings)
 
     for question in QUESTIONS:
@@ -56,11 +59,11 @@ def test_a_generation_without_saved_files_is_read_from_chroma_as_before(
 ) -> None:
     run_ingest(knowledge, index_dir, embeddings)
     saved = open_retriever(index_dir, embeddings)
-    generation = store.current_generation(index_dir)
+    generation = layout.current_generation(index_dir)
     assert generation is not None
 
-    shutil.rmtree(generation / store.VECTORS_DIR)
-    shutil.rmtree(generation / store.LEXICAL_DIR)
+    shutil.rmtree(generation / layout.VECTORS_DIR)
+    shutil.rmtree(generation / layout.LEXICAL_DIR)
     from_chroma = open_retriever(index_dir, embeddings)
 
     assert np.allclose(from_chroma._chunk_vectors, saved._chunk_vectors)
@@ -68,6 +71,34 @@ def test_a_generation_without_saved_files_is_read_from_chroma_as_before(
     assert list(from_chroma._sentence_owner) == list(saved._sentence_owner)
     for question in QUESTIONS:
         assert ranking(from_chroma, question) == ranking(saved, question)
+
+
+def test_an_index_written_before_sentences_were_stored_is_refused_then_rebuilt(
+    knowledge: Path, index_dir: Path, embeddings: RecordingEmbeddings
+) -> None:
+    run_ingest(knowledge, index_dir, embeddings)
+    generation = layout.current_generation(index_dir)
+    assert generation is not None
+    chunks_file = generation / layout.CHUNKS_FILE
+    old_records = []
+    for line in chunks_file.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        del record["sentences"]  # the format before bot/index
+        old_records.append(json.dumps(record, ensure_ascii=False))
+    chunks_file.write_text("\n".join(old_records) + "\n", encoding="utf-8")
+    manifest = json.loads((generation / layout.MANIFEST_FILE).read_text(encoding="utf-8"))
+    manifest["pipeline_version"] = manifest.pop("format_key")
+    (generation / layout.MANIFEST_FILE).write_text(json.dumps(manifest), encoding="utf-8")
+
+    with pytest.raises(layout.IndexMissingError, match="older version"):
+        open_retriever(index_dir, embeddings)
+    assert readable_generation(index_dir) is None  # `python -m bot run` ingests again
+
+    report = run_ingest(knowledge, index_dir, RecordingEmbeddings())
+
+    assert report.published and report.chunks_embedded == report.chunks_total
+    assert readable_generation(index_dir) == layout.current_generation(index_dir)
+    assert open_retriever(index_dir, embeddings).search(QUESTIONS[2], k=1)
 
 
 def test_after_a_note_changes_the_saved_bm25_equals_one_built_from_scratch(

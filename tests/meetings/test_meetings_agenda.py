@@ -259,21 +259,6 @@ def test_unknown_group_lists_close_matches(settings, capsys):
     assert "madagascar (Groupe-pays Madagascar)" in err
 
 
-def test_importing_the_meetings_core_does_not_import_telegram():
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, bot.meetings.agenda, bot.meetings.reminders, bot.meetings.outbox, "
-        "bot.meetings.responder, "
-        "bot.meetings.subscriptions; print('telegram' in sys.modules)"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
-    )
-    assert result.stdout.strip() == "False"
-
-
 def test_missing_groups_file_is_named(tmp_path: Path):
     from bot.meetings.groups import GroupDirectory, GroupsError
 

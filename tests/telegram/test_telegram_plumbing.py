@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import subprocess
-import sys
 from datetime import timedelta
 from typing import Any
 
@@ -218,17 +216,6 @@ def test_the_token_is_redacted_from_messages_and_tracebacks(
     assert TOKEN not in caplog.text
     assert "bot<telegram-token>/getMe" in caplog.text
     assert "/bot<telegram-token>/sendMessage" in caplog.text
-
-
-def test_the_core_never_imports_telegram() -> None:
-    code = (
-        "import sys, bot.app, bot.members, bot.feedback, bot.answers;"
-        "print('telegram' in sys.modules)"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "False"
 
 
 def test_reply_language_is_the_questions_then_the_users_then_french() -> None:

@@ -1,4 +1,4 @@
-"""Fiches as documents for the lead's ingest, so mixed questions can retrieve them too."""
+"""Funding fiches as documents to index, so mixed questions can retrieve them too."""
 
 from __future__ import annotations
 

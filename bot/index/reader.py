@@ -1,0 +1,155 @@
+"""Reading a published generation: ``with IndexReader.open(index_dir) as index: ...``.
+
+Opening copies nothing out of Chroma: vectors are memory-mapped from the
+generation's ``.npy`` files. Only a generation written without them is read
+from Chroma, whose client the ``with`` block closes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import pickle
+from contextlib import ExitStack
+from pathlib import Path
+from types import TracebackType
+
+import numpy as np
+
+from bot.index import layout
+from bot.index.chroma import Collections, open_collections, vectors_from_chroma
+from bot.index.layout import CHUNKS_FILE, LEXICAL_DIR, VECTOR_FILES, VECTORS_DIR, IndexMissingError
+from bot.index.records import Chunk, RecordError, Vectors
+
+logger = logging.getLogger(__name__)
+
+_OUTDATED = "the index in {} was written by an older version: run `python ingest.py`"
+
+
+class IndexReader:
+    """One generation's chunks, vectors and saved lexical index."""
+
+    def __init__(self, generation: Path) -> None:
+        self.generation = generation
+        self._stack = ExitStack()
+        self._collections: Collections | None = None
+        self._chunks: list[Chunk] | None = None
+
+    @classmethod
+    def open(cls, index_dir: Path) -> IndexReader:
+        """The published generation; raises :class:`IndexMissingError` if there is none."""
+        generation = layout.current_generation(index_dir)
+        if generation is None:
+            raise IndexMissingError(f"no index in {index_dir}: run `python ingest.py`")
+        return cls(generation)
+
+    def __enter__(self) -> IndexReader:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close Chroma if it was opened (what was read stays usable)."""
+        self._stack.close()
+        self._collections = None
+
+    def chunks(self) -> list[Chunk]:
+        """Every chunk in ``chunks.jsonl`` order (an outdated format: ``IndexMissingError``)."""
+        if self._chunks is None:
+            try:
+                self._chunks = read_chunks(self.generation)
+            except RecordError as error:
+                raise IndexMissingError(_OUTDATED.format(self.generation.parent)) from error
+        return self._chunks
+
+    def collections(self) -> Collections:
+        """The generation's Chroma collections, open until :meth:`close`."""
+        if self._collections is None:
+            self._collections = self._stack.enter_context(open_collections(self.generation))
+        return self._collections
+
+    def vectors(self) -> Vectors:
+        """The vectors of :meth:`chunks`, one per chunk and one per stored sentence."""
+        chunks = self.chunks()
+        vectors = read_vectors(self.generation, len(chunks))
+        if vectors is None:
+            vectors = vectors_from_chroma(self.collections(), chunks)
+        if not vectors.pair_with(chunks):
+            raise IndexMissingError(_OUTDATED.format(self.generation.parent))
+        return vectors
+
+    def lexical_index(self, fingerprint: str) -> object:
+        """The saved BM25 index when it was built under ``fingerprint``, else ``None``."""
+        return read_lexical(self.generation, "index.pickle", fingerprint)
+
+
+def readable_generation(index_dir: Path) -> Path | None:
+    """The published generation if this version can read it, else ``None`` (ingest again)."""
+    generation = layout.current_generation(index_dir)
+    if generation is None:
+        return None
+    try:
+        with (generation / CHUNKS_FILE).open(encoding="utf-8") as lines:
+            first = next((line for line in lines if line.strip()), None)
+        if first is not None:
+            Chunk.from_json(json.loads(first))
+    except (OSError, ValueError, TypeError):
+        return None
+    return generation
+
+
+def read_chunks(generation: Path) -> list[Chunk]:
+    path = generation / CHUNKS_FILE
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as lines:
+        return [Chunk.from_json(json.loads(line)) for line in lines if line.strip()]
+
+
+def read_vectors(generation: Path, chunk_count: int) -> Vectors | None:
+    """The generation's vectors, memory-mapped; ``None`` when they were not saved."""
+    folder = generation / VECTORS_DIR
+    try:
+        vectors = Vectors(*(_load_array(folder / f"{name}.npy") for name in VECTOR_FILES))
+    except (OSError, ValueError):
+        return None
+    if len(vectors.chunks) != chunk_count or len(vectors.sentences) != len(vectors.owners):
+        logger.warning("Ignoring the saved vectors of %s: they do not match its chunks", generation)
+        return None
+    return vectors
+
+
+def _load_array(path: Path) -> np.ndarray:
+    """Memory-mapped (pages are read when used, and shared between processes)."""
+    try:
+        return np.asarray(np.load(path, mmap_mode="r"))
+    except ValueError:  # an empty array cannot be mapped
+        return np.asarray(np.load(path))
+
+
+def read_lexical(generation: Path | None, name: str, fingerprint: str) -> object:
+    """Our own pickle from our own state folder (never user input), or ``None``.
+
+    ``None`` too when it was saved under another ``fingerprint``.
+    """
+    if generation is None:
+        return None
+    path = generation / LEXICAL_DIR / name
+    try:
+        with path.open("rb") as handle:
+            saved_fingerprint, payload = pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError, ImportError):
+        return None
+    return payload if saved_fingerprint == fingerprint else None
+
+
+def read_lexical_terms(generation: Path | None, fingerprint: str) -> dict[str, list[str]]:
+    """The analysed terms saved with ``generation`` under the same fingerprint, else nothing."""
+    found = read_lexical(generation, "terms.pickle", fingerprint)
+    return found if isinstance(found, dict) else {}

@@ -1,0 +1,108 @@
+"""Writing a generation: its manifest, chunks, vectors and lexical files; then publishing it."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from bot.index import layout
+from bot.index.layout import CHUNKS_FILE, LEXICAL_DIR, MANIFEST_FILE, VECTOR_FILES, VECTORS_DIR
+from bot.index.records import Chunk, Vectors
+
+
+@dataclass
+class FileRecord:
+    sha256: str
+    chunk_ids: list[str] = field(default_factory=list)
+    skipped_reason: str | None = None
+
+
+@dataclass
+class Manifest:
+    """Which file gave which chunks, under which format key (see :mod:`bot.index.format`)."""
+
+    format_key: str = ""
+    files: dict[str, FileRecord] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, generation: Path | None) -> Manifest:
+        if generation is None or not (generation / MANIFEST_FILE).exists():
+            return cls()
+        data = json.loads((generation / MANIFEST_FILE).read_text(encoding="utf-8"))
+        files = {path: FileRecord(**record) for path, record in data["files"].items()}
+        return cls(format_key=data.get("format_key", ""), files=files)
+
+    def write(self, generation: Path) -> None:
+        data = {
+            "format_key": self.format_key,
+            "files": {path: asdict(record) for path, record in sorted(self.files.items())},
+        }
+        layout.write_durably(
+            generation / MANIFEST_FILE, json.dumps(data, ensure_ascii=False, indent=1)
+        )
+
+
+@contextmanager
+def writing(index_dir: Path, base: Path | None) -> Iterator[Path]:
+    """A new generation (a copy of ``base``), published if the block ends without error.
+
+    Any exception, Ctrl-C included, deletes the unfinished generation and leaves
+    the published one as it was; after publishing, generations older than the
+    previous one are deleted.
+    """
+    generation = layout.new_generation(index_dir, base)
+    try:
+        yield generation
+        layout.publish_generation(index_dir, generation)
+    except BaseException:
+        layout.discard_generation(generation)
+        raise
+    layout.remove_stale_generations(index_dir)
+
+
+def write_chunks(generation: Path, chunks: list[Chunk]) -> None:
+    lines = (json.dumps(chunk.to_json(), ensure_ascii=False) for chunk in chunks)
+    layout.write_durably(generation / CHUNKS_FILE, "\n".join(lines) + "\n")
+
+
+def write_vectors(generation: Path, vectors: Vectors) -> None:
+    folder = generation / VECTORS_DIR
+    folder.mkdir(exist_ok=True)
+    arrays: tuple[np.ndarray, ...] = (
+        np.asarray(vectors.chunks, np.float32),
+        np.asarray(vectors.sentences, np.float32),
+        np.asarray(vectors.owners, np.int64),
+    )
+    for name, array in zip(VECTOR_FILES, arrays, strict=True):
+        temporary = folder / f"{name}.tmp.npy"
+        with temporary.open("wb") as handle:
+            np.save(handle, array)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, folder / f"{name}.npy")
+
+
+def write_lexical(
+    generation: Path, terms: dict[str, list[str]], index: object, fingerprint: str
+) -> None:
+    """Save the analysed corpus (chunk id → terms) and the built BM25 index.
+
+    ``fingerprint`` names what they were analysed with; a reader asking with
+    another one gets nothing back.
+    """
+    folder = generation / LEXICAL_DIR
+    folder.mkdir(exist_ok=True)
+    for name, payload in (("terms.pickle", terms), ("index.pickle", index)):
+        temporary = folder / f"{name}.tmp"
+        with temporary.open("wb") as handle:
+            pickle.dump((fingerprint, payload), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, folder / name)
