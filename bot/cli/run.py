@@ -43,6 +43,7 @@ def _say(line: str) -> None:
 def ensure_index(services: Services) -> None:
     """Build the index from ``knowledge/`` when none has been published yet."""
     from bot.ingest.pipeline import run_ingest
+    from bot.ops import metrics
     from bot.retrieval.store import current_generation
 
     settings = services.settings
@@ -52,9 +53,14 @@ def ensure_index(services: Services) -> None:
         f"Pas encore d'index dans {settings.index_dir} : indexation de {settings.knowledge_dir} "
         "(quelques minutes la première fois, la progression s'affiche)…"
     )
-    report = run_ingest(
-        settings.knowledge_dir, settings.index_dir, services.embeddings, show_progress=True
-    )
+    try:
+        report = run_ingest(
+            settings.knowledge_dir, settings.index_dir, services.embeddings, show_progress=True
+        )
+    except Exception:
+        metrics.record_ingest(ok=False)
+        raise
+    metrics.record_ingest(ok=True)
     _say(
         f"Indexation terminée en {report.seconds:.0f} s : {len(report.added)} document(s), "
         f"{report.chunks_total} passages, {len(report.skipped)} fichier(s) ignoré(s)."
