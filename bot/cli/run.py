@@ -77,6 +77,13 @@ def handle(args: argparse.Namespace, services: Services) -> int:
         from bot.telegram.logs import protect_logs
 
         protect_logs(secret)
+    if token is not None and not args.console:
+        from bot.telegram.application import settings_problem
+
+        problem = settings_problem(services.settings)  # said before any long work
+        if problem is not None:
+            _say(f"Impossible de démarrer : {problem}")
+            return 1
     try:
         ensure_index(services)
         if token is None or args.console:

@@ -38,6 +38,7 @@ from bot.telegram.updates import PerChatUpdateProcessor
 
 if TYPE_CHECKING:
     from bot.app import Services
+    from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -187,6 +188,20 @@ async def register_commands(application: AnyApplication) -> None:
             logger.warning("menu admin non installé pour %s : %s", admin_id, error)
 
 
+def settings_problem(settings: Settings) -> str | None:
+    """What makes the run mode's settings unusable, in one line (``None``: nothing)."""
+    if settings.run_mode != "webhook":
+        return None
+    from bot.telegram import webhook
+
+    try:
+        webhook.webhook_path(settings)
+        webhook.webhook_secret(settings)
+    except webhook.WebhookConfigError as error:
+        return str(error)
+    return None
+
+
 def run(services: Services, say: Callable[[str], None] = print) -> int:
     """Run the bot until interrupted: polling, or a webhook replica (``CUF_TELEGRAM_MODE``).
 
@@ -198,14 +213,9 @@ def run(services: Services, say: Callable[[str], None] = print) -> int:
     assert settings.telegram_token is not None
     token = settings.telegram_token.get_secret_value()
     protect_logs(token)
-    if settings.run_mode == "webhook":
-        from bot.telegram import webhook
-
-        try:  # before anything else: a missing secret or URL is said at once
-            webhook.webhook_path(settings)
-            webhook.webhook_secret(settings)
-        except webhook.WebhookConfigError as error:
-            raise StartupError(str(error)) from None
+    problem = settings_problem(settings)
+    if problem is not None:
+        raise StartupError(problem)
     asyncio.run(
         wait_for_telegram(
             token,
@@ -217,6 +227,8 @@ def run(services: Services, say: Callable[[str], None] = print) -> int:
     asyncio.set_event_loop(asyncio.new_event_loop())  # asyncio.run closed its own
     application = build_application(services)
     if settings.run_mode == "webhook":
+        from bot.telegram import webhook
+
         asyncio.get_event_loop().run_until_complete(webhook.serve(application, settings, say))
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
