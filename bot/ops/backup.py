@@ -125,7 +125,7 @@ def backup(settings: Settings, folder: Path, include_index: bool = True) -> Back
         if kind == "sqlite":
             report.tables = _backup_sqlite(sqlite_path(settings), partial / SQLITE_FILE)
         else:
-            _backup_postgres(_database_url(settings) or "", partial / PGDUMP_FILE)
+            dump_postgres(_database_url(settings) or "", partial / PGDUMP_FILE)
         if settings.knowledge_dir.is_dir():
             shutil.copytree(settings.knowledge_dir, partial / KNOWLEDGE, symlinks=False)
         else:
@@ -195,7 +195,8 @@ def table_counts(connection: sqlite3.Connection) -> dict[str, int]:
     }
 
 
-def _backup_postgres(url: str, target: Path) -> None:
+def dump_postgres(url: str, target: Path) -> None:
+    """``pg_dump`` in its custom format (schema and data, without owners or grants)."""
     pg_dump = shutil.which("pg_dump")
     if pg_dump is None:
         raise BackupError(
@@ -263,7 +264,7 @@ def restore(settings: Settings, folder: Path, force: bool = False) -> BackupRepo
     if kind == "sqlite":
         report.tables = _restore_sqlite(folder / SQLITE_FILE, sqlite_path(settings))
     else:
-        _restore_postgres(folder / PGDUMP_FILE, _database_url(settings) or "")
+        load_postgres(folder / PGDUMP_FILE, _database_url(settings) or "")
     if (folder / KNOWLEDGE).is_dir():
         _replace_tree(folder / KNOWLEDGE, settings.knowledge_dir)
     generation = manifest.get("index_generation")
@@ -308,7 +309,8 @@ def _restore_sqlite(source: Path, target: Path) -> dict[str, int]:
     return counts
 
 
-def _restore_postgres(source: Path, url: str) -> None:
+def load_postgres(source: Path, url: str) -> None:
+    """``pg_restore`` in one transaction, dropping what the dump recreates."""
     pg_restore = shutil.which("pg_restore")
     if pg_restore is None:
         raise BackupError("pg_restore introuvable : installez le client PostgreSQL")
