@@ -93,7 +93,8 @@ def test_pg_dump_then_pg_restore_into_an_empty_database_keeps_every_row(
     _psql(
         origin,
         "CREATE TABLE access_requests (user_id BIGINT PRIMARY KEY, name TEXT, status TEXT);"
-        "CREATE TABLE meeting_follows (chat_id TEXT, group_id TEXT, PRIMARY KEY (chat_id, group_id));"
+        "CREATE TABLE meeting_follows (chat_id TEXT, group_id TEXT,"
+        " PRIMARY KEY (chat_id, group_id));"
         "INSERT INTO access_requests VALUES (6000000000, 'Élue à Nantes', 'approved'),"
         " (2002, 'Élu', 'refused');"
         "INSERT INTO meeting_follows VALUES ('6000000000', 'mali'), ('-100123', 'madagascar');",
