@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -117,7 +118,12 @@ def ping_database(services: Services) -> str:
         ping()
     else:
         with database.transaction() as connection:
-            connection.execute("SELECT 1").fetchone()
+            if isinstance(connection, sqlite3.Connection):
+                connection.execute("SELECT 1").fetchone()
+            else:  # a SQLAlchemy connection
+                from sqlalchemy import text
+
+                connection.execute(text("SELECT 1"))
     url = getattr(services.settings, "database_url", None)
     if url and "://" in str(url):
         return str(url).split("://", 1)[0].split("+", 1)[0]

@@ -259,3 +259,74 @@ async def test_webhook_mode_without_a_secret_stops_at_once_naming_the_setting(
     assert "indexation" not in started.stdout  # said before any long work
     assert "CUF_WEBHOOK_SECRET est requis" in started.stdout
     assert deploy.returncode == 2 and "CUF_WEBHOOK_SECRET est requis" in deploy.stdout
+
+
+async def test_two_webhook_replicas_behind_a_load_balancer_share_the_updates(
+    emulator: Emulator, built_index: Path, tmp_path: Path
+) -> None:
+    """A round-robin balancer (real sockets) in front of two replicas on one state folder."""
+    from bot.ops.http import Route, start_server, stop_server
+
+    state = tmp_path / "state"
+    shutil.copytree(built_index, state / "index")
+    members = [MEMBER_ID, 2001, 2002, 2003]
+    replica_ports = [free_port(), free_port()]
+    path = "/telegram/updates"
+    balancer_port = free_port()
+    turn = {"next": 0}
+    forwarded = [0, 0]
+
+    async def balance(headers: dict[str, str], body: bytes) -> tuple[int, str, bytes]:
+        index = turn["next"] % 2
+        turn["next"] += 1
+        forwarded[index] += 1
+        secret = headers.get("x-telegram-bot-api-secret-token", "")
+        async with httpx.AsyncClient(timeout=30) as client:
+            response = await client.post(
+                f"http://127.0.0.1:{replica_ports[index]}{path}",
+                content=body,
+                headers={
+                    "Content-Type": "application/json",
+                    "X-Telegram-Bot-Api-Secret-Token": secret,
+                },
+            )
+        return response.status_code, "application/json", response.content
+
+    balancer, _ = start_server([Route(path, post=balance)], "127.0.0.1", balancer_port)
+    common = base_settings(emulator, state) | {
+        "CUF_ALLOWED_USER_IDS": ",".join(str(member) for member in members),
+        "CUF_TELEGRAM_MODE": "webhook",
+        "CUF_WEBHOOK_URL": f"http://127.0.0.1:{balancer_port}{path}",
+        "CUF_WEBHOOK_SECRET": SECRET,
+        "CUF_WEBHOOK_LISTEN": "127.0.0.1",
+    }
+    try:
+        with (
+            bot_process(state, **common, CUF_WEBHOOK_PORT=str(replica_ports[0])) as first,
+            bot_process(state, **common, CUF_WEBHOOK_PORT=str(replica_ports[1])) as second,
+        ):
+            health_ports = [
+                int((await bot.wait_for(_HEALTH_LINE.pattern)).group(1)) for bot in (first, second)
+            ]
+            for bot in (first, second):
+                await bot.wait_for("bot prêt")
+            deployed = cli("webhook", "set", **common)
+            chats = [emulator.chat(member) for member in members]
+            for chat in chats:
+                await chat.say(QUESTION)
+            answers = [await chat.reply(timeout=60) for chat in chats]
+            async with httpx.AsyncClient(timeout=30) as client:
+                texts = [
+                    (await client.get(f"http://127.0.0.1:{port}/metrics")).text
+                    for port in health_ports
+                ]
+    finally:
+        await stop_server(balancer)
+
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    assert all("Karima Zerkani-Raynal" in answer.text for answer in answers)
+    accepted = [metric(text, 'cuf_webhook_updates_total{outcome="accepted"}') for text in texts]
+    assert accepted == [2, 2], accepted  # each replica got its share, and only that
+    assert forwarded == [2, 2]
+    answered = 'cuf_answers_total{kind="documents",outcome="answered"}'
+    assert [metric(text, answered) for text in texts] == [2, 2]
