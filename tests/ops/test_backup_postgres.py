@@ -125,3 +125,54 @@ def test_the_password_leaves_the_url_for_the_environment() -> None:
     )
     assert target == "postgresql://cuf@db.internal:5432/cuf?sslmode=require"
     assert env == {"PGPASSWORD": "p@ss"}
+
+
+def test_the_cli_backs_up_and_restores_a_postgresql_state(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole path: state written by the stores on PostgreSQL, ``backup``, ``restore``."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.app import Services
+    from bot.cli import main
+    from bot.settings import Settings
+
+    if "database_url" not in Settings.model_fields:
+        pytest.skip("CUF_DATABASE_URL is not a setting on this branch (the state layer adds it)")
+    now = datetime(2025, 3, 3, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    _psql(f"{postgres_url}/postgres", "CREATE DATABASE origin")
+    _psql(f"{postgres_url}/postgres", "CREATE DATABASE copy")
+    root = tmp_path / "site"
+    (root / "knowledge" / "notes").mkdir(parents=True)
+    (root / "knowledge" / "notes" / "a.md").write_text("# Note\n\nTexte.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CUF_STATE_DIR", str(root / "state"))
+    monkeypatch.setenv("CUF_KNOWLEDGE_DIR", str(root / "knowledge"))
+    monkeypatch.setenv("CUF_ADMIN_IDS", "1001")
+    monkeypatch.setenv("CUF_DATABASE_URL", f"{postgres_url}/origin")
+    services = Services(Settings(_env_file=None))  # type: ignore[call-arg]
+    services.members.request_access(6_000_000_000, "Élue", None, now)
+    services.members.decide(6_000_000_000, True, 1001, now)
+    services.subscriptions.follow("6000000000", "mali")
+    services.subscriptions.follow("-100123", "madagascar")
+    tables = "SELECT user_id || ':' || status FROM access_requests ORDER BY 1"
+    follows = "SELECT count(*) FROM meeting_follows"
+    expected = (_psql(f"{postgres_url}/origin", tables), _psql(f"{postgres_url}/origin", follows))
+
+    backed_up = main(["backup", str(tmp_path / "backup")])
+    monkeypatch.setenv("CUF_DATABASE_URL", f"{postgres_url}/copy")
+    monkeypatch.setenv("CUF_STATE_DIR", str(tmp_path / "fresh" / "state"))
+    monkeypatch.setenv("CUF_KNOWLEDGE_DIR", str(tmp_path / "fresh" / "knowledge"))
+    restored = main(["restore", str(tmp_path / "backup")])
+    revived = Services(Settings(_env_file=None))  # type: ignore[call-arg]
+
+    assert backed_up == 0 and restored == 0
+    assert (tmp_path / "backup" / "database.pgdump").is_file()
+    assert (_psql(f"{postgres_url}/copy", tables), _psql(f"{postgres_url}/copy", follows)) == (
+        expected
+    )
+    assert expected == ("6000000000:approved", "2")
+    assert revived.members.is_member(6_000_000_000)
+    assert revived.subscriptions.following("-100123") == ["madagascar"]
+    assert (tmp_path / "fresh" / "knowledge" / "notes" / "a.md").is_file()
