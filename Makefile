@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 EMULATOR := tests/e2e/emulator
 
-.PHONY: run test install ingest bench bench-scale bench-load lint clean test-llm postgres
+.PHONY: run test install ingest bench bench-scale bench-load bench-burst lint clean test-llm postgres
 
 run: $(VENV)/.installed
 	$(BIN)/python -m bot run
@@ -33,6 +33,10 @@ bench-scale: $(VENV)/.installed
 
 bench-load: $(VENV)/.installed $(EMULATOR)/node_modules/.installed
 	$(BIN)/python bench/bench_load.py --members 50 --messages 20
+
+# About 6 minutes: 5,000 due reminders sent to the emulator at 30 messages a second.
+bench-burst: $(VENV)/.installed $(EMULATOR)/node_modules/.installed
+	$(BIN)/python bench/bench_reminder_burst.py --reminders 5000
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check bot tests bench ingest.py

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
@@ -78,6 +79,19 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
+    # polling or webhook; unset: webhook when webhook_url is set. In webhook mode a
+    # replica never calls setWebhook: `python -m bot webhook set` is the deploy step.
+    telegram_mode: Literal["polling", "webhook"] | None = None
+    # Proactive throttling of sends (PTB's AIORateLimiter); 0 turns it off.
+    telegram_max_messages_per_second: float = 30.0
+    telegram_group_messages_per_minute: float = 20.0
+
+    # Operations: health and metrics over HTTP (off while health_port is unset; 0 picks
+    # a free port, logged), JSON logs.
+    health_port: int | None = None
+    health_listen: str = "127.0.0.1"
+    health_cache_seconds: float = 30.0  # getMe and the LLM probe are asked at most this often
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator(
         "calendar_urls", "reminder_leads_minutes", "admin_ids", "allowed_user_ids", mode="before"
@@ -120,6 +134,29 @@ class Settings(BaseSettings):
         except ValueError:
             raise ValueError("has an invalid port") from None
         return value
+
+    @field_validator("webhook_secret", mode="after")
+    @classmethod
+    def _check_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """Telegram accepts 1 to 256 characters among ``A-Z a-z 0-9 _ -``."""
+        if value is None or not value.get_secret_value():
+            return None
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("must be 1 to 256 characters among A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("health_port", mode="before")
+    @classmethod
+    def _empty_port(cls, value: object) -> object:
+        """``CUF_HEALTH_PORT=`` (empty) means off, like leaving it out."""
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def run_mode(self) -> str:
+        """``polling`` or ``webhook`` (``telegram_mode``, else webhook when a URL is set)."""
+        if self.telegram_mode is not None:
+            return self.telegram_mode
+        return "webhook" if self.webhook_url else "polling"
 
     @property
     def index_dir(self) -> Path:

@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 
 from bot.app import build_services
-from bot.cli import ask, calibrate, database, evaluate, funding, meetings, members, run
+from bot.cli import ask, calibrate, database, evaluate, funding, meetings, members, ops, run
+from bot.ops.logs import use_format
 from bot.settings import Settings
 
-_COMMAND_MODULES = (run, ask, evaluate, calibrate, funding, meetings, members, database)
+_COMMAND_MODULES = (run, ask, evaluate, calibrate, funding, meetings, members, database, ops)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,6 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             reason = str(problem["msg"]).removeprefix("Value error, ")
             print(f"Réglage invalide {name} : {reason}", file=sys.stderr)
         return 2
+    use_format(settings.log_format)
     services = build_services(settings)
     result: int = args.handler(args, services)
     return result

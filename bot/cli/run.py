@@ -44,6 +44,7 @@ def ensure_index(services: Services) -> None:
     """Build the index from ``knowledge/`` when none this version can read was published."""
     from bot.index.reader import readable_generation
     from bot.ingest.pipeline import run_ingest
+    from bot.ops import metrics
 
     settings = services.settings
     if readable_generation(settings.index_dir) is not None:
@@ -52,9 +53,14 @@ def ensure_index(services: Services) -> None:
         f"Pas encore d'index dans {settings.index_dir} : indexation de {settings.knowledge_dir} "
         "(quelques minutes la première fois, la progression s'affiche)…"
     )
-    report = run_ingest(
-        settings.knowledge_dir, settings.index_dir, services.embeddings, show_progress=True
-    )
+    try:
+        report = run_ingest(
+            settings.knowledge_dir, settings.index_dir, services.embeddings, show_progress=True
+        )
+    except Exception:
+        metrics.record_ingest(ok=False)
+        raise
+    metrics.record_ingest(ok=True)
     _say(
         f"Indexation terminée en {report.seconds:.0f} s : {len(report.added)} document(s), "
         f"{report.chunks_total} passages, {len(report.skipped)} fichier(s) ignoré(s)."
@@ -71,6 +77,13 @@ def handle(args: argparse.Namespace, services: Services) -> int:
         from bot.telegram.logs import protect_logs
 
         protect_logs(secret)
+    if token is not None and not args.console:
+        from bot.telegram.application import settings_problem
+
+        problem = settings_problem(services.settings)  # said before any long work
+        if problem is not None:
+            _say(f"Impossible de démarrer : {problem}")
+            return 1
     try:
         ensure_index(services)
         if token is None or args.console:

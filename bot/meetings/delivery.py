@@ -19,6 +19,7 @@ from typing import Protocol
 
 from bot.meetings.outbox import Outbox
 from bot.meetings.reminders import Plan, Reminder
+from bot.ops import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -80,8 +81,10 @@ async def deliver(
                 reminder.chat_id,
                 error,
             )
+            metrics.record_reminder(sent=False)
             await asyncio.to_thread(outbox.release, reminder)
             continue
         await asyncio.to_thread(outbox.mark_sent, reminder, now())
+        metrics.record_reminder(sent=True)
         delivered.append(reminder)
     return delivered

@@ -9,11 +9,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import secrets
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
-from urllib.parse import urlparse
 
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
@@ -32,13 +30,15 @@ from bot.telegram.context import RATE_LIMITER, SERVICES, RateLimits
 from bot.telegram.errors import on_error
 from bot.telegram.logs import protect_logs
 from bot.telegram.oplog import set_hash_key
+from bot.telegram.ops import start_ops, stop_ops
 from bot.telegram.ratelimit import UserRateLimiter
-from bot.telegram.retry import RetryingLimiter
-from bot.telegram.startup import wait_for_telegram
+from bot.telegram.startup import StartupError, wait_for_telegram
+from bot.telegram.throttle import build_limiter
 from bot.telegram.updates import PerChatUpdateProcessor
 
 if TYPE_CHECKING:
     from bot.app import Services
+    from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -69,9 +69,16 @@ def build_application(
     builder = (
         Application.builder()
         .token(token)
-        .rate_limiter(RetryingLimiter(budget_seconds=settings.telegram_retry_budget_seconds))
+        .rate_limiter(
+            build_limiter(
+                settings.telegram_retry_budget_seconds,
+                settings.telegram_max_messages_per_second,
+                settings.telegram_group_messages_per_minute,
+            )
+        )
         .concurrent_updates(PerChatUpdateProcessor())
         .post_init(_post_init)
+        .post_shutdown(stop_ops)
     )
     if settings.telegram_base_url:
         builder = builder.base_url(settings.telegram_base_url)
@@ -143,7 +150,8 @@ def _add_handlers(application: AnyApplication) -> None:
 
 async def _post_init(application: AnyApplication) -> None:
     """Register the command menus, load models and indexes, rebuild the reminder jobs,
-    probe the LLM endpoint if any."""
+    probe the LLM endpoint if any, start the health and metrics listener if configured."""
+    await start_ops(application)
     await register_commands(application)
     services: Services = application.bot_data[SERVICES]
     try:
@@ -180,16 +188,34 @@ async def register_commands(application: AnyApplication) -> None:
             logger.warning("menu admin non installé pour %s : %s", admin_id, error)
 
 
+def settings_problem(settings: Settings) -> str | None:
+    """What makes the run mode's settings unusable, in one line (``None``: nothing)."""
+    if settings.run_mode != "webhook":
+        return None
+    from bot.telegram import webhook
+
+    try:
+        webhook.webhook_path(settings)
+        webhook.webhook_secret(settings)
+    except webhook.WebhookConfigError as error:
+        return str(error)
+    return None
+
+
 def run(services: Services, say: Callable[[str], None] = print) -> int:
-    """Run the bot until interrupted: polling by default, a webhook when configured.
+    """Run the bot until interrupted: polling, or a webhook replica (``CUF_TELEGRAM_MODE``).
 
     Telegram is reached first (:func:`wait_for_telegram`): a rejected token or a
-    server that stays unreachable raises :class:`StartupError` with one line.
+    server that stays unreachable raises :class:`StartupError` with one line. A
+    webhook replica never calls ``setWebhook`` (``python -m bot webhook set`` does).
     """
     settings = services.settings
     assert settings.telegram_token is not None
     token = settings.telegram_token.get_secret_value()
     protect_logs(token)
+    problem = settings_problem(settings)
+    if problem is not None:
+        raise StartupError(problem)
     asyncio.run(
         wait_for_telegram(
             token,
@@ -200,20 +226,10 @@ def run(services: Services, say: Callable[[str], None] = print) -> int:
     )
     asyncio.set_event_loop(asyncio.new_event_loop())  # asyncio.run closed its own
     application = build_application(services)
-    if settings.webhook_url:
-        secret = (
-            settings.webhook_secret.get_secret_value()
-            if settings.webhook_secret
-            else secrets.token_urlsafe(32)
-        )
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=urlparse(settings.webhook_url).path.lstrip("/"),
-            webhook_url=settings.webhook_url,
-            secret_token=secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
+    if settings.run_mode == "webhook":
+        from bot.telegram import webhook
+
+        asyncio.get_event_loop().run_until_complete(webhook.serve(application, settings, say))
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0

@@ -13,6 +13,7 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.meetings.formatting import format_day, format_occurrence
+from bot.ops import metrics
 from bot.telegram import texts
 from bot.telegram.callbacks import pack, parse_id, unpack
 from bot.telegram.chat_action import typing
@@ -203,7 +204,12 @@ async def on_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     svc = services(context)
     await send_html(context.bot, message.chat_id, escape(texts.REINDEX_STARTED))
     async with typing(context.bot, message.chat_id):
-        report = await asyncio.to_thread(svc.reindex)
+        try:
+            report = await asyncio.to_thread(svc.reindex)
+        except Exception:
+            metrics.record_ingest(ok=False)
+            raise
+        metrics.record_ingest(ok=True)
         await asyncio.to_thread(svc.warm_up)
     summary = texts.REINDEX_DONE.format(
         added=len(report.added),

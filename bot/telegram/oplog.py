@@ -18,6 +18,8 @@ import secrets
 
 from telegram import Update
 
+from bot.ops import metrics
+
 logger = logging.getLogger(__name__)
 
 _key = secrets.token_bytes(32)
@@ -35,7 +37,11 @@ def chat_hash(chat_id: int | str) -> str:
 
 
 def log_reply(update: Update, kind: str, outcome: str, reason: str | None, seconds: float) -> None:
-    """``outcome`` is ``answered`` or ``refused``; ``reason`` says why it was refused."""
+    """``outcome`` is ``answered`` or ``refused``; ``reason`` says why it was refused.
+
+    The same reply is counted in the metrics (``/metrics``).
+    """
+    metrics.record_reply(kind, outcome, reason, seconds)
     chat = update.effective_chat
     user = update.effective_user
     who = chat.id if chat is not None else (user.id if user is not None else "?")

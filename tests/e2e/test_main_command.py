@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
+
 from .conftest import MEMBER_ID, REPO
 from .driver import Emulator
 
@@ -71,20 +73,30 @@ async def test_webhook_mode_answers_and_refuses_updates_without_the_secret(
     shutil.copytree(built_index, tmp_path / "state" / "index")
     port = _free_port()
     webhook_url = f"http://127.0.0.1:{port}/telegram"
-    process = _start_bot(
-        tmp_path,
-        CUF_TELEGRAM_TOKEN=emulator.token,
-        CUF_TELEGRAM_BASE_URL=emulator.bot_api_url,
-        CUF_ALLOWED_USER_IDS=str(MEMBER_ID),
-        CUF_KNOWLEDGE_DIR=str(REPO / "knowledge"),
-        CUF_STATE_DIR=str(tmp_path / "state"),
-        CUF_WEBHOOK_URL=webhook_url,
-        CUF_WEBHOOK_SECRET="s3cret-webhook-token",
-        CUF_WEBHOOK_LISTEN="127.0.0.1",
-        CUF_WEBHOOK_PORT=str(port),
-    )
+    settings = {
+        "CUF_TELEGRAM_TOKEN": emulator.token,
+        "CUF_TELEGRAM_BASE_URL": emulator.bot_api_url,
+        "CUF_ALLOWED_USER_IDS": str(MEMBER_ID),
+        "CUF_KNOWLEDGE_DIR": str(REPO / "knowledge"),
+        "CUF_STATE_DIR": str(tmp_path / "state"),
+        "CUF_WEBHOOK_URL": webhook_url,  # a webhook URL alone means webhook mode
+        "CUF_WEBHOOK_SECRET": "s3cret-webhook-token",
+        "CUF_WEBHOOK_LISTEN": "127.0.0.1",
+        "CUF_WEBHOOK_PORT": str(port),
+    }
+    process = _start_bot(tmp_path, **settings)
     try:
-        await _wait_for_webhook(emulator, webhook_url)
+        await _wait_for_listener(f"http://127.0.0.1:{port}/healthz")
+        # setWebhook is a deploy step, not something the replica does at start.
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("CUF_")}
+        deploy = subprocess.run(
+            [sys.executable, "-m", "bot", "webhook", "set"],
+            env={**environment, "PYTHONPATH": str(REPO), **settings},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         forged = await emulator.client.post(webhook_url, json={"update_id": 1})
         member = emulator.chat(MEMBER_ID)
         await member.say("Qui préside le groupe-pays Japon ?")
@@ -93,17 +105,19 @@ async def test_webhook_mode_answers_and_refuses_updates_without_the_secret(
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=30)
 
+    assert deploy.returncode == 0, deploy.stdout + deploy.stderr
     assert forged.status_code == 403  # no secret header: refused
     assert "Karima Zerkani-Raynal" in answer.text
 
 
-async def _wait_for_webhook(emulator: Emulator, url: str, seconds: float = 60) -> None:
-    """Until the bot has registered its webhook with the (emulated) Bot API."""
+async def _wait_for_listener(url: str, seconds: float = 120) -> None:
+    """Until the replica's webhook listener answers (it starts once the bot is loaded)."""
     deadline = asyncio.get_running_loop().time() + seconds
-    info_url = f"{emulator.bot_api_url}{emulator.token}/getWebhookInfo"
-    while asyncio.get_running_loop().time() < deadline:
-        info = (await emulator.client.get(info_url)).json()["result"]
-        if info["url"] == url:
-            return
-        await asyncio.sleep(0.2)
-    raise AssertionError(f"the bot never set its webhook to {url}")
+    async with httpx.AsyncClient(timeout=5) as client:
+        while asyncio.get_running_loop().time() < deadline:
+            try:
+                await client.get(url)
+                return
+            except httpx.HTTPError:
+                await asyncio.sleep(0.2)
+    raise AssertionError(f"the webhook listener never answered at {url}")
