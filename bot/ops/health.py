@@ -132,9 +132,10 @@ def ping_database(services: Services) -> str:
 
 def index_state(services: Services) -> str:
     """The loaded index generation; fails until the bot has loaded one."""
-    retriever = services.__dict__.get("retriever")
-    if retriever is None:
+    stack = services.loaded
+    if stack is None:
         raise RuntimeError("index not loaded yet")
+    retriever = stack.retriever
     generation = getattr(retriever, "generation", None)
     name = getattr(generation, "name", str(generation))
     return f"generation {name}, {len(retriever.chunks)} passages"

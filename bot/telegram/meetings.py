@@ -298,6 +298,10 @@ def schedule_reminders(application: Application) -> None:  # type: ignore[type-a
         for job in job_queue.get_jobs_by_name(name):
             job.schedule_removal()
     sweep = max(settings.reminder_sweep_seconds, 1.0)
-    job_queue.run_repeating(deliver_reminders, sweep, first=0, name=SWEEP_JOB)
+    # A repeating job whose first run is due at once is scheduled one interval late when
+    # the scheduler starts after it was added (seen: 60 s), so reminders a crashed run left
+    # behind would wait: the first sweep is a job of its own.
+    job_queue.run_once(deliver_reminders, 0, name=f"{SWEEP_JOB}:start")
+    job_queue.run_repeating(deliver_reminders, sweep, first=sweep, name=SWEEP_JOB)
     refresh = max(settings.calendar_refresh_minutes, 1) * 60
     job_queue.run_repeating(refresh_calendars, refresh, first=refresh, name=REFRESH_JOB)

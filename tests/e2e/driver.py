@@ -154,6 +154,11 @@ class Emulator:
         result: list[dict[str, Any]] = await self.post("/_test/commands", payload)
         return result
 
+    async def sent_texts(self) -> list[tuple[int, str]]:
+        """Every message the bot sent so far, in every chat: ``(chat_id, text)``."""
+        sent = await self.post("/_test/sentTexts", {"token": self.token})
+        return [(int(item["chat_id"]), str(item["text"])) for item in sent]
+
     async def chat_actions(self) -> list[dict[str, Any]]:
         """The sendChatAction calls made (« typing… »): ``chat_id``, ``action``, ``at`` (ms)."""
         result: list[dict[str, Any]] = await self.post("/_test/chatActions", {"token": self.token})

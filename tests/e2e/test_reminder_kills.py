@@ -1,0 +1,130 @@
+"""The running bot killed with SIGKILL again and again while it sends reminders.
+
+``python -m bot run`` against the emulator, 300 members following a group whose
+meeting is due for its reminder. Each run is killed soon after its first
+delivery; the next run starts where it stopped, at once (its start-up sweep), and
+takes over the claims of the killed one without waiting for their lease. Nothing may be lost; a duplicate
+is allowed only in the documented window (a message Telegram accepted just
+before the kill, not yet marked sent): at most one per kill. Figures are
+printed (``pytest -s``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.app import Services
+from bot.settings import Settings
+
+from .conftest import REPO
+from .driver import Emulator
+
+CHATS = 300
+KILLS = 10
+FIRST_CHAT = 5_000
+
+
+def _calendar(start: datetime) -> str:
+    stamp = start.strftime("%Y%m%dT%H%M%SZ")
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Tests//Kill bot//FR\r\n"
+        f"BEGIN:VEVENT\r\nUID:kill-bot\r\nDTSTAMP:{stamp}\r\nDTSTART:{stamp}\r\n"
+        "DURATION:PT1H\r\nSUMMARY:Réunion du groupe-pays Mali\r\n"
+        "CATEGORIES:Groupe-pays Mali\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+
+
+def _start_bot(environment: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=cwd,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+async def _reminders(emulator: Emulator) -> Counter[int]:
+    return Counter(chat for chat, text in await emulator.sent_texts() if text.startswith("🔔"))
+
+
+async def test_kill_loop_over_the_running_bot_loses_no_reminder(
+    emulator: Emulator, built_index: Path, tmp_path: Path
+) -> None:
+    knowledge, state = tmp_path / "knowledge", tmp_path / "state"
+    shutil.copytree(REPO / "knowledge", knowledge)
+    shutil.copytree(built_index, state / "index")
+    # Due now for a 60-minute lead, and far enough for every restart to come before it.
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=58)
+    (knowledge / "meetings" / "kill.ics").write_text(_calendar(start), encoding="utf-8")
+    chats = range(FIRST_CHAT, FIRST_CHAT + CHATS)
+    settings = Settings(knowledge_dir=knowledge, state_dir=state, calendar_urls=[])
+    subscriptions = Services(settings).subscriptions
+    for chat in chats:
+        subscriptions.follow(str(chat), "mali")
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("CUF_")}
+    environment |= {
+        "PYTHONPATH": str(REPO),
+        "CUF_TELEGRAM_TOKEN": emulator.token,
+        "CUF_TELEGRAM_BASE_URL": emulator.bot_api_url,
+        "CUF_ALLOWED_USER_IDS": ",".join(str(chat) for chat in chats),
+        "CUF_KNOWLEDGE_DIR": str(knowledge),
+        "CUF_STATE_DIR": str(state),
+        "CUF_CALENDAR_URLS": "",
+        "CUF_REMINDER_LEADS_MINUTES": "60",
+        # Only the sweep each start makes at once can deliver: the periodic one never comes.
+        "CUF_REMINDER_SWEEP_SECONDS": "3600",
+    }
+
+    rng = random.Random(14)
+    kills = runs = 0
+    started = time.monotonic()
+    while kills < KILLS and runs < 40:
+        runs += 1
+        before = sum((await _reminders(emulator)).values())
+        process = _start_bot(environment, tmp_path)
+        # Kill once this run has delivered something, at a random point after that.
+        while process.poll() is None and sum((await _reminders(emulator)).values()) == before:
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(rng.uniform(0.0, 0.1))
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            kills += 1
+        process.wait()
+        if len(await _reminders(emulator)) == CHATS:
+            break
+    # A last run, left alone, finishes the job.
+    process = _start_bot(environment, tmp_path)
+    try:
+        deadline = time.monotonic() + 300
+        while len(await _reminders(emulator)) < CHATS and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+        await asyncio.sleep(2)  # anything sent twice after the last first delivery
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+    seconds = time.monotonic() - started
+
+    received = await _reminders(emulator)
+    lost = [chat for chat in chats if received[chat] == 0]
+    duplicates = sum(count - 1 for count in received.values() if count > 1)
+    print(
+        f"\nkill -9 loop over the running bot: {runs} runs, {kills} kills, {CHATS} reminders, "
+        f"{sum(received.values())} received, {len(lost)} lost, {duplicates} duplicates "
+        f"(at most one per kill), {seconds:.1f} s"
+    )
+    assert kills >= KILLS
+    assert not lost
+    assert set(received) == set(chats)
+    assert duplicates <= kills
