@@ -2,11 +2,11 @@
 
 ``python -m bot run`` against the emulator, 300 members following a group whose
 meeting is due for its reminder. Each run is killed soon after its first
-delivery; the next run starts where it stopped, at once (its start-up sweep), and
-takes over the claims of the killed one without waiting for their lease. Nothing may be lost; a duplicate
-is allowed only in the documented window (a message Telegram accepted just
-before the kill, not yet marked sent): at most one per kill. Figures are
-printed (``pytest -s``).
+delivery; the next run starts where it stopped, at once (its start-up sweep),
+and takes over the claims of the killed one without waiting for their lease.
+Nothing may be lost; a duplicate is allowed only in the documented window (a
+message Telegram accepted just before the kill, not yet marked sent): at most
+one per kill. Figures are printed (``pytest -s``).
 """
 
 from __future__ import annotations
