@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 PAGE_SIZE = 8
 SWEEP_JOB, NEXT_JOB, REFRESH_JOB = "reminders:sweep", "reminders:next", "calendar:refresh"
 LEADER = "reminders:leader"  # bot_data key of this process's Leadership
+SWEEPING = "reminders:sweeping"  # bot_data key of the lock that keeps sweeps one at a time
 LEAD_CHOICES = (7 * 24 * 60, 2 * 24 * 60, 24 * 60, 3 * 60, 60, 15)
 _MAX_PAGE = 1000
 _MAX_LEAD_MINUTES = 366 * 24 * 60
@@ -238,6 +239,15 @@ class TelegramSender:
 
 async def deliver_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send every due reminder once (outbox: claim, send, mark sent), then plan the next."""
+    sweeping: asyncio.Lock = context.application.bot_data.setdefault(SWEEPING, asyncio.Lock())
+    if sweeping.locked():
+        return  # a sweep is under way (the periodic one, a wake-up): it sends what is due
+    async with sweeping:
+        await _sweep(context)
+
+
+async def _sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """One delivery, with at most one message in flight (the documented duplicate window)."""
     svc = services(context)
     leader: Leadership | None = context.application.bot_data.get(LEADER)
     if leader is not None and not await asyncio.to_thread(leader.try_lead):

@@ -53,7 +53,7 @@ def _ensure_node_modules(node: str) -> None:
         _unavailable(f"`npm ci --prefix {EMULATOR_DIR}` failed: {result.stderr.strip()[-500:]}")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
@@ -81,7 +81,7 @@ def emulator_url() -> Iterator[str]:
         return
     _ensure_node_modules(node)
     for _attempt in range(3):  # the free port may be taken between probe and listen
-        port = _free_port()
+        port = free_port()
         process = subprocess.Popen(
             [node, str(EMULATOR_DIR / "launch.js"), "--port", str(port), "--host", "127.0.0.1"],
             stdout=subprocess.PIPE,

@@ -156,8 +156,12 @@ class Emulator:
 
     async def sent_texts(self) -> list[tuple[int, str]]:
         """Every message the bot sent so far, in every chat: ``(chat_id, text)``."""
-        sent = await self.post("/_test/sentTexts", {"token": self.token})
-        return [(int(item["chat_id"]), str(item["text"])) for item in sent]
+        history = await self.post("/getUpdatesHistory", {"token": self.token})
+        return [
+            (int(item["message"]["chat_id"]), str(item["message"].get("text", "")))
+            for item in history or []
+            if "message" in item
+        ]
 
     async def chat_actions(self) -> list[dict[str, Any]]:
         """The sendChatAction calls made (« typing… »): ``chat_id``, ``action``, ``at`` (ms)."""

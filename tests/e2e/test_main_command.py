@@ -6,14 +6,13 @@ import asyncio
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import httpx
 
-from .conftest import MEMBER_ID, REPO
+from .conftest import MEMBER_ID, REPO, free_port
 from .driver import Emulator
 
 
@@ -60,18 +59,11 @@ async def test_with_a_token_in_dotenv_the_main_command_starts_the_bot(
     assert secret not in output  # not even at DEBUG level
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 async def test_webhook_mode_answers_and_refuses_updates_without_the_secret(
     emulator: Emulator, built_index: Path, tmp_path: Path
 ) -> None:
     shutil.copytree(built_index, tmp_path / "state" / "index")
-    port = _free_port()
+    port = free_port()
     webhook_url = f"http://127.0.0.1:{port}/telegram"
     settings = {
         "CUF_TELEGRAM_TOKEN": emulator.token,

@@ -14,7 +14,6 @@ import queue
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -25,19 +24,12 @@ from pathlib import Path
 
 import httpx
 
-from .conftest import MEMBER_ID, REPO
+from .conftest import MEMBER_ID, REPO, free_port
 from .driver import Emulator
 
 _HEALTH_LINE = re.compile(r"http://127\.0\.0\.1:(\d+)/healthz")
 QUESTION = "Qui préside le groupe-pays Japon ?"
 SECRET = "replicas-share-this-secret_1"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def environment(**settings: str) -> dict[str, str]:

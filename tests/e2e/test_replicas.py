@@ -1,7 +1,8 @@
 """Two bot processes on one PostgreSQL: one reminder worker, replaced when it dies, none lost.
 
-Both processes run the real bot (``python -m bot run``, polling) against the emulator
-and share the state in a real PostgreSQL. 1,000 members follow a group whose meeting
+Both processes run the real bot (``python -m bot run``) in webhook mode, as replicas
+behind a load balancer would, against the emulator and share the state in a real
+PostgreSQL. 1,000 members follow a group whose meeting
 starts in 40 minutes, so 1,000 reminders are due at once. Only the process elected
 through the advisory lock sends; it is killed with SIGKILL mid-run; the other one takes
 over, and every member gets the reminder, once (a duplicate is possible only for the
@@ -24,7 +25,7 @@ from zoneinfo import ZoneInfo
 from bot.app import Services
 from bot.settings import Settings
 
-from .conftest import REPO
+from .conftest import REPO, free_port
 from .driver import Emulator
 
 CHATS = 1_000
@@ -44,12 +45,7 @@ def _calendar(start: datetime) -> str:
 
 async def _reminders_sent(emulator: Emulator) -> list[int]:
     """The chat of every reminder the bot sent so far (one entry per message)."""
-    history = await emulator.post("/getUpdatesHistory", {"token": emulator.token})
-    return [
-        int(item["message"]["chat_id"])
-        for item in history or []
-        if str(item.get("message", {}).get("text", "")).startswith("🔔")
-    ]
+    return [chat for chat, text in await emulator.sent_texts() if text.startswith("🔔")]
 
 
 async def test_two_bots_on_postgresql_one_worker_killed_every_reminder_once(
@@ -84,17 +80,22 @@ async def test_two_bots_on_postgresql_one_worker_killed_every_reminder_once(
         "CUF_REMINDER_LEADS_MINUTES": "1440,60",
         "CUF_REMINDER_SWEEP_SECONDS": "1",
         "CUF_REMINDER_LEASE_SECONDS": "5",
+        "CUF_TELEGRAM_MODE": "webhook",
+        "CUF_WEBHOOK_SECRET": "replicas-share-this-secret_2",
+        "CUF_WEBHOOK_LISTEN": "127.0.0.1",
     }
     logs = {name: tmp_path / f"bot-{name}.log" for name in ("a", "b")}
     processes: dict[str, subprocess.Popen[bytes]] = {}
     for name, log in logs.items():
         state = tmp_path / name / "state"
         shutil.copytree(built_index, state / "index")
+        port = free_port()
+        webhook = {"CUF_WEBHOOK_PORT": str(port), "CUF_WEBHOOK_URL": f"http://127.0.0.1:{port}/tg"}
         with log.open("wb") as output:
             processes[name] = subprocess.Popen(
                 [sys.executable, "-m", "bot", "run"],
                 cwd=tmp_path / name,
-                env=environment | {"CUF_STATE_DIR": str(state)},
+                env=environment | webhook | {"CUF_STATE_DIR": str(state)},
                 stdin=subprocess.DEVNULL,
                 stdout=output,
                 stderr=subprocess.STDOUT,

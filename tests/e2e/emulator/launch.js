@@ -27,7 +27,6 @@
  *        setMyCommands (scope and language).
  *   POST /_test/chatActions {token}: sendChatAction calls received (« typing… »), with
  *        their time (ms).
- *   POST /_test/sentTexts {token}: every message the bot sent, as {chat_id, text}.
  *
  * A user message carrying `edit_date` is delivered as an `edited_message` update.
  */
@@ -230,12 +229,6 @@ function buildEmulator({ port, host }) {
   });
   app.post('/_test/chatActions', (req, res) => {
     res.json({ ok: true, result: chatActions.filter((a) => a.token === req.body.token) });
-  });
-  app.post('/_test/sentTexts', (req, res) => {
-    const sent = server.storage.botMessages
-      .filter((u) => u.botToken === req.body.token)
-      .map((u) => ({ chat_id: Number(u.message.chat_id), text: u.message.text || '' }));
-    res.json({ ok: true, result: sent });
   });
 
   // --- client routes (the user's side), awaited and answered as JSON --------------
