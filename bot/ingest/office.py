@@ -249,7 +249,8 @@ def _iso_date(value: str) -> str:
 _MONTHS = {
     name: number
     for number, name in enumerate(
-        "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre".split(),
+        "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre "
+        "decembre".split(),
         start=1,
     )
 }
