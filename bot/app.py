@@ -386,6 +386,9 @@ class Services:
         self.subscriptions.forget(chat_id)
         self.reminders.forget(chat_id)
         self.feedback.forget(chat_id)
+        from bot.staff.handoff import HandoffStore  # the staff side's own table
+
+        HandoffStore(self.database).forget(chat_id)
         self.database.scrub()
 
     def forget_user(self, user_id: int) -> None:

@@ -5,8 +5,8 @@ is the chat, and those whose ``user_id`` is the person asking (ratings, access
 request). Reading the schema instead of listing the stores means a table added
 later is exported without anyone remembering to.
 
-The purge deletes conversation turns and answer logs older than
-``CUF_RETENTION_DAYS``. Ratings go with their answers; a copy without chat nor
+The purge deletes conversation turns, answer logs and questions handed to the
+staff older than ``CUF_RETENTION_DAYS``. Ratings go with their answers; a copy without chat nor
 user (question, answer, rating, date) is kept first in ``feedback_archive`` for
 the staff's knowledge gaps.
 """
@@ -121,6 +121,7 @@ def purge_older_than(database_path: Path, now: datetime, days: int) -> PurgeRepo
         tables = set(_table_names(connection))
         turns = _old_ids(connection, "conversation_turns", "asked_at", cutoff, tables)
         answers = _old_ids(connection, "answer_log", "created_at", cutoff, tables)
+        handoffs = _old_ids(connection, "handoffs", "created_at", cutoff, tables)
         archived = 0
         with connection:
             if answers and "feedback" in tables:
@@ -132,7 +133,8 @@ def purge_older_than(database_path: Path, now: datetime, days: int) -> PurgeRepo
                         f"JOIN answer_log a ON a.id = f.answer_id WHERE a.id IN ({marks})",
                         batch,
                     ).rowcount
-            for table, ids in (("conversation_turns", turns), ("answer_log", answers)):
+            old = (("conversation_turns", turns), ("answer_log", answers), ("handoffs", handoffs))
+            for table, ids in old:
                 for batch in _batches(ids):
                     marks = ",".join("?" * len(batch))
                     connection.execute(f"DELETE FROM {table} WHERE id IN ({marks})", batch)

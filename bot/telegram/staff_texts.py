@@ -8,19 +8,6 @@ from __future__ import annotations
 
 from bot.messages import CUF_CONTACT
 
-ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
-    ("documents", "Documents indexés (admin)"),
-    ("lacunes", "Questions restées sans réponse (admin)"),
-)
-MEMBER_COMMANDS: tuple[tuple[str, str], ...] = (
-    ("mes_donnees", "Recevoir mes données (fichier JSON)"),
-)
-MEMBER_COMMANDS_EN: tuple[tuple[str, str], ...] = (("my_data", "Get my data (JSON file)"),)
-ADMIN_HELP = (
-    "\n<b>Équipe</b> : envoyez-moi un PDF, un .docx, un .odt ou un .md pour l'ajouter aux "
-    "documents ; /documents, /lacunes [jours]."
-)
-
 # --- documents (staff) ----------------------------------------------------------------
 
 UPLOAD_WHERE = "📄 {name}\nOù ranger ce document ?"

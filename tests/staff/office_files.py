@@ -91,3 +91,30 @@ def write_odt(
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(path))
     return path
+
+
+def pdf_bytes(title: str, heading: str, lines: list[str]) -> bytes:
+    """A one-page text PDF (reportlab) with a bold heading and body lines."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, invariant=True)
+    canvas.setTitle(title)
+    canvas.setFont("Helvetica-Bold", 11)
+    canvas.drawString(60, 780, heading)
+    canvas.setFont("Helvetica", 10)
+    y = 752.0
+    for line in lines:
+        canvas.drawString(60, y, line)
+        y -= 16
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def docx_bytes(tmp: Path, **options: object) -> bytes:
+    """The bytes of a .docx written by :func:`write_docx`."""
+    return write_docx(tmp, **options).read_bytes()  # type: ignore[arg-type]
