@@ -45,7 +45,7 @@ GAPS_DIGEST_TITLE = "🗓️ <b>Bilan de la semaine</b>"
 # --- handoff (staff) ---------------------------------------------------------------------
 
 HANDOFF_STAFF = (
-    "📨 <b>Question d'un membre</b> ({label}) — n° {number}\n"
+    "📨 <b>Question d'un membre</b> n° {number} : {label}\n"
     "<i>Répondez à ce message (Répondre) : votre réponse lui sera transmise.</i>\n\n"
     "{question}"
 )
