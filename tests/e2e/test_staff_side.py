@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import timedelta
 
 from bot.telegram import staff_texts, texts
 
@@ -130,3 +131,27 @@ async def test_handoff_round_trip_survives_a_restart_and_is_limited(
     assert staff_texts.say("handoff_already", number=1) in texts_shown
     assert texts.say("not_allowed_button") in texts_shown  # the stranger
     assert staff_texts.say("handoff_limited")[:200] in texts_shown
+
+
+async def test_weekly_digest_and_daily_purge_jobs(
+    emulator: Emulator, answering_services: Callable[..., ClockedServices]
+) -> None:
+    services = answering_services(gaps_digest=True, retention_days=30)
+    async with running_bot(services) as application:
+        member, admin = emulator.chat(MEMBER_ID), emulator.chat(ADMIN_ID)
+        await member.say(UNANSWERABLE[0])
+        await member.reply()
+        assert application.job_queue is not None
+        (digest,) = application.job_queue.get_jobs_by_name("gaps-digest")
+        (purge,) = application.job_queue.get_jobs_by_name("retention-purge")
+        await digest.run(application)
+        weekly = await admin.reply(timeout=60)
+        services.clock += timedelta(days=31)
+        await purge.run(application)
+        await member.command("/mes_donnees")
+        export = await member.reply()
+
+    assert weekly.text.startswith(staff_texts.GAPS_DIGEST_TITLE)
+    assert f"« {UNANSWERABLE[0]} » — 1 fois" in weekly.text
+    assert export.document is not None
+    assert json.loads(export.document)["tables"] == {}
