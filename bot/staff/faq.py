@@ -183,7 +183,7 @@ class FaqResponder:
             vectors = [np.asarray(self._embed(w.text), dtype=np.float32) for w in wordings]
             self._wordings = wordings
             self._vectors = _normalised(vectors)
-            logger.info("FAQ loaded: %d entries, %d wordings", len(entries), len(wordings))
+            logger.debug("FAQ loaded: %d entries, %d wordings", len(entries), len(wordings))
 
     def entries(self) -> list[FaqEntry]:
         self._refresh()
