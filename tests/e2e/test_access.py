@@ -20,9 +20,6 @@ COMMANDS = [
     "/oublier",
     "/stats",
     "/reindex",
-    "/mes_donnees",
-    "/lacunes",
-    "/documents",
 ]
 BUTTONS = [
     "src:1",
