@@ -30,6 +30,7 @@ from bot.staff.library import (
     indexed_documents,
     safe_file_name,
 )
+from bot.telegram import media
 from bot.telegram import staff_texts as texts
 from bot.telegram import texts as common_texts
 from bot.telegram.callbacks import pack, parse_id, unpack
@@ -82,9 +83,8 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None and message.document is not None
     svc = services(context)
-    if not svc.members.is_admin(user.id):
-        await message.reply_text(texts.say("document_member", update_language(update)))
-        log_reply(update, "document", "refused", "not an admin", time.perf_counter() - started)
+    if not svc.members.is_admin(user.id):  # the same polite reply as other media
+        await media.on_media(update, context)
         return
     document = message.document
     name = document.file_name or "document"

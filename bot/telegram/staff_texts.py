@@ -62,16 +62,6 @@ HANDOFF_ALREADY = (
 # --- member-facing, French and English ----------------------------------------------------
 
 _MEMBER: dict[str, dict[str, str]] = {
-    "document_member": {
-        "fr": (
-            "Merci pour ce fichier ! Je ne peux pas ajouter de documents moi-même : envoyez-le "
-            "à l'équipe de CUF (" + CUF_CONTACT + "). Vous pouvez m'écrire votre question."
-        ),
-        "en": (
-            "Thank you for the file! I cannot add documents myself: please send it to the CUF "
-            "team (" + CUF_CONTACT + "). You can type your question."
-        ),
-    },
     "my_data_caption": {
         "fr": ("Voici tout ce que je garde sur cette discussion. Pour l'effacer : /oublier."),
         "en": "Here is everything I keep about this chat. To erase it: /forget.",

@@ -148,7 +148,7 @@ async def test_members_and_strangers_cannot_add_list_or_remove_documents(
         gate_commands = await stranger.replies(3)
         alerts = await emulator.callback_answers()
 
-    assert polite.text == staff_texts.say("document_member")
+    assert polite.text == texts.say("media")
     assert [m.text for m in media] == [texts.say("voice"), texts.say("media"), texts.say("media")]
     assert [m.text for m in refused] == [texts.say("admin_only")] * 2
     assert [a["text"] for a in alerts[-2:]] == [texts.say("admin_only")] * 2
