@@ -185,6 +185,7 @@ class Services:
         from bot.assistant import Assistant
         from bot.funding.explainer import FundingResponder
         from bot.meetings.responder import AgendaResponder
+        from bot.staff.faq import curated_responder
         from bot.understanding.names import NameTable
 
         def build_names() -> NameTable:
@@ -201,6 +202,7 @@ class Services:
             analyzer=self.analyzer,
             calibration=self.calibration,
             names=names,
+            curated=curated_responder(self).try_answer,
         )
         return AnsweringStack(retriever, names, assistant)
 
@@ -388,7 +390,7 @@ class Services:
         self.feedback.forget(chat_id)
         from bot.staff.handoff import HandoffStore  # the staff side's own table
 
-        HandoffStore(self.database).forget(chat_id)
+        HandoffStore(self.settings.database_path).forget(chat_id)
         self.database.scrub()
 
     def forget_user(self, user_id: int) -> None:

@@ -31,8 +31,8 @@ from bot.ingest.chunker import chunk_document
 from bot.ingest.documents import DocumentError, SourceDocument
 from bot.ingest.fiches import load_fiche_document
 from bot.ingest.loaders import load_note, load_pdf
-from bot.ingest.versions import index_format_key
 from bot.ingest.office import OFFICE_LOADERS
+from bot.ingest.versions import index_format_key
 from bot.retrieval.aliases import AliasTable
 from bot.retrieval.embeddings import E5Embeddings
 from bot.retrieval.lexical import LexicalIndex, aliases_fingerprint

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from bot.storage import Database
+from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +57,23 @@ class Handoff:
 class HandoffStore:
     """The handoffs, by member chat and by the staff-chat message that carries them."""
 
-    def __init__(self, database: Database) -> None:
-        self._database = database
-        database.ensure_schema(_SCHEMA)
+    def __init__(self, database_path: Path) -> None:
+        # Its own sqlite3 connections on the state file: the port of this table to
+        # SQLAlchemy and Alembic is left to the merge.
+        self._path = database_path
+        with self._transaction() as connection:
+            connection.executescript(_SCHEMA)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        connection = sqlite3.connect(self._path, timeout=30)
+        connection.row_factory = sqlite3.Row
+        connection.execute("PRAGMA secure_delete=ON")
+        try:
+            with connection:
+                yield connection
+        finally:
+            connection.close()
 
     def open(
         self,
@@ -70,7 +85,7 @@ class HandoffStore:
         now: datetime,
     ) -> tuple[Handoff, bool]:
         """Record a handoff; returns it and whether it is new (one per answer and chat)."""
-        with self._database.transaction() as connection:
+        with self._transaction() as connection:
             inserted = connection.execute(
                 "INSERT OR IGNORE INTO handoffs (member_chat_id, user_id, answer_id, question, "
                 "language, created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -86,7 +101,7 @@ class HandoffStore:
         return handoff, bool(inserted)
 
     def forwarded(self, handoff_id: int, staff_chat_id: str, staff_message_id: int) -> None:
-        with self._database.transaction() as connection:
+        with self._transaction() as connection:
             connection.execute(
                 "UPDATE handoffs SET staff_chat_id = ?, staff_message_id = ? WHERE id = ?",
                 (staff_chat_id, staff_message_id, handoff_id),
@@ -95,12 +110,12 @@ class HandoffStore:
 
     def cancel(self, handoff_id: int) -> None:
         """Forget a handoff that could not be forwarded (the member may try again)."""
-        with self._database.transaction() as connection:
+        with self._transaction() as connection:
             connection.execute("DELETE FROM handoffs WHERE id = ?", (handoff_id,))
         logger.info("handoff %s cancelled: the staff chat could not be reached", handoff_id)
 
     def by_staff_message(self, staff_chat_id: str, staff_message_id: int) -> Handoff | None:
-        with self._database.transaction() as connection:
+        with self._transaction() as connection:
             row = connection.execute(
                 "SELECT * FROM handoffs WHERE staff_chat_id = ? AND staff_message_id = ?",
                 (staff_chat_id, staff_message_id),
@@ -108,7 +123,7 @@ class HandoffStore:
         return _handoff(row) if row else None
 
     def answered(self, handoff_id: int, now: datetime) -> None:
-        with self._database.transaction() as connection:
+        with self._transaction() as connection:
             connection.execute(
                 "UPDATE handoffs SET answered_at = COALESCE(answered_at, ?) WHERE id = ?",
                 (now.isoformat(), handoff_id),
@@ -117,7 +132,7 @@ class HandoffStore:
 
     def count_since(self, user_id: int, since: datetime) -> int:
         """Handoffs opened by ``user_id`` since ``since`` (the rate limit)."""
-        with self._database.transaction() as connection:
+        with self._transaction() as connection:
             rows = connection.execute(
                 "SELECT created_at FROM handoffs WHERE user_id = ?", (user_id,)
             ).fetchall()
@@ -128,7 +143,7 @@ class HandoffStore:
 
     def forget(self, chat_id: str) -> None:
         """Erase the handoffs of a member's chat (``/oublier``)."""
-        with self._database.transaction() as connection:
+        with self._transaction() as connection:
             connection.execute("DELETE FROM handoffs WHERE member_chat_id = ?", (chat_id,))
 
 

@@ -17,7 +17,9 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.retrieval import store
+from bot.index.layout import current_generation
+from bot.index.reader import read_chunks
+from bot.index.writer import Manifest
 
 logger = logging.getLogger(__name__)
 
@@ -141,12 +143,12 @@ def remove_document(knowledge_dir: Path, relative_path: str) -> None:
 
 def indexed_documents(index_dir: Path) -> list[IndexedDocument]:
     """Every file of the published index, with its title and number of passages."""
-    generation = store.current_generation(index_dir)
+    generation = current_generation(index_dir)
     if generation is None:
         return []
-    manifest = store.Manifest.read(generation)
+    manifest = Manifest.read(generation)
     titles: dict[str, str] = {}
-    for chunk in store.read_chunks(generation):
+    for chunk in read_chunks(generation):
         titles.setdefault(chunk.path, chunk.title)
     return [
         IndexedDocument(

@@ -93,7 +93,7 @@ async def on_handoff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if staff_chat is None:
         await query.answer(texts.say("handoff_unavailable", language), show_alert=True)
         return
-    store = HandoffStore(svc.database)
+    store = HandoffStore(svc.settings.database_path)
     now = svc.now()
     if not await asyncio.to_thread(store.allowed, user.id, now, svc.settings.handoff_per_day):
         logger.info("handoff refused: user over the daily limit")
@@ -141,7 +141,7 @@ async def on_staff_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if replied is None:
         return
     svc = services(context)
-    store = HandoffStore(svc.database)
+    store = HandoffStore(svc.settings.database_path)
     handoff = await asyncio.to_thread(
         store.by_staff_message, str(message.chat_id), replied.message_id
     )

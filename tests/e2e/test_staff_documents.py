@@ -9,7 +9,8 @@ from pathlib import Path
 
 from staff.office_files import docx_bytes, pdf_bytes
 
-from bot.retrieval.store import current_generation, read_chunks
+from bot.index.layout import current_generation
+from bot.index.reader import read_chunks
 from bot.telegram import staff_texts, texts
 
 from .conftest import ADMIN_ID, MEMBER_ID, REPO, ClockedServices, running_bot

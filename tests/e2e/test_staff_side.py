@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.telegram import staff_texts, texts
 
@@ -136,17 +137,20 @@ async def test_handoff_round_trip_survives_a_restart_and_is_limited(
 async def test_weekly_digest_and_daily_purge_jobs(
     emulator: Emulator, answering_services: Callable[..., ClockedServices]
 ) -> None:
-    services = answering_services(gaps_digest=True, retention_days=30)
-    async with running_bot(services) as application:
-        member, admin = emulator.chat(MEMBER_ID), emulator.chat(ADMIN_ID)
+    today = datetime(2025, 3, 3, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    settings = {"gaps_digest": True, "retention_days": 30}
+    member, admin = emulator.chat(MEMBER_ID), emulator.chat(ADMIN_ID)
+    async with running_bot(answering_services(today, **settings)) as application:
         await member.say(UNANSWERABLE[0])
         await member.reply()
         assert application.job_queue is not None
         (digest,) = application.job_queue.get_jobs_by_name("gaps-digest")
-        (purge,) = application.job_queue.get_jobs_by_name("retention-purge")
         await digest.run(application)
         weekly = await admin.reply(timeout=60)
-        services.clock += timedelta(days=31)
+    later = answering_services(today + timedelta(days=31), **settings)
+    async with running_bot(later) as application:  # a month later, same state
+        assert application.job_queue is not None
+        (purge,) = application.job_queue.get_jobs_by_name("retention-purge")
         await purge.run(application)
         await member.command("/mes_donnees")
         export = await member.reply()

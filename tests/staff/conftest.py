@@ -42,7 +42,8 @@ def make_services(knowledge: Path, state: Path) -> Callable[..., FixedClockServi
             "calendar_urls": [],
         }
         values.update(overrides)
-        return FixedClockServices(Settings(_env_file=None, **values), clock)  # type: ignore[call-arg]
+        settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
+        return FixedClockServices(settings, clock=lambda: clock)
 
     return make
 

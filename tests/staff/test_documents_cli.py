@@ -10,7 +10,8 @@ from office_files import write_docx, write_odt
 from staff_helpers import FixedClockServices
 
 from bot.cli import main
-from bot.retrieval.store import current_generation, read_chunks
+from bot.index.layout import current_generation
+from bot.index.reader import read_chunks
 from bot.staff.library import LibraryError, safe_file_name
 
 

@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 from office_files import write_docx, write_odt
 
+from bot.index.layout import current_generation
+from bot.index.reader import read_chunks
 from bot.ingest.chunker import chunk_document
 from bot.ingest.documents import DocumentError
 from bot.ingest.office import load_docx, load_odt
 from bot.ingest.pipeline import run_ingest
-from bot.retrieval.store import current_generation, read_chunks
 
 
 def test_docx_keeps_headings_as_sections_and_reads_title_from_properties(tmp_path: Path) -> None:

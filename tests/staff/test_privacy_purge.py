@@ -27,7 +27,9 @@ def _fill(services: FixedClockServices) -> None:
         answer_id = services.feedback.record_answer(chat, "Qui est CUF ?", answer, moment)
         user = 77 if chat == "old" else 78
         services.feedback.rate(answer_id, chat, user, -1, moment)
-        HandoffStore(services.database).open(chat, user, answer_id, "Qui est CUF ?", "fr", moment)
+        HandoffStore(services.settings.database_path).open(
+            chat, user, answer_id, "Qui est CUF ?", "fr", moment
+        )
 
 
 def test_purge_deletes_what_is_older_than_retention_and_keeps_ratings_anonymised(
