@@ -388,9 +388,10 @@ class Services:
         self.subscriptions.forget(chat_id)
         self.reminders.forget(chat_id)
         self.feedback.forget(chat_id)
-        from bot.staff.handoff import HandoffStore  # the staff side's own table
+        if self.database.dialect == "sqlite":  # the staff's handoffs: SQLite state only
+            from bot.staff.handoff import HandoffStore
 
-        HandoffStore(self.settings.database_path).forget(chat_id)
+            HandoffStore(self.settings.database_path).forget(chat_id)
         self.database.scrub()
 
     def forget_user(self, user_id: int) -> None:
