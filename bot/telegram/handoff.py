@@ -15,7 +15,6 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes, filters
 
-from bot.staff.handoff import HandoffStore
 from bot.telegram import staff_texts as texts
 from bot.telegram import texts as common_texts
 from bot.telegram.callbacks import pack, parse_id, unpack
@@ -93,7 +92,7 @@ async def on_handoff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if staff_chat is None:
         await query.answer(texts.say("handoff_unavailable", language), show_alert=True)
         return
-    store = HandoffStore(svc.settings.database_path)
+    store = svc.handoffs
     now = svc.now()
     if not await asyncio.to_thread(store.allowed, user.id, now, svc.settings.handoff_per_day):
         logger.info("handoff refused: user over the daily limit")
@@ -141,7 +140,7 @@ async def on_staff_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if replied is None:
         return
     svc = services(context)
-    store = HandoffStore(svc.settings.database_path)
+    store = svc.handoffs
     handoff = await asyncio.to_thread(
         store.by_staff_message, str(message.chat_id), replied.message_id
     )
