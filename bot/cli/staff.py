@@ -161,7 +161,7 @@ def handle_documents(args: argparse.Namespace, services: Services) -> int:
 def handle_export(args: argparse.Namespace, services: Services) -> int:
     from bot.staff.privacy import export_chat, export_json
 
-    data = export_chat(services.settings.database_path, args.chat, args.user, services.now())
+    data = export_chat(services.database, args.chat, args.user, services.now())
     sys.stdout.write(export_json(data).decode("utf-8") + "\n")
     return 0
 
@@ -170,6 +170,6 @@ def handle_purge(args: argparse.Namespace, services: Services) -> int:
     from bot.staff.privacy import purge_older_than
 
     days = args.days if args.days is not None else services.settings.retention_days
-    report = purge_older_than(services.settings.database_path, services.now(), days)
+    report = purge_older_than(services.database, services.now(), days)
     print(report.summary())
     return 0

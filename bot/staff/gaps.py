@@ -1,9 +1,10 @@
 """Knowledge gaps: the questions the assistant left unanswered or that members rated 👎.
 
-Read from the answer log (and from the anonymised ratings kept after a purge),
-grouped by meaning with the E5 embeddings already loaded, and shown with the
-passages that came closest, so staff see what the documents lack
-(``/lacunes``, ``python -m bot gaps``, and the optional weekly digest).
+Read from the answer log of the state database, SQLite or PostgreSQL (and from
+the anonymised ratings kept after a purge), grouped by meaning with the E5
+embeddings already loaded, and shown with the passages that came closest, so
+staff see what the documents lack (``/lacunes``, ``python -m bot gaps``, and the
+optional weekly digest).
 
 Grouping is greedy: each question joins the first group whose first question it
 is close to: the same names (when both name something), and at least one content
@@ -14,19 +15,20 @@ would merge « la cotisation » with « le siège ».
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+from sqlalchemy import func, select
 
+from bot.db.schema import answer_log, feedback, feedback_archive
 from bot.text import content_stems, fold
 
 if TYPE_CHECKING:
     from bot.app import Services
+    from bot.storage import Database
 
 UNANSWERED, THUMBS_DOWN = "unanswered", "thumbs_down"
 # The implicit subject of every question: sharing it says nothing.
@@ -96,40 +98,30 @@ class GapGroup:
         }
 
 
-def collect(database_path: Path, since: datetime) -> list[GapQuestion]:
+def collect(database: Database, since: datetime) -> list[GapQuestion]:
     """Unanswered and 👎-rated questions asked since ``since``, newest first."""
-    if not database_path.exists():
-        return []
     found: list[GapQuestion] = []
-    connection = sqlite3.connect(database_path, timeout=30)
-    try:
-        tables = _tables(connection)
-        if "answer_log" in tables:
-            rows = connection.execute(
-                "SELECT question, created_at FROM answer_log WHERE answered = 0"
-            ).fetchall()
-            found += [GapQuestion(q, _parse(at), UNANSWERED) for q, at in rows]
-            if "feedback" in tables:
-                rows = connection.execute(
-                    "SELECT a.question, MAX(f.rated_at) FROM feedback f "
-                    "JOIN answer_log a ON a.id = f.answer_id WHERE f.rating = -1 "
-                    "AND a.answered = 1 GROUP BY a.id"
-                ).fetchall()
-                found += [GapQuestion(q, _parse(at), THUMBS_DOWN) for q, at in rows]
-        if "feedback_archive" in tables:  # anonymised ratings kept after a purge
-            rows = connection.execute(
-                "SELECT question, rated_at FROM feedback_archive WHERE rating = -1"
-            ).fetchall()
-            found += [GapQuestion(q, _parse(at), THUMBS_DOWN) for q, at in rows]
-    finally:
-        connection.close()
+    with database.transaction() as connection:
+        rows = connection.execute(
+            select(answer_log.c.question, answer_log.c.created_at).where(answer_log.c.answered == 0)
+        ).all()
+        found += [GapQuestion(q, _parse(at), UNANSWERED) for q, at in rows]
+        rows = connection.execute(
+            select(answer_log.c.question, func.max(feedback.c.rated_at))
+            .join(answer_log, answer_log.c.id == feedback.c.answer_id)
+            .where(feedback.c.rating == -1, answer_log.c.answered == 1)
+            .group_by(answer_log.c.id, answer_log.c.question)
+        ).all()
+        found += [GapQuestion(q, _parse(at), THUMBS_DOWN) for q, at in rows]
+        # anonymised ratings kept after a purge
+        rows = connection.execute(
+            select(feedback_archive.c.question, feedback_archive.c.rated_at).where(
+                feedback_archive.c.rating == -1
+            )
+        ).all()
+        found += [GapQuestion(q, _parse(at), THUMBS_DOWN) for q, at in rows]
     recent = [gap for gap in found if gap.asked_at >= since]
     return sorted(recent, key=lambda gap: gap.asked_at, reverse=True)
-
-
-def _tables(connection: sqlite3.Connection) -> set[str]:
-    rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
-    return {row[0] for row in rows}
 
 
 def _parse(moment: str) -> datetime:
@@ -188,7 +180,7 @@ def _close(
 def knowledge_gaps(services: Services, days: int, limit: int = 10) -> tuple[list[GapGroup], int]:
     """The groups of the last ``days`` days (at most ``limit``) and the number of questions."""
     since = services.now() - timedelta(days=days)
-    questions = collect(services.settings.database_path, since)
+    questions = collect(services.database, since)
     embeddings = services.embeddings
     groups = group_questions(
         questions,

@@ -1,39 +1,42 @@
 """What is stored about a chat, exported on request; old conversations purged daily.
 
-The export reads every table of the state database: the rows whose ``chat_id``
-is the chat, and those whose ``user_id`` is the person asking (ratings, access
-request). Reading the schema instead of listing the stores means a table added
-later is exported without anyone remembering to.
+The export reads every table of the state's schema (:mod:`bot.db.schema`), on
+SQLite or PostgreSQL alike: the rows whose ``chat_id`` (``member_chat_id``…) is
+the chat, and those whose ``user_id`` is the person asking (ratings, access
+request, handoffs). Reading the schema instead of listing the stores means a
+table added later is exported without anyone remembering to.
 
 The purge deletes conversation turns, answer logs and questions handed to the
 staff older than ``CUF_RETENTION_DAYS``. Ratings go with their answers; a copy without chat nor
 user (question, answer, rating, date) is kept first in ``feedback_archive`` for
-the staff's knowledge gaps.
+the staff's knowledge gaps. Deleted rows leave no copy behind, as for
+``/oublier`` (:meth:`bot.storage.Database.scrub`).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
+
+from sqlalchemy import Connection, Table, delete, insert, or_, select
+
+from bot.db.schema import (
+    STATE_TABLES,
+    answer_log,
+    conversation_turns,
+    feedback,
+    feedback_archive,
+    handoffs,
+)
+from bot.storage import Database
 
 logger = logging.getLogger(__name__)
 
-ARCHIVE_SCHEMA = """
-CREATE TABLE IF NOT EXISTS feedback_archive (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    question TEXT NOT NULL,
-    answer TEXT NOT NULL,
-    rating INTEGER NOT NULL CHECK (rating IN (-1, 1)),
-    rated_at TEXT NOT NULL
-);
-"""
-# Tables that hold no one's data (anonymised, or the schema's own bookkeeping).
-_NOT_PERSONAL = frozenset({"feedback_archive", "sqlite_sequence", "alembic_version"})
+# Tables that hold no one's data (anonymised).
+_NOT_PERSONAL = frozenset({feedback_archive.name})
 _BATCH = 500
 
 
@@ -50,28 +53,18 @@ class PurgeReport:
         )
 
 
-def _connect(database_path: Path) -> sqlite3.Connection:
-    connection = sqlite3.connect(database_path, timeout=30)
-    connection.row_factory = sqlite3.Row
-    connection.execute("PRAGMA foreign_keys=ON")
-    connection.execute("PRAGMA secure_delete=ON")
-    return connection
-
-
 def export_chat(
-    database_path: Path, chat_id: str, user_id: int | None, now: datetime
+    database: Database, chat_id: str, user_id: int | None, now: datetime
 ) -> dict[str, Any]:
     """Everything stored about ``chat_id`` (and ``user_id``), table by table."""
     tables: dict[str, list[dict[str, Any]]] = {}
-    if database_path.exists():
-        connection = _connect(database_path)
-        try:
-            for table in _table_names(connection):
-                rows = _rows_about(connection, table, chat_id, user_id)
-                if rows:
-                    tables[table] = rows
-        finally:
-            connection.close()
+    with database.transaction() as connection:
+        for table in sorted(STATE_TABLES, key=lambda table: table.name):
+            if table.name in _NOT_PERSONAL:
+                continue
+            rows = _rows_about(connection, table, chat_id, user_id)
+            if rows:
+                tables[table.name] = rows
     return {
         "chat_id": chat_id,
         "user_id": user_id,
@@ -84,80 +77,71 @@ def export_json(data: dict[str, Any]) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=1, default=str).encode("utf-8")
 
 
-def _table_names(connection: sqlite3.Connection) -> list[str]:
-    rows = connection.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "ORDER BY name"
-    ).fetchall()
-    return [row[0] for row in rows if row[0] not in _NOT_PERSONAL]
-
-
 def _rows_about(
-    connection: sqlite3.Connection, table: str, chat_id: str, user_id: int | None
+    connection: Connection, table: Table, chat_id: str, user_id: int | None
 ) -> list[dict[str, Any]]:
-    columns = [row[1] for row in connection.execute(f'PRAGMA table_info("{table}")')]
-    conditions, values = [], []
-    for column in columns:
-        if column.endswith("chat_id"):  # chat_id, member_chat_id…
-            conditions.append(f'CAST("{column}" AS TEXT) = ?')
-            values.append(chat_id)
-        elif column.endswith("user_id") and user_id is not None:
-            conditions.append(f'CAST("{column}" AS TEXT) = ?')
-            values.append(str(user_id))
+    conditions = []
+    for column in table.columns:
+        if column.name.endswith("chat_id"):  # chat_id, member_chat_id… (text)
+            conditions.append(column == str(chat_id))
+        elif column.name.endswith("user_id") and user_id is not None:
+            conditions.append(column == int(user_id))
     if not conditions:
         return []
-    query = f'SELECT * FROM "{table}" WHERE ' + " OR ".join(conditions)
-    return [dict(row) for row in connection.execute(query, values).fetchall()]
+    result = connection.execute(select(table).where(or_(*conditions)))
+    return [dict(row._mapping) for row in result]
 
 
-def purge_older_than(database_path: Path, now: datetime, days: int) -> PurgeReport:
+def purge_older_than(database: Database, now: datetime, days: int) -> PurgeReport:
     """Delete conversation turns and answer logs older than ``days`` (ratings archived first)."""
-    if days <= 0 or not database_path.exists():
+    if days <= 0:
         return PurgeReport(0, 0, 0)
     cutoff = now.astimezone(UTC) - timedelta(days=days)
-    connection = _connect(database_path)
-    try:
-        connection.executescript(ARCHIVE_SCHEMA)
-        tables = set(_table_names(connection))
-        turns = _old_ids(connection, "conversation_turns", "asked_at", cutoff, tables)
-        answers = _old_ids(connection, "answer_log", "created_at", cutoff, tables)
-        handoffs = _old_ids(connection, "handoffs", "created_at", cutoff, tables)
-        archived = 0
-        with connection:
-            if answers and "feedback" in tables:
-                for batch in _batches(answers):
-                    marks = ",".join("?" * len(batch))
-                    archived += connection.execute(
-                        "INSERT INTO feedback_archive (question, answer, rating, rated_at) "
-                        "SELECT a.question, a.answer, f.rating, f.rated_at FROM feedback f "
-                        f"JOIN answer_log a ON a.id = f.answer_id WHERE a.id IN ({marks})",
-                        batch,
-                    ).rowcount
-            old = (("conversation_turns", turns), ("answer_log", answers), ("handoffs", handoffs))
-            for table, ids in old:
-                for batch in _batches(ids):
-                    marks = ",".join("?" * len(batch))
-                    connection.execute(f"DELETE FROM {table} WHERE id IN ({marks})", batch)
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        connection.close()
+    archived = 0
+    with database.transaction() as connection:
+        turns = _old_ids(connection, conversation_turns, "asked_at", cutoff)
+        answers = _old_ids(connection, answer_log, "created_at", cutoff)
+        old_handoffs = _old_ids(connection, handoffs, "created_at", cutoff)
+        for batch in _batches(answers):
+            ratings = connection.execute(
+                select(
+                    answer_log.c.question,
+                    answer_log.c.answer,
+                    feedback.c.rating,
+                    feedback.c.rated_at,
+                )
+                .join(feedback, feedback.c.answer_id == answer_log.c.id)
+                .where(answer_log.c.id.in_(batch))
+                .order_by(answer_log.c.id)
+            ).all()
+            if ratings:
+                connection.execute(
+                    insert(feedback_archive), [dict(row._mapping) for row in ratings]
+                )
+                archived += len(ratings)
+            connection.execute(delete(feedback).where(feedback.c.answer_id.in_(batch)))
+        for table, ids in (
+            (conversation_turns, turns),
+            (answer_log, answers),
+            (handoffs, old_handoffs),
+        ):
+            for batch in _batches(ids):
+                connection.execute(delete(table).where(table.c.id.in_(batch)))
+    if turns or answers or old_handoffs:
+        database.scrub()
     report = PurgeReport(len(turns), len(answers), archived)
     logger.info("retention purge: %s", report.summary())
     return report
 
 
-def _old_ids(
-    connection: sqlite3.Connection, table: str, column: str, cutoff: datetime, tables: set[str]
-) -> list[int]:
-    if table not in tables:
-        return []
+def _old_ids(connection: Connection, table: Table, column: str, cutoff: datetime) -> list[int]:
     old = []
-    for row in connection.execute(f"SELECT id, {column} FROM {table}"):
-        moment = datetime.fromisoformat(row[1])
+    for row_id, moment_text in connection.execute(select(table.c.id, table.c[column])):
+        moment = datetime.fromisoformat(moment_text)
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
         if moment < cutoff:
-            old.append(int(row[0]))
+            old.append(int(row_id))
     return old
 
 

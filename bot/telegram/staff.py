@@ -142,7 +142,7 @@ async def on_my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     assert message is not None and user is not None
     svc = services(context)
     data = await asyncio.to_thread(
-        export_chat, svc.settings.database_path, str(message.chat_id), user.id, svc.now()
+        export_chat, svc.database, str(message.chat_id), user.id, svc.now()
     )
     content = export_json(data)
     await context.bot.send_document(
@@ -158,6 +158,4 @@ async def purge_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     from bot.staff.privacy import purge_older_than
 
     svc = services(context)
-    await asyncio.to_thread(
-        purge_older_than, svc.settings.database_path, svc.now(), svc.settings.retention_days
-    )
+    await asyncio.to_thread(purge_older_than, svc.database, svc.now(), svc.settings.retention_days)
