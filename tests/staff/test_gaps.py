@@ -70,7 +70,7 @@ def test_collect_reads_unanswered_and_thumbs_down_within_the_period(tmp_path: Pa
     feedback.rate(liked, "2", 7, 1, NOW)
     feedback.rate(disliked, "2", 7, -1, NOW)
 
-    gaps = collect(database.path, NOW - timedelta(days=30))
+    gaps = collect(database, NOW - timedelta(days=30))
 
     assert {(gap.question, gap.reason) for gap in gaps} == {
         ("Quel est le budget 2030 ?", UNANSWERED),

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 from staff_helpers import MONDAY, FixedClockServices
 
 from bot.answers import Answer
 from bot.cli import main
 from bot.conversation import Turn
+from bot.db.schema import feedback_archive
 from bot.staff.gaps import THUMBS_DOWN, collect
-from bot.staff.handoff import HandoffStore
 from bot.staff.privacy import export_chat, purge_older_than
 
 OLD = MONDAY - timedelta(days=200)
@@ -27,9 +27,7 @@ def _fill(services: FixedClockServices) -> None:
         answer_id = services.feedback.record_answer(chat, "Qui est CUF ?", answer, moment)
         user = 77 if chat == "old" else 78
         services.feedback.rate(answer_id, chat, user, -1, moment)
-        HandoffStore(services.settings.database_path).open(
-            chat, user, answer_id, "Qui est CUF ?", "fr", moment
-        )
+        services.handoffs.open(chat, user, answer_id, "Qui est CUF ?", "fr", moment)
 
 
 def test_purge_deletes_what_is_older_than_retention_and_keeps_ratings_anonymised(
@@ -37,31 +35,32 @@ def test_purge_deletes_what_is_older_than_retention_and_keeps_ratings_anonymised
 ) -> None:
     services = make_services()
     _fill(services)
-    path = services.settings.database_path
+    database = services.database
 
-    report = purge_older_than(path, MONDAY, 180)
+    report = purge_older_than(database, MONDAY, 180)
 
     assert (report.conversation_turns, report.answers, report.ratings_archived) == (1, 1, 1)
-    assert export_chat(path, "old", 77, MONDAY)["tables"] == {}
-    kept = export_chat(path, "new", 78, MONDAY)["tables"]
+    assert export_chat(database, "old", 77, MONDAY)["tables"] == {}
+    kept = export_chat(database, "new", 78, MONDAY)["tables"]
     assert {"conversation_turns", "answer_log", "feedback", "handoffs"} <= set(kept)
-    with sqlite3.connect(path) as connection:
-        columns = [row[1] for row in connection.execute("PRAGMA table_info(feedback_archive)")]
-        archived = connection.execute("SELECT question, rating FROM feedback_archive").fetchall()
-    assert not any(column.endswith(("chat_id", "user_id")) for column in columns)
-    assert archived == [("Qui est CUF ?", -1)]
+    with database.transaction() as connection:
+        archived = connection.execute(
+            select(feedback_archive.c.question, feedback_archive.c.rating)
+        ).all()
+    assert not any(column.name.endswith(("chat_id", "user_id")) for column in feedback_archive.c)
+    assert [tuple(row) for row in archived] == [("Qui est CUF ?", -1)]
     # the staff's gaps still see the archived 👎
-    reasons = [gap.reason for gap in collect(path, OLD - timedelta(days=1))]
+    reasons = [gap.reason for gap in collect(database, OLD - timedelta(days=1))]
     assert reasons.count(THUMBS_DOWN) == 2
-    assert purge_older_than(path, MONDAY, 180).answers == 0  # idempotent
+    assert purge_older_than(database, MONDAY, 180).answers == 0  # idempotent
 
 
 def test_zero_days_keeps_everything(make_services: Callable[..., FixedClockServices]) -> None:
     services = make_services()
     _fill(services)
-    report = purge_older_than(services.settings.database_path, MONDAY, 0)
+    report = purge_older_than(services.database, MONDAY, 0)
     assert report.answers == 0
-    assert export_chat(services.settings.database_path, "old", 77, MONDAY)["tables"]
+    assert export_chat(services.database, "old", 77, MONDAY)["tables"]
 
 
 def test_export_and_purge_from_the_command_line(
