@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from bot.meetings.subscriptions import SubscriptionStore
     from bot.members import AccessRequest, MemberStore
     from bot.retrieval.retriever import Retriever
+    from bot.staff.handoff import HandoffStore
     from bot.understanding.names import NameTable
     from bot.understanding.question import Analyzer
 
@@ -185,6 +186,7 @@ class Services:
         from bot.assistant import Assistant
         from bot.funding.explainer import FundingResponder
         from bot.meetings.responder import AgendaResponder
+        from bot.staff.faq import curated_responder
         from bot.understanding.names import NameTable
 
         def build_names() -> NameTable:
@@ -201,6 +203,7 @@ class Services:
             analyzer=self.analyzer,
             calibration=self.calibration,
             names=names,
+            curated=curated_responder(self).try_answer,
         )
         return AnsweringStack(retriever, names, assistant)
 
@@ -341,6 +344,13 @@ class Services:
 
         return FeedbackStore(self.database)
 
+    @cached_property
+    def handoffs(self) -> HandoffStore:
+        """Questions members handed over to the staff (``CUF_STAFF_CHAT_ID``)."""
+        from bot.staff.handoff import HandoffStore
+
+        return HandoffStore(self.database)
+
     def warm_up(self) -> float:
         """Load the index, the model, the fiches and the agenda now; returns the seconds spent.
 
@@ -386,6 +396,7 @@ class Services:
         self.subscriptions.forget(chat_id)
         self.reminders.forget(chat_id)
         self.feedback.forget(chat_id)
+        self.handoffs.forget(chat_id)
         self.database.scrub()
 
     def forget_user(self, user_id: int) -> None:

@@ -55,6 +55,7 @@ class Assistant:
         analyzer: Analyzer | None = None,
         calibration: Calibration | None = None,
         names: Callable[[], NameTable] | None = None,
+        curated: Callable[[Question, AskContext], Answer | None] | None = None,
     ) -> None:
         self._retriever = retriever
         self._conversations = conversations
@@ -64,6 +65,7 @@ class Assistant:
         self._analyzer = analyzer or Analyzer(load_lexicon())
         self._calibration = calibration or Calibration()
         self._names = names
+        self._curated = curated  # the staff's FAQ (bot/staff/faq.py), before anything else
 
     def answer(
         self,
@@ -106,6 +108,9 @@ class Assistant:
         chosen = route(question, context.now)
         if chosen is Route.SMALLTALK:
             return smalltalk_answer(question)
+        curated = self._curated(question, context) if self._curated is not None else None
+        if curated is not None:
+            return curated
         for responder in self._responders:
             if getattr(responder, "route", None) is chosen:
                 answer = responder.try_answer(question.text, context)

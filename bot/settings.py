@@ -66,6 +66,12 @@ class Settings(BaseSettings):
     # (postgresql://user:password@host:5432/name), shared by several replicas.
     database_url: SecretStr | None = None
 
+    # The staff's side (bot/staff/).
+    retention_days: int = 180  # conversations and answer logs older than this are purged daily
+    gaps_digest: bool = False  # a weekly digest of knowledge gaps to the admins (Mondays 9:00)
+    staff_chat_id: int | None = None  # the staff chat members' questions are forwarded to
+    handoff_per_day: int = 3  # questions a member may forward to the staff per day
+
     # Telegram.
     telegram_token: SecretStr | None = None
     telegram_base_url: str | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import stat
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from bot.db.schema import access_requests, meeting_follows, reminder_outbox
 from bot.meetings.subscriptions import SubscriptionStore
 from bot.members import MemberStore
 from bot.settings import Settings
+from bot.staff.handoff import HandoffStore
 from bot.storage import Database
 
 
@@ -67,6 +69,11 @@ CREATE TABLE reminder_outbox (key TEXT PRIMARY KEY, chat_id TEXT NOT NULL, kind 
 INSERT INTO meeting_follows VALUES ('42', 'mali');
 INSERT INTO access_requests VALUES (7, 'Paul', NULL, 'approved', '2025-01-01', NULL, 1);
 INSERT INTO reminder_outbox VALUES ('42|m1||60|x', '42', 'reminder', 'sent', 1.0, 1.0, 2.0);
+CREATE TABLE handoffs (id INTEGER PRIMARY KEY AUTOINCREMENT, member_chat_id TEXT NOT NULL,
+    user_id INTEGER NOT NULL, answer_id INTEGER NOT NULL, question TEXT NOT NULL,
+    language TEXT NOT NULL, staff_chat_id TEXT, staff_message_id INTEGER,
+    created_at TEXT NOT NULL, answered_at TEXT, UNIQUE (member_chat_id, answer_id));
+INSERT INTO handoffs VALUES (1, '42', 42, 3, 'Qui ?', 'fr', '-100', 9, '2025-01-01', NULL);
 """
 
 
@@ -86,6 +93,10 @@ def test_a_file_made_before_migrations_is_upgraded_in_place(tmp_path: Path) -> N
     with database.transaction() as connection:
         follows = connection.execute(select(meeting_follows)).all()
     assert [tuple(row) for row in follows] == [("42", "mali")]
+    # the staff's handoffs, made by their own store before migration 0005, are kept
+    handoff = HandoffStore(database).by_staff_message("-100", 9)
+    assert handoff is not None and handoff.question == "Qui ?"
+    assert "feedback_archive" in inspect(database.engine).get_table_names()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
@@ -139,7 +150,11 @@ def test_forgetting_a_chat_erases_it_on_either_database(
     services.subscriptions.follow("5", "mali")
     services.conversations.record("5", Turn("Secret ?", "Secret ?", "Réponse", now))
     services.subscriptions.follow("6", "mali")
+    services.handoffs.open("5", 5, 1, "Secret ?", "fr", now)
+    services.handoffs.open("6", 6, 2, "Autre ?", "fr", now)
     services.forget_chat("5")
+    assert services.handoffs.count_since(5, now - timedelta(days=1)) == 0
+    assert services.handoffs.count_since(6, now - timedelta(days=1)) == 1
     assert services.subscriptions.following("5") == []
     assert services.conversations.recent("5", now) == []
     assert services.subscriptions.following("6") == ["mali"]

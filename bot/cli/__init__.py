@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 
 from bot.app import build_services
-from bot.cli import ask, calibrate, database, evaluate, funding, meetings, members, ops, run
+from bot.cli import ask, calibrate, database, evaluate, funding, meetings, members, ops, run, staff
 from bot.ops.logs import use_format
 from bot.settings import Settings
 
-_COMMAND_MODULES = (run, ask, evaluate, calibrate, funding, meetings, members, database, ops)
+_COMMAND_MODULES = (run, ask, evaluate, calibrate, funding, meetings, members, database, ops, staff)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -18,6 +18,7 @@ from sqlalchemy import (
     MetaData,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -136,6 +137,40 @@ rate_limits = Table(
     Column("window", BigInteger, primary_key=True, autoincrement=False),
     Column("count", Integer, nullable=False),
     Column("warned", Integer, nullable=False, server_default="0"),
+)
+
+# Added by migration 0005: questions members hand over to CUF's staff (bot.staff.handoff).
+handoffs = Table(
+    "handoffs",
+    metadata,
+    Column("id", _Id, primary_key=True, autoincrement=True),
+    Column("member_chat_id", Text, nullable=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("answer_id", BigInteger, nullable=False),
+    Column("question", Text, nullable=False),
+    Column("language", Text, nullable=False),
+    Column("staff_chat_id", Text),
+    Column("staff_message_id", BigInteger),
+    Column("created_at", Text, nullable=False),
+    Column("answered_at", Text),
+    UniqueConstraint("member_chat_id", "answer_id", name="handoffs_member_answer"),
+    Index("handoffs_staff_message", "staff_chat_id", "staff_message_id"),
+    Index("handoffs_user", "user_id", "created_at"),
+    sqlite_autoincrement=True,
+)
+
+# Added by migration 0005: ratings kept after the retention purge, without chat nor user
+# (bot.staff.privacy), for the staff's knowledge gaps.
+feedback_archive = Table(
+    "feedback_archive",
+    metadata,
+    Column("id", _Id, primary_key=True, autoincrement=True),
+    Column("question", Text, nullable=False),
+    Column("answer", Text, nullable=False),
+    Column("rating", Integer, nullable=False),
+    Column("rated_at", Text, nullable=False),
+    CheckConstraint("rating IN (-1, 1)", name="feedback_archive_rating"),
+    sqlite_autoincrement=True,
 )
 
 STATE_TABLES = tuple(metadata.sorted_tables)

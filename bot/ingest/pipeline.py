@@ -31,6 +31,7 @@ from bot.ingest.chunker import chunk_document
 from bot.ingest.documents import DocumentError, SourceDocument
 from bot.ingest.fiches import load_fiche_document
 from bot.ingest.loaders import load_note, load_pdf
+from bot.ingest.office import OFFICE_LOADERS
 from bot.ingest.versions import index_format_key
 from bot.retrieval.aliases import AliasTable
 from bot.retrieval.embeddings import E5Embeddings
@@ -51,6 +52,7 @@ LOADERS: dict[tuple[str, str], Loader] = {
     ("notes", ".txt"): load_note,
     ("funding", ".yaml"): load_fiche_document,
     ("funding", ".yml"): load_fiche_document,
+    **OFFICE_LOADERS,  # Word and OpenDocument notes and publications
 }
 
 

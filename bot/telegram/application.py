@@ -25,7 +25,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram import access, commands, conversation, media, meetings, texts
+from bot.telegram import access, commands, conversation, media, meetings, staff, texts
 from bot.telegram.context import RATE_LIMITER, SERVICES, RateLimits
 from bot.telegram.errors import on_error
 from bot.telegram.logs import protect_logs
@@ -82,6 +82,9 @@ def build_application(
     )
     if settings.telegram_base_url:
         builder = builder.base_url(settings.telegram_base_url)
+        # Files (documents sent by admins) are downloaded from <server>/file/bot<token>/…
+        file_url = settings.telegram_base_url.removesuffix("/bot") + "/file/bot"
+        builder = builder.base_file_url(file_url)
     application = builder.build()
     application.bot_data[SERVICES] = services
     application.bot_data[RATE_LIMITER] = _rate_limits(services, monotonic)
@@ -137,6 +140,7 @@ def _add_handlers(application: AnyApplication) -> None:
     }
     for pattern, callback in buttons.items():
         application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+    staff.add_handlers(application)  # documents, gaps, privacy, handoff (before the catch-alls)
     application.add_handler(CallbackQueryHandler(commands.on_stale_button))
     questions = filters.TEXT & ~filters.COMMAND & (filters.ChatType.PRIVATE | _AddressedInGroup())
     application.add_handler(MessageHandler(questions, conversation.on_question))

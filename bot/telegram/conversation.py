@@ -14,7 +14,7 @@ from telegram.ext import ContextTypes
 
 from bot.answers import Answer
 from bot.messages import message as core_message
-from bot.telegram import texts
+from bot.telegram import handoff, texts
 from bot.telegram.callbacks import pack, parse_id, unpack
 from bot.telegram.chat_action import typing
 from bot.telegram.context import services
@@ -72,12 +72,15 @@ async def on_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             svc.feedback.record_answer, chat_id, question, answer, svc.now()
         )
     in_group = message.chat.type != ChatType.PRIVATE
+    keyboard = answer_keyboard(answer_id, bool(answer.sources), language)
+    if not answer.answered and handoff.enabled(context):  # ask the CUF team instead
+        keyboard = handoff.with_handoff(keyboard, answer_id, language)
     # The core answers in the question's language; our labels follow the same rule.
     await send_html(
         context.bot,
         message.chat_id,
         render_answer(answer, language),
-        reply_markup=answer_keyboard(answer_id, bool(answer.sources), language),
+        reply_markup=keyboard,
         reply_to=message.message_id if in_group else None,
     )
     await send_attachments(context.bot, message.chat_id, answer.attachments)
@@ -136,3 +139,5 @@ async def on_rating(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(texts.say("expired", language))
         return
     await query.answer(texts.say("thanks_up" if parts[2] == "+1" else "thanks_down", language))
+    if parts[2] == "-1" and answer_id is not None:
+        await handoff.offer_after_thumbs_down(update, context, answer_id)

@@ -20,6 +20,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("rappels", "Voir et changer les rappels"),
     ("dispositifs", "Les dispositifs de financement"),
     ("oublier", "Effacer ce que je garde de cette conversation"),
+    ("mes_donnees", "Recevoir mes données (fichier JSON)"),
 )
 COMMANDS_EN: tuple[tuple[str, str], ...] = (
     ("start", "About this assistant"),
@@ -29,11 +30,14 @@ COMMANDS_EN: tuple[tuple[str, str], ...] = (
     ("reminders", "See and change reminders"),
     ("funding", "Funding schemes"),
     ("forget", "Erase what I keep of this conversation"),
+    ("my_data", "Get my data (JSON file)"),
 )
 ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
     ("reindex", "Réindexer les documents (admin)"),
     ("stats", "Statistiques d'usage (admin)"),
     ("revoquer", "Retirer l'accès d'un membre (admin)"),
+    ("documents", "Documents indexés (admin)"),
+    ("lacunes", "Questions restées sans réponse (admin)"),
 )
 
 # --- member-facing, French and English ----------------------------------------------------
@@ -67,7 +71,8 @@ _MEMBER: dict[str, dict[str, str]] = {
             "• /suivre : choisir les groupes dont vous voulez les rappels\n"
             "• /rappels : voir et changer quand vous êtes prévenu\n"
             "• /dispositifs : les dispositifs de financement\n"
-            "• /oublier : effacer ce que je garde de cette conversation\n\n"
+            "• /oublier : effacer ce que je garde de cette conversation\n"
+            "• /mes_donnees : recevoir tout ce que je garde sur vous (fichier JSON)\n\n"
             "Dans un groupe, mentionnez-moi (@{username}) ou répondez à l'un de mes messages."
         ),
         "en": (
@@ -81,7 +86,8 @@ _MEMBER: dict[str, dict[str, str]] = {
             "• /follow: choose the groups you want reminders for\n"
             "• /reminders: see and change when you are reminded\n"
             "• /funding: funding schemes\n"
-            "• /forget: erase what I keep of this conversation\n\n"
+            "• /forget: erase what I keep of this conversation\n"
+            "• /my_data: get everything I keep about you (JSON file)\n\n"
             "In a group, mention me (@{username}) or reply to one of my messages."
         ),
     },
@@ -252,7 +258,12 @@ _MEMBER: dict[str, dict[str, str]] = {
 
 # --- staff-facing, French only -----------------------------------------------------------
 
-ADMIN_HELP = "\n\n<b>Administration</b> : /reindex, /stats, /revoquer ID, et les demandes d'accès."
+ADMIN_HELP = (
+    "\n\n<b>Administration</b> : /reindex, /stats, /revoquer ID, et les demandes d'accès.\n"
+    "<b>Documents</b> : envoyez-moi un PDF, un .docx, un .odt ou un .md pour l'ajouter ; "
+    "/documents pour les voir ou en retirer ; /lacunes [jours] : les questions restées sans "
+    "réponse."
+)
 ADMIN_NEW_REQUEST = "🔔 Demande d'accès de {label}."
 ADMIN_APPROVE = "✅ Accepter"
 ADMIN_REFUSE = "❌ Refuser"

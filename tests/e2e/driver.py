@@ -243,6 +243,19 @@ class Chat:
         }
         await self.emulator.post("/sendMessage", {**self._common(), kind: media[kind]})
 
+    async def send_document(self, file_name: str, content: bytes) -> None:
+        """Send a file (its bytes are then served to the bot by getFile and a download)."""
+        file_id = f"upload-{next(self.emulator._ids)}-{file_name}"
+        encoded = base64.b64encode(content).decode()
+        await self.emulator.post("/_test/file", {"file_id": file_id, "content": encoded})
+        document = {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_name": file_name,
+            "file_size": len(content),
+        }
+        await self.emulator.post("/sendMessage", {**self._common(), "document": document})
+
     async def command(self, text: str) -> None:
         """Send a command such as ``/start`` or ``/suivre mali``."""
         command = text.split(" ", 1)[0]

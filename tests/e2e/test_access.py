@@ -29,6 +29,9 @@ BUTTONS = [
     "lead:60",
     "leadr",
     "fi:0",
+    "doc:1:p",
+    "docrm:0123456789ab:y",
+    "ho:1",
     "acc:ok:2001",
     "whatever",
 ]
@@ -47,7 +50,9 @@ async def test_menu_is_registered_and_members_are_welcomed(
     admin_menu = await emulator.post(
         "/_test/commands", {"token": emulator.token, "chat_id": ADMIN_ID}
     )
-    assert [c["command"] for c in admin_menu][-3:] == ["reindex", "stats", "revoquer"]
+    assert [c["command"] for c in admin_menu][-5:] == [
+        "reindex", "stats", "revoquer", "documents", "lacunes"
+    ]  # fmt: skip
 
 
 async def test_a_non_member_gets_no_content_from_any_command_text_or_button(

@@ -77,7 +77,9 @@ async def test_an_english_speakers_whole_exchange_is_in_english(
     menu_fr = [c["command"] for c in await emulator.commands()]
     menu_en = [c["command"] for c in await emulator.commands("en")]
     assert menu_fr == [name for name, _ in texts.COMMANDS]
-    assert menu_en == ["start", "help", "agenda", "follow", "reminders", "funding", "forget"]
+    assert menu_en == [
+        "start", "help", "agenda", "follow", "reminders", "funding", "forget", "my_data"
+    ]  # fmt: skip
 
 
 async def test_deep_links_follow_a_group_and_open_a_fiche(

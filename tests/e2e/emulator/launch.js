@@ -27,6 +27,8 @@
  *        setMyCommands (scope and language).
  *   POST /_test/chatActions {token}: sendChatAction calls received (« typing… »), with
  *        their time (ms).
+ *   POST /_test/file {file_id, content (base64)}: a file a user is about to send, served
+ *        by getFile and GET /file/bot<token>/documents/<file_id> (downloads).
  *
  * A user message carrying `edit_date` is delivered as an `edited_message` update.
  */
@@ -119,6 +121,7 @@ function buildEmulator({ port, host }) {
   const callbackAnswers = [];
   const commands = {};
   const chatActions = [];
+  const files = {};
   const waiters = new Set();
 
   const notify = () => {
@@ -226,6 +229,10 @@ function buildEmulator({ port, host }) {
       : req.body.token;
     if (req.body.language_code) key += ` lang:${req.body.language_code}`;
     res.json({ ok: true, result: commands[key] || [] });
+  });
+  app.post('/_test/file', (req, res) => {
+    files[req.body.file_id] = Buffer.from(String(req.body.content || ''), 'base64');
+    res.json({ ok: true, result: true });
   });
   app.post('/_test/chatActions', (req, res) => {
     res.json({ ok: true, result: chatActions.filter((a) => a.token === req.body.token) });
@@ -374,6 +381,16 @@ function buildEmulator({ port, host }) {
     });
     ok(res, true);
   });
+  bot.all('/getFile', (req, res) => {
+    const content = files[req.body.file_id];
+    if (!content) return badRequest(res, 'invalid file_id');
+    return ok(res, {
+      file_id: req.body.file_id,
+      file_unique_id: `unique-${req.body.file_id}`,
+      file_size: content.length,
+      file_path: `documents/${req.body.file_id}`,
+    });
+  });
   bot.all('/setWebhook', (req, res) => {
     if (!req.body.url) return badRequest(res, 'webhook url is empty');
     server.setWebhook(req.body, req.params.token);
@@ -393,6 +410,11 @@ function buildEmulator({ port, host }) {
   bot.all('/close', (_req, res) => ok(res, true));
   bot.all('/logOut', (_req, res) => ok(res, true));
   app.use('/bot:token', bot);
+  app.get(/^\/file\/bot[^/]+\/documents\/([^/]+)$/, (req, res) => {
+    const content = files[decodeURIComponent(req.params[0])];
+    if (!content) return res.status(404).json({ ok: false, error_code: 404, description: 'Not Found' });
+    return res.type('application/octet-stream').send(content);
+  });
   // deleteMessage and the client history routes stay the package's own.
   app.use((req, res, next) => {
     if (/^\/bot[^/]+\/deleteMessage$/.test(req.path)) return inner(req, res, next);

@@ -1,0 +1,1 @@
+"""The staff's side: documents, knowledge gaps, curated answers, privacy, human handoff."""
