@@ -6,11 +6,10 @@ and to /agenda (from the last good copy), and the fetch is still running meanwhi
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from feed_server import FeedServer, serving
 
 from bot.meetings.agenda import Agenda
 
@@ -26,51 +25,14 @@ FEED = (
 ).encode()
 
 
-class DripServer:
-    """Serves FEED at once (``drip`` off), or one byte every second until stopped."""
-
-    def __init__(self) -> None:
-        self.drip = False
-        self.stop = threading.Event()
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server API)
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(FEED)))
-                self.end_headers()
-                if not server.drip:
-                    self.wfile.write(FEED)
-                    return
-                for index in range(len(FEED)):
-                    if server.stop.wait(1.0):
-                        return
-                    try:
-                        self.wfile.write(FEED[index : index + 1])
-                        self.wfile.flush()
-                    except OSError:
-                        return
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/agenda.ics"
-
-
 @pytest.fixture
-def drip() -> Iterator[DripServer]:
-    server = DripServer()
-    threading.Thread(target=server.httpd.serve_forever, daemon=True).start()
-    yield server
-    server.stop.set()
-    server.httpd.shutdown()
-    server.httpd.server_close()
+def drip() -> Iterator[FeedServer]:
+    with serving(FeedServer(FEED, byte_seconds=1.0, path="/agenda.ics")) as server:
+        yield server
 
 
 async def test_members_are_answered_while_a_calendar_feed_hangs(
-    emulator: Emulator, answering_services: Callable[..., ClockedServices], drip: DripServer
+    emulator: Emulator, answering_services: Callable[..., ClockedServices], drip: FeedServer
 ) -> None:
     services = answering_services(calendar_urls=[drip.url], calendar_fetch_seconds=600)
     Agenda.from_settings(services.settings).refresh()  # an earlier run kept a good copy

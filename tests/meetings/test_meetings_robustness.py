@@ -7,14 +7,13 @@ cancellations and their correction, reminder leads shorter than the outbox lease
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from feed_server import FeedServer, serving
 from meetings_helpers import (
     Channel,
     add_calendar,
@@ -80,51 +79,10 @@ def test_note_with_impossible_date_keeps_agenda_and_reminders(knowledge, setting
 # --- item 2: slow and huge calendar URLs -------------------------------------------------
 
 
-class FeedServer:
-    """A loopback HTTP server that serves a body, optionally one byte at a time, slowly."""
-
-    def __init__(self) -> None:
-        self.body = b""
-        self.drip = False
-        self.stop = threading.Event()
-        self.requests = 0
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server API)
-                server.requests += 1
-                self.send_response(200)
-                self.send_header("Content-Type", "text/calendar")
-                self.send_header("Content-Length", str(len(server.body)))
-                self.end_headers()
-                if not server.drip:
-                    self.wfile.write(server.body)
-                    return
-                for index in range(len(server.body)):  # a byte every 0.2 s: never done
-                    if server.stop.wait(0.2):
-                        return
-                    try:
-                        self.wfile.write(server.body[index : index + 1])
-                        self.wfile.flush()
-                    except OSError:
-                        return
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/agenda.ics?token=s3cret"
-
-
 @pytest.fixture
 def feed() -> Iterator[FeedServer]:
-    server = FeedServer()
-    threading.Thread(target=server.httpd.serve_forever, daemon=True).start()
-    yield server
-    server.stop.set()
-    server.httpd.shutdown()
-    server.httpd.server_close()
+    with serving(FeedServer(path="/agenda.ics?token=s3cret")) as server:
+        yield server
 
 
 def uids(agenda: Agenda) -> set[str]:
