@@ -11,19 +11,16 @@ from __future__ import annotations
 
 import re
 
-from bot.text import STOPWORDS, content_stems, fold
+from bot.text import STOPWORDS, content_stems, fold, fold_letters
+from bot.understanding.lexicon import load_lexicon, phrase_pattern
 
 _FOLLOW_UP_START = re.compile(
     r"^\s*(et|mais|alors|puis|aussi|pareil|idem|and|what about|how about)\b", re.IGNORECASE
 )
-_MONTHS = (
-    r"(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[ûu]t|septembre|octobre|novembre"
-    r"|d[ée]cembre)"
-)
 _BACK_REFERENCE = re.compile(
     # "en" is a pronoun ("combien en ont donné"), not the preposition of "en 2023",
-    # "en Turquie", "en janvier".
-    r"(?<![\w-])(il|elle|ils|elles|y|en(?!\s+(?:\d|(?-i:[A-ZÀ-Ý])|" + _MONTHS + r"))|lui|leur|"
+    # "en Turquie" (nor of "en janvier": see _without_non_references).
+    r"(?<![\w-])(il|elle|ils|elles|y|en(?!\s+(?:\d|(?-i:[A-ZÀ-Ý])))|lui|leur|"
     r"celui|celle|ceux|celles|ce groupe|cette|"
     r"ce fonds|ce dispositif|cet|le même|la même|son|sa|ses|leurs?|it|they|he|she|its|their)"
     r"(?![\w-])",
@@ -33,6 +30,7 @@ _BACK_REFERENCE = re.compile(
 _IMPERSONAL = re.compile(
     r"(?<![\w-])(?:il\s+y\s+a|y\s+a[\s-]+t[\s-]+il|ya)(?![\w-])", re.IGNORECASE
 )
+_EN_BEFORE = re.compile(r"(?<![\w-])en\s+$")
 # A capitalised word that is not the first of the sentence: a proper noun (country, city…).
 _PROPER_NOUN = re.compile(r"(?<=[\s'’(])([A-ZÀ-Ý][\wÀ-ÿ'’-]+(?:\s+[A-ZÀ-Ý][\wÀ-ÿ'’-]+)*)")
 _MAX_FOLLOW_UP_WORDS = 4
@@ -59,7 +57,21 @@ def looks_like_follow_up(question: str) -> bool:
     if _FOLLOW_UP_START.match(question):
         return True
     short = len(content_stems(question)) <= _MAX_FOLLOW_UP_WORDS
-    return short and _BACK_REFERENCE.search(_IMPERSONAL.sub(" ", question)) is not None
+    return short and _BACK_REFERENCE.search(_without_non_references(question)) is not None
+
+
+def _without_non_references(question: str) -> str:
+    """``question`` with « il y a » and « en janvier » blanked: they refer back to nothing."""
+    spans = [match.span() for match in _IMPERSONAL.finditer(question)]
+    folded = fold_letters(question)  # the same positions, months as the lexicon writes them
+    for month in phrase_pattern(load_lexicon().months).finditer(folded):
+        before = _EN_BEFORE.search(folded, 0, month.start())
+        if before is not None:
+            spans.append((before.start(), month.end()))
+    chars = list(question)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
 
 
 def _kind_before(text: str, name: str) -> str | None:

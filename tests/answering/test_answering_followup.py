@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from answering_helpers import AnsweringServices
 
-from bot.answering.followup import standalone_question
+from bot.answering.followup import looks_like_follow_up, standalone_question
 
 MALI = "Qui préside le groupe-pays Mali ?"
 GENRE = "Qui préside la dynamique Genre ?"
@@ -139,3 +139,18 @@ def test_forget_erases_the_conversation(services: AnsweringServices) -> None:
     assert len(services.conversations.recent("chat-2", services.now())) == 1
     answer = services.assistant.answer("Elle est élue de quelle ville ?", "chat-1")
     assert "Tours" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "follow_up"),
+    [
+        ("Qu'est-ce qu'il y a à l'agenda de CUF en janvier ?", False),  # impersonal, a month
+        ("Quoi de prévu en février ?", False),
+        ("Y a-t-il une réunion ?", False),
+        ("Elle est élue où ?", True),
+        ("Et combien y ont donné ?", True),
+        ("combien en ont donné ?", True),  # « en », the pronoun
+    ],
+)
+def test_what_refers_back_and_what_does_not(question: str, follow_up: bool) -> None:
+    assert looks_like_follow_up(question) is follow_up
