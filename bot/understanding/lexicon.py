@@ -34,11 +34,6 @@ class Tense(_Strict):
     upcoming: tuple[str, ...]
 
 
-class FollowUp(_Strict):
-    starts: tuple[str, ...]
-    references: tuple[str, ...]
-
-
 class Lexicon(_Strict):
     """Phrases matched on folded text at word boundaries (``*`` ends a prefix)."""
 
@@ -49,7 +44,6 @@ class Lexicon(_Strict):
     tense: Tense
     meetings: tuple[str, ...]
     months: tuple[str, ...]
-    followup: FollowUp
     funding: tuple[str, ...]
     not_names: tuple[str, ...]
 
