@@ -69,6 +69,7 @@ class AskContext:
     # Set when the question analysis routed the question to this responder: it is then
     # known to be for it, and the responder need not recognise it again.
     routed: bool = False
+    asks: str | None = None  # what the question asks for (``Question.asks``): "yesno"…
 
 
 class Responder(Protocol):

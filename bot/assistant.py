@@ -92,7 +92,7 @@ class Assistant:
             turns = [(turn.question, turn.standalone_question) for turn in history]
             rewritten = generator.rewrite_follow_up(turns, message)
         understood = self._analyzer.analyze(message, previous, standalone=rewritten)
-        context = AskContext(chat_id, now, understood.language, routed=True)
+        context = AskContext(chat_id, now, understood.language, routed=True, asks=understood.asks)
         answer = self._respond(understood, context, generator)
         if understood.smalltalk is None:  # « merci » must not become the thread
             turn = Turn(understood.asked, understood.text, answer.text, now)
@@ -138,6 +138,9 @@ class Assistant:
             [name for name in unknown if not resolved[name]],
             hits,
             candidates,
+            # « le groupe-pays Brésil »: CUF has no such group, whatever passage comes close.
+            unknown_group=question.names_country_group
+            and not self._analyzer.groups_in(" ".join([text, *names])),
         )
 
     def signals(self, evidence: Evidence, quotes: list[Quote]) -> dict[str, float]:
@@ -152,8 +155,10 @@ class Assistant:
             evidence.hits,
             quotes,
             self._retriever,
+            self._resolve,
         )
         values["scheme_named"] = float(bool(question.schemes))
+        values["unknown_group"] = float(evidence.unknown_group)
         return values
 
     def _from_documents(
@@ -174,13 +179,14 @@ class Assistant:
         return _quoted_answer(quotes, language)
 
     def _supported(self, signals: dict[str, float]) -> bool:
-        """Answer or refuse: the calibrated answer model, after two rules that always hold.
+        """Answer or refuse: the calibrated answer model, after rules that always hold.
 
         A name the documents never use in any language (« Pérou ») means they cannot
-        answer. (A question on a scheme's rules that names a country, « un syndicat d'eau
-        peut-il financer un projet au Bénin ? », is the funding fiches' to answer, before
-        this.) And nothing retrieved below the calibrated similarity floor is about the
-        question.
+        answer, and so does a country group CUF does not have (« le groupe-pays
+        Brésil »: the groups are ``knowledge/meetings/groups.yaml``). (A question on a
+        scheme's rules that names a country, « un syndicat d'eau peut-il financer un
+        projet au Bénin ? », is the funding fiches' to answer, before this.) And
+        nothing retrieved below the calibrated similarity floor is about the question.
         """
         calibration = self._calibration
         if ruled_out(signals, calibration.min_similarity):
@@ -199,8 +205,12 @@ class Assistant:
 
 
 def ruled_out(signals: dict[str, float], min_similarity: float) -> bool:
-    """The two fixed rules of :meth:`Assistant._supported` (the fitting applies them too)."""
-    return bool(signals["unknown_names"]) or signals["similarity"] < min_similarity
+    """The fixed rules of :meth:`Assistant._supported` (the fitting applies them too)."""
+    return (
+        bool(signals["unknown_names"])
+        or bool(signals.get("unknown_group"))
+        or signals["similarity"] < min_similarity
+    )
 
 
 @dataclass(frozen=True)
@@ -213,6 +223,7 @@ class Evidence:
     unknown: list[str]  # names the documents never use, in any language
     hits: list[Hit]
     candidates: list[Quote]
+    unknown_group: bool = False  # asks about a country group CUF does not have
 
 
 def _quoted_answer(quotes: list[Quote], language: str) -> Answer:

@@ -11,7 +11,11 @@ import Stemmer
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "\u00a0": " ", "\u202f": " "})
 _PERCENT = re.compile(r"(\d)\s*%")
 _TOKEN = re.compile(r"[a-z0-9]+")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«\"(]?[A-ZÀ-ÖØ-Ý0-9■•])")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])(?<!\bp\.)\s+(?=[«\"(]?[A-ZÀ-ÖØ-Ý0-9■•])")
+# A bullet starts an item of its own, wherever the PDF's lines put it.
+_BULLET = re.compile(r"\s+(?=[•■▪]\s)")
+# In a list written with dashes (« - fonds Maroc 73 … - fonds Liban 70 … »), each dash.
+_DASH_ITEM = re.compile(r"\s+(?=-\s)")
 
 _STOPWORD_TEXT = """a au aux avec ce ces cet cette dans de des du elle elles en et est etre eu
     il ils je la le
@@ -77,8 +81,18 @@ def content_stems(text: str) -> list[str]:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Split flowing French text into sentences (keeps list-like lines whole)."""
-    return [sentence.strip() for sentence in _SENTENCE_END.split(text) if sentence.strip()]
+    """Split flowing French text into sentences; each item of a list is one of its own.
+
+    A list item (after « • » or « ■ », or after a dash when the text opens a dash
+    list) is the unit a member asks about: « fonds de solidarité Maroc 73
+    collectivités », not the whole table it sits in.
+    """
+    sentences = []
+    for sentence in _SENTENCE_END.split(text):
+        for item in _BULLET.split(sentence):
+            parts = _DASH_ITEM.split(item) if item.lstrip().startswith("- ") else [item]
+            sentences += [part.strip() for part in parts if part.strip()]
+    return sentences
 
 
 def squash_spaces(text: str) -> str:

@@ -5,7 +5,8 @@ Three small logistic models, fitted in the order the assistant uses them:
 2. quoting: which candidate sentence holds one of the ``expect_all`` facts;
 3. answering: whether a question the analysis sends to the documents is answerable
    (``expect_all``) or not (``abstain``), from the answer signals. Its threshold is
-   the highest that refuses at most the stated share of answerable questions.
+   the highest that refuses at most the stated share of answerable questions, measured
+   on cross-validated probabilities (what the model says of questions it never saw).
 """
 
 from __future__ import annotations
@@ -33,8 +34,11 @@ RANKING_FEATURES = tuple(DEFAULT_WEIGHTS)
 _NEGATIVES_PER_QUESTION = 30
 # The acceptance bar: at most this share of answerable questions refused.
 DEFAULT_MAX_OVER_REFUSAL = 0.04
-# The similarity floor leaves out the least similar answerable questions, this share of them.
-_SIMILARITY_QUANTILE = 0.02
+# The similarity floor is the least similar answerable question's: it only turns away
+# what nothing in the corpus resembles (English questions sit lowest); the answer model
+# decides the rest.
+_SIMILARITY_QUANTILE = 0.0
+_FOLDS = 5
 
 
 @dataclass
@@ -149,7 +153,9 @@ def _fit_answers(
     similarity = x[:, ANSWER_FEATURES.index("similarity")]
     min_similarity = float(np.quantile(similarity[y == 1], _SIMILARITY_QUANTILE))
     model = LogisticModel.fit(ANSWER_FEATURES, x, y)
-    probabilities = model.probabilities(x)
+    # The threshold is set on probabilities for questions the model was not fitted on
+    # (cross-validated), so that the stated share holds on new questions too.
+    probabilities = _out_of_fold(x, y)
     # What the assistant's two fixed rules refuse before the model is asked.
     ruled = np.array(
         [ruled_out(dict(zip(ANSWER_FEATURES, row, strict=True)), min_similarity) for row in x]
@@ -168,6 +174,17 @@ def _fit_answers(
     )
     report.add(f"answers: similarity floor {min_similarity:.3f}")
     return model, threshold, min_similarity
+
+
+def _out_of_fold(x: np.ndarray, y: np.ndarray, folds: int = _FOLDS) -> np.ndarray:
+    """Each row's probability from a model fitted on the other folds."""
+    probabilities = np.zeros(len(y))
+    fold_of = np.arange(len(y)) % folds
+    for index in range(folds):
+        held = fold_of == index
+        model = LogisticModel.fit(ANSWER_FEATURES, x[~held], y[~held])
+        probabilities[held] = model.probabilities(x[held])
+    return probabilities
 
 
 def _threshold_for(probabilities: np.ndarray, y: np.ndarray, max_over_refusal: float) -> float:

@@ -14,6 +14,7 @@ answer would give:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from bot.answering.extractive import ANSWER_PATTERNS, Quote
 from bot.retrieval.retriever import Hit, Retriever
@@ -31,6 +32,7 @@ ANSWER_FEATURES = (
     "type_missing",
     "contact_missing",
     "scheme_named",
+    "unknown_group",
 )
 _DISTINCTIVE_IDF = 2.6  # a name in fewer than about one passage in fifteen
 
@@ -54,13 +56,17 @@ def answer_signals(
     hits: list[Hit],
     quotes: list[Quote],
     retriever: Retriever,
+    resolve: Callable[[str], str | None] = lambda _name: None,
 ) -> dict[str, float]:
     """The features of the answer model for an answer quoting ``quotes``.
 
     ``names`` are the question's names in the documents' own form (translations
-    resolved); ``unknown`` those the documents never use at all.
+    resolved); ``unknown`` those the documents never use at all. ``resolve`` gives
+    a word's corpus form in another language (« America » → « Amérique »).
     """
-    cited = " ".join(f"{q.hit.chunk.title} {q.hit.chunk.text}" for q in quotes)
+    cited = " ".join(
+        f"{q.hit.chunk.title} {q.hit.chunk.section} {q.hit.chunk.text}" for q in quotes
+    )
     expected = ANSWER_PATTERNS.get(asks or "")
     quoted = " ".join(quote.sentence for quote in quotes)
     focus = focus_word(text)
@@ -71,7 +77,7 @@ def answer_signals(
         "score": hits[0].score if hits else 0.0,
         "margin": hits[0].score - hits[1].score if len(hits) > 1 else 0.0,
         "unknown_names": float(len(unknown)),
-        "missing_name": float(bool(names_missing_from(names, text, cited, retriever))),
+        "missing_name": float(bool(names_missing_from(names, text, cited, retriever, resolve))),
         "unknown_focus": float(bool(focus and not set(stems(focus)) & known)),
         "missing_year": float(any(str(year) not in cited for year in years)),
         "type_missing": float(
@@ -84,19 +90,23 @@ def answer_signals(
 
 
 def names_missing_from(
-    names: list[str], question: str, passage: str, retriever: Retriever
+    names: list[str],
+    question: str,
+    passage: str,
+    retriever: Retriever,
+    resolve: Callable[[str], str | None] = lambda _name: None,
 ) -> list[str]:
     """Distinctive ``names`` that ``passage`` never mentions, even by an alias.
 
     Names common across the corpus ("État", "France") say little about which passage
-    answers; only rarer ones (a country, a city, a programme) are checked.
+    answers; only rarer ones (a country, a city, a programme) are checked. A name of
+    several words is mentioned when each of its distinctive words is, in the
+    documents' language (« Latin America »: « Amérique latine »).
     """
     folded_passage = fold(passage)
     folded_question = fold(question)
-    missing = []
-    for noun in names:
-        if not is_distinctive(noun, retriever):
-            continue
+
+    def mentioned(noun: str) -> bool:
         variants = [fold(noun)] + [
             term
             for group in retriever.aliases.groups
@@ -104,7 +114,15 @@ def names_missing_from(
             for term in group
         ]
         # Whole words, not stems: « Colombie » is not « Colombes ».
-        if not any(_mentions(folded_passage, variant) for variant in variants):
+        return any(_mentions(folded_passage, variant) for variant in variants)
+
+    missing = []
+    for noun in names:
+        if not is_distinctive(noun, retriever) or mentioned(noun):
+            continue
+        words = [word for word in noun.split() if is_distinctive(word, retriever)]
+        translated = [resolve(word) or word for word in words]
+        if len(words) < 2 and translated == words or not all(map(mentioned, translated)):
             missing.append(noun)
     return missing
 

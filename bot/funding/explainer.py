@@ -141,6 +141,7 @@ _OVERVIEW = re.compile(
     r"|\bcomment financer\b"
     r"|\bliste des (dispositifs|financements)\b"
 )
+_DESCRIBES_ITSELF = re.compile(r"\b(je suis|nous sommes|on est)\b")
 _MAX_OVERVIEW = 7
 _MAX_SCHEMES = 6
 
@@ -179,7 +180,8 @@ class FundingResponder:
         asks_eligibility = is_eligibility_question(question)
         if named:
             fiche = named[0]
-            if applicant and (asks_eligibility or Section.WHO in intents):
+            # A verdict answers « peut-il… ? », not « quel réseau conseille… ».
+            if applicant and _asks_for_verdict(question, context, asks_eligibility, intents):
                 return self._verdict(fiche, applicant)
             if not intents and not _only_names(question, named):
                 return None
@@ -276,6 +278,17 @@ class FundingResponder:
         shown = [*laws, *others[:_MAX_OVERVIEW]]
         lines.append(_verified_line(shown))
         return _answer("\n".join(lines), shown)
+
+
+def _asks_for_verdict(
+    question: str, context: AskContext, asks_eligibility: bool, intents: set[Section]
+) -> bool:
+    """A yes/no question on eligibility, or an authority describing itself."""
+    if not (asks_eligibility or Section.WHO in intents):
+        return False
+    if not context.routed:  # no analysis ran: the question's words alone decide
+        return True
+    return context.asks == "yesno" or _DESCRIBES_ITSELF.search(fold(question)) is not None
 
 
 def _sections_for(intents: set[Section]) -> tuple[Section, ...]:

@@ -169,10 +169,11 @@ def source_lines(fiche: Fiche, limit: int = 2) -> list[str]:
     return [source.render() for source in fiche.sources[:limit]]
 
 
-def _block(title: str, lines: list[str]) -> list[str]:
+def _block(title: str, lines: list[str], heading: str = "") -> list[str]:
     if not lines:
         return []
-    return [f"{title} :", *(f"{BULLET}{line}" for line in lines)]
+    label = f"{heading}{title}" if heading else f"{title} :"
+    return [label, *(f"{BULLET}{line}" for line in lines)]
 
 
 def render_answer(
@@ -221,21 +222,26 @@ def render_answer(
     return "\n".join(body)
 
 
-def render_document(fiche: Fiche) -> str:
-    """The whole fiche as flowing French text, for indexing (no dates relative to today)."""
+def render_document(fiche: Fiche, heading: str = "") -> str:
+    """The whole fiche as flowing French text, for indexing (no dates relative to today).
+
+    With ``heading``, each part's label is a heading line (``heading`` + label) rather
+    than « label : », so the index keeps the parts apart as sections.
+    """
     labels = _LABELS["fr"]
     lines = [fiche.name, fiche.summary]
     if fiche.aliases or fiche.acronyms:
         lines.append(f"Autres noms : {', '.join([*fiche.acronyms, *fiche.aliases])}.")
     lines.append(f"{labels['funder']} : {fiche.funder}")
-    lines += _block(labels[Section.WHAT], [fact.render() for fact in fiche.legal_basis])
+    lines += _block(labels[Section.WHAT], [fact.render() for fact in fiche.legal_basis], heading)
     lines += _block(
         labels[Section.WHO],
         [fiche.eligible.summary, *(fact.render() for fact in fiche.eligible.conditions)],
+        heading,
     )
-    lines += _block(labels["funds"], [fact.render() for fact in fiche.what_it_funds])
-    lines += _block(labels[Section.AMOUNTS], [amount.render() for amount in fiche.amounts])
-    lines += _block(labels[Section.HOW], [fact.render() for fact in fiche.how_to_apply])
+    lines += _block(labels["funds"], [fact.render() for fact in fiche.what_it_funds], heading)
+    lines += _block(labels[Section.AMOUNTS], [amount.render() for amount in fiche.amounts], heading)
+    lines += _block(labels[Section.HOW], [fact.render() for fact in fiche.how_to_apply], heading)
     calendar = []
     for entry in fiche.calendar:
         dates = [
@@ -247,9 +253,9 @@ def render_document(fiche: Fiche) -> str:
         if entry.note and (entry.opens or entry.closes):
             text = f"{text}. {entry.note}"
         calendar.append(text if entry.confirmed else f"{text} (non confirmé)")
-    lines += _block(labels[Section.CALENDAR], calendar)
-    lines += _block(labels[Section.HELP], help_lines(fiche, 20))
-    lines += _block(labels["notes"], [fact.render() for fact in fiche.notes])
-    lines += _block(labels["sources"], source_lines(fiche, 50))
+    lines += _block(labels[Section.CALENDAR], calendar, heading)
+    lines += _block(labels[Section.HELP], help_lines(fiche, 20), heading)
+    lines += _block(labels["notes"], [fact.render() for fact in fiche.notes], heading)
+    lines += _block(labels["sources"], source_lines(fiche, 50), heading)
     lines.append(f"{labels['verified']} {format_date(fiche.last_verified)}.")
     return "\n".join(lines)

@@ -50,6 +50,7 @@ class _ChunkBuilder:
         self.section = ""
         self._chunk_section = ""
         self._parts: list[str] = []
+        self._headings: set[int] = set()  # positions in ``_parts`` that are headings
         self._length = 0
         self._body_length = 0
 
@@ -59,6 +60,7 @@ class _ChunkBuilder:
         if not self._parts:
             self._chunk_section = heading
         self.section = heading
+        self._headings.add(len(self._parts))
         self._append(f"{heading} —")
 
     def add(self, sentence: str, page: int | None) -> None:
@@ -71,9 +73,13 @@ class _ChunkBuilder:
         """Emit the passage; with ``carry`` its last sentence also opens the next one.
 
         The overlap keeps a fact that straddles two passages whole in one of them.
+        Headings at the very end belong to the next passage, not to this one.
         """
-        text = " ".join(self._parts).strip().removesuffix("—").strip()
+        end = len(self._parts)
+        while end and end - 1 in self._headings:
+            end -= 1
         if self._body_length:
+            text = " ".join(self._parts[:end]).strip()
             self.chunks.append(
                 Chunk(
                     id=chunk_id(self.document.path, page, text),
@@ -84,14 +90,32 @@ class _ChunkBuilder:
                     section=self._chunk_section or self.section,
                     text=text,
                     position=len(self.chunks),
-                    sentences=tuple(split_sentences(text)),
+                    sentences=self._sentences(end),
                 )
             )
-        overlap = self._parts[-1:] if carry and len(self._parts[-1]) <= OVERLAP_CHARS else []
+        trailing = self._parts[end:]
+        last = self._parts[end - 1 : end]
+        overlap = last if carry and not trailing and last and len(last[0]) <= OVERLAP_CHARS else []
         self._parts, self._length, self._body_length = [], 0, 0
+        self._headings = set()
         self._chunk_section = self.section
         for part in overlap:
             self._append(part)
+        for heading in trailing:
+            self._headings.add(len(self._parts))
+            self._append(heading)
+
+    def _sentences(self, end: int) -> tuple[str, ...]:
+        """The passage's sentences as added, a heading opening the sentence after it."""
+        sentences: list[str] = []
+        heading = ""
+        for position, part in enumerate(self._parts[:end]):
+            if position in self._headings:
+                heading += part + " "
+            else:
+                sentences.append(heading + part)
+                heading = ""
+        return tuple(sentences)
 
     def _append(self, text: str) -> None:
         self._parts.append(text)

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.funding.render import render_document
-from bot.funding.schema import FicheError, load_fiche
+from bot.funding import render
+from bot.funding.schema import Fiche, FicheError, load_fiche
 from bot.ingest.documents import DocumentError, PageText, SourceDocument
+from bot.ingest.loaders import HEADING_PREFIX
+
+
+def render_document(fiche: Fiche) -> str:
+    """The fiche as indexed: each of its parts (amounts, calendar…) a section of its own."""
+    return render.render_document(fiche, heading=HEADING_PREFIX)
 
 
 def load_fiche_document(path: Path, relative_path: str) -> SourceDocument:

@@ -16,10 +16,19 @@ from bot.understanding.lexicon import ANSWER_TYPES, Lexicon, folded_words, phras
 
 # A capitalised word inside a sentence (not after . ? ! :): a name.
 _NAME = re.compile(r"(?<![.?!:]\s)(?<=[\s'’(])([A-ZÀ-Ý][\wà-ÿ'’-]*(?:[- ][A-ZÀ-Ý][\wà-ÿ'’-]*)*)")
-_POSSESSIVE = re.compile(r"['’]s$")
+# « CUF's Gender dynamic »: the owner and the thing owned are two names.
+_POSSESSIVE = re.compile(r"['’]s(?:\s+|$)")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _WORD = re.compile(r"[a-z0-9]+")
 _ACCENTED = re.compile(r"[éèêàçùœâîôû]")
+# « le groupe-pays Brésil », « the Japan country group »: one country group is asked about.
+_ONE_COUNTRY_GROUP = re.compile(r"\b(?:groupe[- ]pays|country group)\b", re.IGNORECASE)
+# The passé composé: an auxiliary, then a participle in « é » (« a poussé », « ont
+# participé », « a-t-elle retravaillé »). Read on the accented text: « à » is no auxiliary.
+_PAST_COMPOUND = re.compile(
+    r"\b(?:a|ont|avait|avaient)(?:-t-(?:il|elle|on)|-(?:ils|elles))?\s+(?:\w+\s+)?\w+é(?:e|s|es)?\b",
+    re.IGNORECASE,
+)
 
 Finder = Callable[[str], Sequence[str]]
 
@@ -44,6 +53,7 @@ class Question:
     asks_meeting: bool  # names a meeting, an event, the agenda
     names_month: bool  # « le 14 janvier », « in March »
     asks_funding: bool  # speaks of funding, grants, schemes, eligibility
+    names_country_group: bool  # asks about one country group (« le groupe-pays Brésil »)
 
 
 class Analyzer:
@@ -81,22 +91,28 @@ class Analyzer:
             language=self.language(asked),
             folded=folded,
             asks=self._answer_type(folded_words(asked)) or self._answer_type(folded),
-            tense=self._tense(folded),
+            tense=self._tense(folded, text),
             names=tuple(
-                _POSSESSIVE.sub("", name)
-                for name in _NAME.findall(text)
-                if fold(name) not in STOPWORDS and fold(name) not in self.lexicon.not_names
+                name
+                for found in _NAME.findall(text)
+                for name in _POSSESSIVE.split(found)
+                if name and fold(name) not in STOPWORDS and fold(name) not in self.lexicon.not_names
             ),
             years=tuple(int(year) for year in _YEAR.findall(text)),
             schemes=tuple(self._find_schemes(text)),
-            groups=tuple(self._find_groups(text)),
+            groups=self.groups_in(text),
             smalltalk=self._smalltalk(asked),
             follow_up=text != asked,
             content_words=len(content_stems(text)),
             asks_meeting=bool(phrase_pattern(self.lexicon.meetings).search(folded)),
             names_month=bool(phrase_pattern(self.lexicon.months).search(folded)),
             asks_funding=bool(phrase_pattern(self.lexicon.funding).search(folded)),
+            names_country_group=bool(_ONE_COUNTRY_GROUP.search(text)),
         )
+
+    def groups_in(self, text: str) -> tuple[str, ...]:
+        """The ids of the groups ``text`` names."""
+        return tuple(self._find_groups(text))
 
     def language(self, text: str) -> str:
         """``"en"`` when English words clearly outnumber French ones, else ``"fr"``.
@@ -115,8 +131,8 @@ class Analyzer:
                 return answer_type
         return None
 
-    def _tense(self, folded: str) -> str | None:
-        if phrase_pattern(self.lexicon.tense.past).search(folded):
+    def _tense(self, folded: str, text: str) -> str | None:
+        if phrase_pattern(self.lexicon.tense.past).search(folded) or _PAST_COMPOUND.search(text):
             return "past"
         if phrase_pattern(self.lexicon.tense.upcoming).search(folded):
             return "upcoming"

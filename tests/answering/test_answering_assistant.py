@@ -44,7 +44,7 @@ def test_mali_group_is_answered_with_its_chair_from_the_right_page(
 @pytest.mark.parametrize(
     "question",
     [
-        pytest.param(MALI, marks=MALI_MISSED),
+        MALI,
         "Qui préside le groupe-pays Japon ?",
         "Combien de collectivités ont donné au fonds Turquie après le séisme ?",
         "Quel pourcentage du coût de l'accompagnement DCOL est financé pour une collectivité ?",
@@ -68,6 +68,8 @@ def test_every_citation_maps_to_a_source_quoting_that_page(
         source = answer.sources[int(number) - 1]
         # The quoted sentence is part of what its source shows, and that is on the cited page.
         assert letters(quote.removesuffix(" …")) in letters(source.excerpt)
+        if source.file.startswith("funding/"):  # a funding fiche has no pages
+            continue
         assert source.file == "publications/cuf-rapport-activites-2023.pdf"
         assert source.page is not None
         assert letters(source.excerpt) in letters(report_pages[source.page])

@@ -145,6 +145,18 @@ def test_named_scheme_with_applicant_gets_a_verdict(
     assert text.startswith("A priori non : 1 % déchets — réservé à :")
 
 
+def test_only_a_yes_no_question_gets_a_verdict(responder: FundingResponder) -> None:
+    """After the question analysis, « quel réseau… ? » is not answered « Oui, a priori »."""
+    now = datetime(2026, 11, 22, 10, 0)
+    which = "Quel réseau conseille les collectivités qui veulent utiliser le 1 % énergie ?"
+    analysed = AskContext(chat_id="t", now=now, routed=True, asks=None)
+    answer = responder.try_answer(which, analysed)
+    assert answer is None or not answer.text.startswith(("Oui", "A priori non"))
+    can = "Une commune peut-elle utiliser le 1 % mobilité ?"
+    yes_no = AskContext(chat_id="t", now=now, routed=True, asks="yesno")
+    assert _ask(responder, yes_no, can).text.startswith("Oui, sous condition")
+
+
 def test_overview_question(responder: FundingResponder, context: AskContext) -> None:
     text = _ask(responder, context, "Quels financements pour un projet de coopération ?").text
     assert text.startswith("Principaux dispositifs")

@@ -156,3 +156,40 @@ def test_a_sentence_longer_than_the_maximum_is_cut_between_words() -> None:
     assert len(chunks) > 1
     assert all(len(chunk.text) <= MAX_CHARS for chunk in chunks)
     assert " ".join(chunk.text for chunk in chunks) == words  # nothing lost, nothing repeated
+
+
+def test_each_list_item_is_a_sentence_of_its_own() -> None:
+    """A member asks about one row of a list, so each row can be quoted alone."""
+    page = (
+        "## Suivi et gestion :\n"
+        "- fonds de solidarité Turquie 79 collectivités françaises - fonds de solidarité\n"
+        "Maroc 73 collectivités françaises\n"
+        "## Montants et taux\n"
+        "• Appel 2020 : au moins 30 % du plan de financement • Bilan : 63 projets financés.\n"
+        "Une phrase – avec un tiret - dans le texte. Et une autre."
+    )
+    document = SourceDocument(path="n.md", title="Note", kind="note", pages=(PageText(1, page),))
+
+    sentences = [sentence for chunk in chunk_document(document) for sentence in chunk.sentences]
+
+    assert sentences == [
+        "Suivi et gestion : — - fonds de solidarité Turquie 79 collectivités françaises",
+        "- fonds de solidarité Maroc 73 collectivités françaises",
+        "Montants et taux — • Appel 2020 : au moins 30 % du plan de financement",
+        "• Bilan : 63 projets financés.",
+        "Une phrase – avec un tiret - dans le texte.",
+        "Et une autre.",
+    ]
+    for chunk in chunk_document(document):
+        assert " ".join(chunk.sentences) == chunk.text  # the sentences make up the passage
+
+
+def test_a_heading_at_the_end_of_a_passage_opens_the_next_one() -> None:
+    body = " ".join(f"Phrase numéro {number} du premier paragraphe." for number in range(12))
+    page = f"{body}\n## Titre suivant\nLe texte de la partie suivante."
+    document = SourceDocument(path="n.md", title="Note", kind="note", pages=(PageText(1, page),))
+
+    chunks = chunk_document(document)
+
+    assert not any(chunk.text.endswith("Titre suivant") for chunk in chunks)
+    assert chunks[-1].sentences[-1] == "Titre suivant — Le texte de la partie suivante."

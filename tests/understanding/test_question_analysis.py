@@ -54,6 +54,11 @@ def test_what_is_asked(analyzer: Analyzer, text: str, asks: str | None) -> None:
         ("When is the next RAICT?", "upcoming"),
         ("Où se sont tenues les RAICT 2023 ?", "past"),
         ("Qui préside le groupe-pays Mali ?", None),
+        # The passé composé, whatever the verb: an auxiliary, then a participle.
+        ("Qu'est-ce qui a poussé le groupe Mali à publier une déclaration en octobre ?", "past"),
+        ("Quels grands témoins ont participé à la conférence de juillet ?", "past"),
+        ("En quelle année CUF a-t-elle retravaillé son projet stratégique ?", "past"),
+        ("Y a-t-il une réunion prévue à Paris en décembre ?", "upcoming"),
     ],
 )
 def test_past_or_upcoming(analyzer: Analyzer, text: str, tense: str | None) -> None:
@@ -102,6 +107,20 @@ def test_names_years_schemes_and_groups(analyzer: Analyzer) -> None:
     assert question.years == (2023,)
     assert question.groups == ("mali",)
     assert analyze(analyzer, "Qui peut utiliser le 1 % eau ?").schemes == ("un_pourcent_eau",)
+    assert analyze(analyzer, "Who leads CUF's Gender dynamic?").names == ("CUF", "Gender")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Qui préside le groupe-pays Brésil ?", True),
+        ("Who chairs the Japan country group?", True),
+        ("Quels sont les groupes-pays du pôle Afrique ?", False),
+        ("Qui préside la dynamique Genre ?", False),
+    ],
+)
+def test_one_country_group_asked_about(analyzer: Analyzer, text: str, expected: bool) -> None:
+    assert analyze(analyzer, text).names_country_group is expected
 
 
 def test_a_follow_up_is_resolved_once(analyzer: Analyzer) -> None:

@@ -35,6 +35,8 @@ ANALYZER = Analyzer(
         ("Mon syndicat d'eau peut-il financer un projet au Bénin ?", Route.FUNDING),
         ("Combien de projets le FICOL a-t-il financés entre 2017 et 2022 ?", Route.DOCUMENTS),
         ("Qui préside le groupe-pays Mali ?", Route.DOCUMENTS),
+        # A month in a question about what happened is no meeting to come.
+        ("Pourquoi le groupe Mali a publié une déclaration en octobre ?", Route.DOCUMENTS),
     ],
 )
 def test_route(text: str, expected: Route) -> None:
