@@ -20,6 +20,7 @@ from bot.answering.extractive import (
     Quote,
     candidate_quotes,
     choose_quotes,
+    displayed,
     rank_quotes,
     shorten,
 )
@@ -183,7 +184,8 @@ class Assistant:
 
         A name the documents never use in any language (« Pérou ») means they cannot
         answer, and so does a country group CUF does not have (« le groupe-pays
-        Brésil »: the groups are ``knowledge/meetings/groups.yaml``). (A question on a
+        Brésil »: the groups are ``knowledge/meetings/groups.yaml``), and a message
+        with no word the documents use (« aaaa… »). (A question on a
         scheme's rules that names a country, « un syndicat d'eau peut-il financer un
         projet au Bénin ? », is the funding fiches' to answer, before this.) And
         nothing retrieved below the calibrated similarity floor is about the question.
@@ -209,6 +211,7 @@ def ruled_out(signals: dict[str, float], min_similarity: float) -> bool:
     return (
         bool(signals["unknown_names"])
         or bool(signals.get("unknown_group"))
+        or bool(signals.get("no_known_word"))
         or signals["similarity"] < min_similarity
     )
 
@@ -232,7 +235,7 @@ def _quoted_answer(quotes: list[Quote], language: str) -> Answer:
     parts = []
     for quote in quotes:
         numbers.setdefault(quote.hit.chunk.id, len(numbers) + 1)
-        parts.append(f"{shorten(quote.sentence)} [{numbers[quote.hit.chunk.id]}]")
+        parts.append(f"{shorten(displayed(quote.sentence))} [{numbers[quote.hit.chunk.id]}]")
     chunks = {quote.hit.chunk.id: quote.hit.chunk for quote in quotes}
     # A source shows the whole passage quoted from: the quotes and their context.
     sources = tuple(source_of(chunks[chunk_id]) for chunk_id in numbers)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.answering.logistic import LogisticModel
 from bot.retrieval.lexical import LexicalIndex
@@ -23,7 +23,10 @@ PASSAGES_CONSIDERED = 5
 _CONCISE_CHARS = 250
 _WORDS_BEFORE_MATCH = 2
 # Lines of a fiche that help search but answer nothing by themselves.
-_NOT_QUOTABLE = re.compile(r"^(Autres noms|Sources)\b|\bVérifié le\b")
+_NOT_QUOTABLE = re.compile(
+    r"^(Autres noms|Sources)\b|\bVérifié le\b|^[•■\s-]*(https?://|www\.)\S*\s*$"
+)
+_BULLET = re.compile(r"^[•■▪-]\s+|(?<=\s—)\s[•■▪-](?=\s)")
 _LEADERS = re.compile(r"\.{4,}")  # the dots of a table of contents
 
 _MONTHS = (
@@ -147,7 +150,7 @@ def choose_quotes(
     """
     if not ranked:
         return []
-    best = ranked[0]
+    best = with_its_list(ranked[0])
     chosen = [best]
     length = len(best.sentence)
     for quote in ranked[1 : 3 if asks == "list" else 2]:
@@ -157,6 +160,33 @@ def choose_quotes(
             chosen.append(quote)
             length += len(quote.sentence)
     return chosen
+
+
+def with_its_list(quote: Quote) -> Quote:
+    """A sentence announcing a list (« …en 4 axes stratégiques : ») with the items after it.
+
+    The items follow in the same passage, one a line, as long as the answer stays short.
+    """
+    sentences = quote.hit.chunk.sentences
+    if not quote.sentence.rstrip().endswith(":") or quote.origin not in sentences:
+        return quote
+    lines = [quote.sentence]
+    length = len(quote.sentence)
+    for item in sentences[sentences.index(quote.origin) + 1 :]:
+        if _NOT_QUOTABLE.search(item):
+            continue
+        if length + len(item) > MAX_ANSWER_CHARS:
+            break
+        lines.append(item)
+        length += len(item) + 1
+    if len(lines) == 1:
+        return quote
+    return replace(quote, sentence="\n".join(lines))
+
+
+def displayed(sentence: str) -> str:
+    """A quote as a member reads it: no list bullet in front of a line."""
+    return "\n".join(_BULLET.sub("", line) for line in sentence.split("\n"))
 
 
 def quotable_parts(sentence: str, terms: set[str], lexical: LexicalIndex) -> list[str]:

@@ -141,12 +141,14 @@ def _fit_answers(
     report: FitReport,
 ) -> tuple[LogisticModel, float, float]:
     rows: list[list[float]] = []
+    all_signals: list[dict[str, float]] = []
     labels: list[float] = []
     for case in cases:
         question = assistant.analyze(case["q"])
         evidence = assistant.gather(question)
         quotes = choose_quotes(rank_quotes(evidence.candidates, quote_model), question.asks)
         signals = assistant.signals(evidence, quotes)
+        all_signals.append(signals)
         rows.append([signals[name] for name in ANSWER_FEATURES])
         labels.append(float("expect_all" in case))
     x, y = np.array(rows), np.array(labels)
@@ -157,9 +159,7 @@ def _fit_answers(
     # (cross-validated), so that the stated share holds on new questions too.
     probabilities = _out_of_fold(x, y)
     # What the assistant's two fixed rules refuse before the model is asked.
-    ruled = np.array(
-        [ruled_out(dict(zip(ANSWER_FEATURES, row, strict=True)), min_similarity) for row in x]
-    )
+    ruled = np.array([ruled_out(signals, min_similarity) for signals in all_signals])
     probabilities = np.where(ruled, 0.0, probabilities)
     threshold = _threshold_for(probabilities, y, max_over_refusal)
     refused = probabilities < threshold

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from bot.answering.extractive import ANSWER_PATTERNS, Quote
 from bot.retrieval.retriever import Hit, Retriever
-from bot.text import STOPWORDS, fold, fold_letters, stems
+from bot.text import STOPWORDS, content_stems, fold, fold_letters, stems
 
 ANSWER_FEATURES = (
     "best_quote",
@@ -79,6 +79,8 @@ def answer_signals(
         "unknown_names": float(len(unknown)),
         "missing_name": float(bool(names_missing_from(names, text, cited, retriever, resolve))),
         "unknown_focus": float(bool(focus and not set(stems(focus)) & known)),
+        # « aaaa… », emoji, another script: not one word the documents use.
+        "no_known_word": float(not set(content_stems(text)) & known),
         "missing_year": float(any(str(year) not in cited for year in years)),
         "type_missing": float(
             asks != "contact" and expected is not None and not expected.search(quoted)

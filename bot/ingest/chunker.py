@@ -6,16 +6,19 @@ Each passage keeps its sentences as split here: the index embeds exactly these.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 
 from bot.index.records import Chunk
 from bot.ingest.documents import SourceDocument
 from bot.ingest.loaders import HEADING_PREFIX
-from bot.text import split_sentences, squash_spaces
+from bot.text import STOPWORDS, fold, split_sentences, squash_spaces
 
 TARGET_CHARS = 500
 MAX_CHARS = 600
 MIN_SECTION_CHARS = 120
 OVERLAP_CHARS = 250
+_MIN_TABLE_ROWS = 3
+_MIN_TABLE_SHARE = 0.2
 
 
 def chunk_id(path: str, page: int | None, text: str) -> str:
@@ -32,13 +35,15 @@ def chunk_document(document: SourceDocument) -> list[Chunk]:
     making a passage of a few words.
     """
     builder = _ChunkBuilder(document)
+    labels = _row_labels(document)
     for page in document.pages:
-        for heading, body in _sections(page.text, builder.section):
+        for heading, rows in _sections(page.text, builder.section, labels):
             if heading != builder.section:
                 builder.start_section(heading, page.number)
-            for sentence in split_sentences(body):
-                for piece in _cut(sentence):
-                    builder.add(piece, page.number)
+            for row in rows:
+                for sentence in split_sentences(row):
+                    for piece in _cut(sentence):
+                        builder.add(piece, page.number)
         builder.flush(page.number, carry=False)  # never across pages: citations stay exact
     return _unique(builder.chunks)
 
@@ -122,15 +127,58 @@ class _ChunkBuilder:
         self._length += len(text) + 1
 
 
-def _sections(page_text: str, current_heading: str) -> list[tuple[str, str]]:
-    """Split a page at heading lines; text before the first one continues the last section."""
+def _sections(
+    page_text: str, current_heading: str, labels: set[str]
+) -> list[tuple[str, list[str]]]:
+    """Split a page at heading lines; text before the first one continues the last section.
+
+    Each section comes as its rows: one, unless it is a table whose rows open with
+    one of ``labels`` (:func:`_row_labels`).
+    """
     sections: list[tuple[str, list[str]]] = [(current_heading, [])]
     for line in page_text.splitlines():
         if line.startswith(HEADING_PREFIX):
             sections.append((line[len(HEADING_PREFIX) :].strip(), []))
         else:
             sections[-1][1].append(line)
-    return [(heading, squash_spaces(" ".join(lines))) for heading, lines in sections]
+    return [(heading, _rows(lines, labels)) for heading, lines in sections]
+
+
+def _row_labels(document: SourceDocument) -> set[str]:
+    """The words that open the rows of the document's tables.
+
+    A PDF table comes out as lines whose rows start with the same label (« Groupe-pays
+    Mali Halima Menhoudj Adjointe… », « Groupe-pays Japon… »), a row often wrapping onto
+    the next line. A label is a capitalised word, not a stop word, that opens at least
+    ``_MIN_TABLE_ROWS`` lines and ``_MIN_TABLE_SHARE`` of the lines of some page; it then
+    opens rows on every page (a table continued overleaf).
+    """
+    labels: set[str] = set()
+    for page in document.pages:
+        lines = [line for line in page.text.splitlines() if not line.startswith(HEADING_PREFIX)]
+        for word, count in Counter(map(_first_word, lines)).items():
+            if (
+                count >= max(_MIN_TABLE_ROWS, _MIN_TABLE_SHARE * len(lines))
+                and word[:1].isupper()
+                and fold(word) not in STOPWORDS
+            ):
+                labels.add(word)
+    return labels
+
+
+def _rows(lines: list[str], labels: set[str]) -> list[str]:
+    """A section's rows, each whole (a line opening with a label starts one)."""
+    rows: list[list[str]] = [[]]
+    for line in lines:
+        if _first_word(line) in labels and rows[-1]:
+            rows.append([])
+        rows[-1].append(line)
+    return [text for row in rows if (text := squash_spaces(" ".join(row)))]
+
+
+def _first_word(line: str) -> str:
+    words = line.split(maxsplit=1)
+    return words[0] if words else ""
 
 
 def _cut(sentence: str) -> list[str]:

@@ -193,3 +193,28 @@ def test_a_heading_at_the_end_of_a_passage_opens_the_next_one() -> None:
 
     assert not any(chunk.text.endswith("Titre suivant") for chunk in chunks)
     assert chunks[-1].sentences[-1] == "Titre suivant — Le texte de la partie suivante."
+
+
+def test_a_table_keeps_each_row_whole_even_when_it_wraps() -> None:
+    """Rows open with the same label; a row wrapping onto the next line stays one sentence."""
+    page = (
+        "Le réseau : présidentes et présidents des groupes-pays\n"
+        "Groupe-pays Niger Stéphane Valli Président, Communauté de communes\n"
+        "Faucigny-Glières, Maire de Bonneville\n"
+        "Groupe-pays Mali Halima Menhoudj Adjointe au Maire, Montreuil\n"
+        "Groupe-pays Japon Karima Zerkani-Raynal Adjointe au Maire déléguée aux Relations\n"
+        "internationales, Aix-en-Provence\n"
+    )
+    document = SourceDocument(
+        path="r.pdf", title="R", kind="publication", pages=(PageText(1, page),)
+    )
+
+    sentences = [sentence for chunk in chunk_document(document) for sentence in chunk.sentences]
+
+    assert sentences[1:] == [
+        "Groupe-pays Niger Stéphane Valli Président, Communauté de communes Faucigny-Glières, "
+        "Maire de Bonneville",
+        "Groupe-pays Mali Halima Menhoudj Adjointe au Maire, Montreuil",
+        "Groupe-pays Japon Karima Zerkani-Raynal Adjointe au Maire déléguée aux Relations "
+        "internationales, Aix-en-Provence",
+    ]

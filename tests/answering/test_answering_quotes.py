@@ -1,0 +1,56 @@
+"""What a quote shows: a list announced with its items, no bullets, no bare links."""
+
+from __future__ import annotations
+
+from bot.answering.extractive import Quote, candidate_quotes, choose_quotes, displayed
+from bot.index.records import Chunk
+from bot.retrieval.aliases import AliasTable
+from bot.retrieval.lexical import LexicalIndex
+from bot.retrieval.retriever import Hit
+
+SENTENCES = (
+    "Axes stratégiques — Pour 2023-2027, la mission de CUF se traduira en 3 axes :",
+    "• AXE 1 — Conforter CUF comme tête de réseau",
+    "• AXE 2 — Renforcer l'ingénierie des collectivités",
+    "• AXE 3 — Valoriser l'action internationale",
+    "• https://cites-unies-france.org/projet-strategique",
+)
+PASSAGE = Chunk(
+    id="p1",
+    path="publications/projet.pdf",
+    title="Projet stratégique",
+    kind="publication",
+    page=4,
+    section="Axes stratégiques",
+    text=" ".join(SENTENCES),
+    position=0,
+    sentences=SENTENCES,
+)
+HIT = Hit(PASSAGE, score=1.0, similarity=0.9, sentence_similarities=(0.9, 0.8, 0.8, 0.8, 0.85))
+
+
+def test_a_sentence_announcing_a_list_comes_with_its_items() -> None:
+    announcing = Quote(HIT, SENTENCES[0], SENTENCES[0], {}, probability=0.9)
+
+    chosen = choose_quotes([announcing], asks="list")
+
+    assert chosen[0].sentence.split("\n") == list(SENTENCES[:4])  # not the bare link
+    assert displayed(chosen[0].sentence).split("\n")[1:3] == [
+        "AXE 1 — Conforter CUF comme tête de réseau",
+        "AXE 2 — Renforcer l'ingénierie des collectivités",
+    ]
+
+
+def test_a_bare_link_is_never_a_quote() -> None:
+    lexical = LexicalIndex([PASSAGE], AliasTable(()))
+
+    quotes = candidate_quotes("Quels sont les axes du projet ?", "list", [], [HIT], lexical)
+
+    assert quotes and not any("https://" in quote.sentence for quote in quotes)
+
+
+def test_a_heading_bullet_is_not_shown() -> None:
+    assert (
+        displayed("Montants et taux — • Appel 2020 : 30 %")
+        == "Montants et taux — Appel 2020 : 30 %"
+    )
