@@ -34,6 +34,10 @@ _EN_BEFORE = re.compile(r"(?<![\w-])en\s+$")
 # A capitalised word that is not the first of the sentence: a proper noun (country, city…).
 _PROPER_NOUN = re.compile(r"(?<=[\s'’(])([A-ZÀ-Ý][\wÀ-ÿ'’-]+(?:\s+[A-ZÀ-Ý][\wÀ-ÿ'’-]+)*)")
 _MAX_FOLLOW_UP_WORDS = 4
+_QUESTION_WORD = re.compile(
+    r"(?<![\w-])(?:ou|quand|combien|comment|pourquoi|qui|quoi|quel|quelle|where|when|who|how)"
+    r"(?![\w-])"
+)
 
 
 def standalone_question(question: str, previous: str | None) -> str:
@@ -56,7 +60,11 @@ def standalone_question(question: str, previous: str | None) -> str:
 def looks_like_follow_up(question: str) -> bool:
     if _FOLLOW_UP_START.match(question):
         return True
-    short = len(content_stems(question)) <= _MAX_FOLLOW_UP_WORDS
+    words = content_stems(question)
+    # « c'est où ? », « et quand ? »: only question words, nothing of its own to ask about.
+    if not words and _QUESTION_WORD.search(fold(question)):
+        return True
+    short = len(words) <= _MAX_FOLLOW_UP_WORDS
     return short and _BACK_REFERENCE.search(_without_non_references(question)) is not None
 
 

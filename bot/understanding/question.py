@@ -85,12 +85,16 @@ class Analyzer:
         else:
             text = standalone_question(asked, previous) if previous else asked
         folded = folded_words(text)
+        asks = self._answer_type(folded_words(asked)) or self._answer_type(folded)
+        smalltalk = self._smalltalk(asked)
+        if smalltalk == "empty" and previous and self._answer_type(folded_words(asked)):
+            smalltalk = None  # « c'est où ? » after a question: a follow-up, not small talk
         return Question(
             asked=asked,
             text=text,
             language=self.language(asked),
             folded=folded,
-            asks=self._answer_type(folded_words(asked)) or self._answer_type(folded),
+            asks=asks,
             tense=self._tense(folded, text),
             names=tuple(
                 name
@@ -101,7 +105,7 @@ class Analyzer:
             years=tuple(int(year) for year in _YEAR.findall(text)),
             schemes=tuple(self._find_schemes(text)),
             groups=self.groups_in(text),
-            smalltalk=self._smalltalk(asked),
+            smalltalk=smalltalk,
             follow_up=text != asked,
             content_words=len(content_stems(text)),
             asks_meeting=bool(phrase_pattern(self.lexicon.meetings).search(folded)),

@@ -147,6 +147,8 @@ def test_forget_erases_the_conversation(services: AnsweringServices) -> None:
         ("Qu'est-ce qu'il y a à l'agenda de CUF en janvier ?", False),  # impersonal, a month
         ("Quoi de prévu en février ?", False),
         ("Y a-t-il une réunion ?", False),
+        ("c'est où ?", True),  # only question words: about what was asked before
+        ("?", False),
         ("Elle est élue où ?", True),
         ("Et combien y ont donné ?", True),
         ("combien en ont donné ?", True),  # « en », the pronoun

@@ -123,6 +123,17 @@ def test_one_country_group_asked_about(analyzer: Analyzer, text: str, expected: 
     assert analyze(analyzer, text).names_country_group is expected
 
 
+def test_only_question_words_after_a_question_is_a_follow_up_not_small_talk(
+    analyzer: Analyzer,
+) -> None:
+    previous = "C'est quand la prochaine réunion du groupe-pays Madagascar ?"
+    question = analyze(analyzer, "c'est où ?", previous)
+
+    assert question.smalltalk is None
+    assert question.follow_up and question.text.startswith(previous)
+    assert analyze(analyzer, "c'est où ?").smalltalk == "empty"  # with nothing before it
+
+
 def test_a_follow_up_is_resolved_once(analyzer: Analyzer) -> None:
     question = analyze(
         analyzer, "Et celui du Sénégal ?", previous="Qui préside le groupe-pays Mali ?"
