@@ -210,8 +210,8 @@ def ruled_out(signals: dict[str, float], min_similarity: float) -> bool:
     """The fixed rules of :meth:`Assistant._supported` (the fitting applies them too)."""
     return (
         bool(signals["unknown_names"])
-        or bool(signals.get("unknown_group"))
-        or bool(signals.get("no_known_word"))
+        or bool(signals["unknown_group"])
+        or bool(signals["no_known_word"])
         or signals["similarity"] < min_similarity
     )
 

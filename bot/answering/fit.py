@@ -158,7 +158,7 @@ def _fit_answers(
     # The threshold is set on probabilities for questions the model was not fitted on
     # (cross-validated), so that the stated share holds on new questions too.
     probabilities = _out_of_fold(x, y)
-    # What the assistant's two fixed rules refuse before the model is asked.
+    # What the assistant's fixed rules refuse before the model is asked.
     ruled = np.array([ruled_out(signals, min_similarity) for signals in all_signals])
     probabilities = np.where(ruled, 0.0, probabilities)
     threshold = _threshold_for(probabilities, y, max_over_refusal)

@@ -33,6 +33,7 @@ ANSWER_FEATURES = (
     "contact_missing",
     "scheme_named",
     "unknown_group",
+    "no_known_word",
 )
 _DISTINCTIVE_IDF = 2.6  # a name in fewer than about one passage in fifteen
 
@@ -122,10 +123,12 @@ def names_missing_from(
     for noun in names:
         if not is_distinctive(noun, retriever) or mentioned(noun):
             continue
+        # Word by word, in the documents' language: « Latin America » → latine, Amérique.
         words = [word for word in noun.split() if is_distinctive(word, retriever)]
-        translated = [resolve(word) or word for word in words]
-        if len(words) < 2 and translated == words or not all(map(mentioned, translated)):
-            missing.append(noun)
+        forms = [resolve(word) or word for word in words]
+        if forms and forms != [noun] and all(map(mentioned, forms)):
+            continue
+        missing.append(noun)
     return missing
 
 

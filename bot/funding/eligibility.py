@@ -131,6 +131,9 @@ _DESCRIPTION_END = re.compile(
 )
 
 
+_DESCRIBES_ITSELF = re.compile(r"\b(je suis|nous sommes|on est)\b")
+
+
 def parse_applicant(question: str) -> Applicant | None:
     """The kind of authority described in ``question``, or ``None`` if none is.
 
@@ -155,13 +158,17 @@ def parse_applicant(question: str) -> Applicant | None:
     return None
 
 
+def describes_itself(question: str) -> bool:
+    """« Je suis une région… », « nous sommes un syndicat… »."""
+    return _DESCRIBES_ITSELF.search(fold(question)) is not None
+
+
 def is_eligibility_question(question: str) -> bool:
     """« Je suis une région… », « Mon syndicat peut-il… », « Une commune peut-elle… »."""
     text = fold(question)
     if parse_applicant(question) is None:
         return False
-    starts_with_self = re.search(r"\b(je suis|nous sommes|on est)\b", text) is not None
-    return starts_with_self or (
+    return describes_itself(question) or (
         _SELF.search(text) is not None and _ASKS_WHAT_FOR_ME.search(text) is not None
     )
 

@@ -20,6 +20,7 @@ from bot.funding.eligibility import (
     Assessment,
     Verdict,
     assess,
+    describes_itself,
     is_eligibility_question,
     parse_applicant,
     schemes_for,
@@ -141,7 +142,6 @@ _OVERVIEW = re.compile(
     r"|\bcomment financer\b"
     r"|\bliste des (dispositifs|financements)\b"
 )
-_DESCRIBES_ITSELF = re.compile(r"\b(je suis|nous sommes|on est)\b")
 _MAX_OVERVIEW = 7
 _MAX_SCHEMES = 6
 
@@ -288,7 +288,7 @@ def _asks_for_verdict(
         return False
     if not context.routed:  # no analysis ran: the question's words alone decide
         return True
-    return context.asks == "yesno" or _DESCRIBES_ITSELF.search(fold(question)) is not None
+    return context.asks == "yesno" or describes_itself(question)
 
 
 def _sections_for(intents: set[Section]) -> tuple[Section, ...]:
