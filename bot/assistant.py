@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.answering.calibration import Calibration
@@ -32,6 +32,7 @@ from bot.answers import Answer, AskContext, Responder
 from bot.conversation import ConversationStore, Turn
 from bot.messages import message
 from bot.retrieval.retriever import Hit, Retriever
+from bot.text import content_stems
 from bot.understanding.lexicon import load_lexicon
 from bot.understanding.names import NameTable, unknown_names
 from bot.understanding.question import Analyzer, Question
@@ -92,7 +93,9 @@ class Assistant:
             # The model reads the conversation; the string rules are the fallback.
             turns = [(turn.question, turn.standalone_question) for turn in history]
             rewritten = generator.rewrite_follow_up(turns, message)
-        understood = self._analyzer.analyze(message, previous, standalone=rewritten)
+        understood = self._with_small_talk(
+            self._analyzer.analyze(message, previous, standalone=rewritten)
+        )
         context = AskContext(chat_id, now, understood.language, routed=True, asks=understood.asks)
         answer = self._respond(understood, context, generator)
         if understood.smalltalk is None:  # « merci » must not become the thread
@@ -101,7 +104,29 @@ class Assistant:
         return answer
 
     def analyze(self, question: str, previous: str | None = None) -> Question:
-        return self._analyzer.analyze(question[:MAX_QUESTION_CHARS], previous)
+        return self._with_small_talk(
+            self._analyzer.analyze(question[:MAX_QUESTION_CHARS], previous)
+        )
+
+    def _with_small_talk(self, question: Question) -> Question:
+        """Small talk that says a little more (« bonjour à tous »), or no word of ours.
+
+        A message asks the documents nothing when it asks for no kind of answer, names
+        nothing, speaks of no meeting nor funding, and either is a small-talk phrase with
+        a word or two more (« salut ça va ? », « hello there ») or uses no word the
+        documents use at all (« test », « cc »).
+        """
+        if question.smalltalk or question.follow_up or question.asks or question.names:
+            return question
+        if question.years:
+            return question
+        if question.asks_meeting or question.asks_funding or question.schemes or question.groups:
+            return question
+        if question.smalltalk_phrase is not None:
+            return replace(question, smalltalk=question.smalltalk_phrase)
+        if not set(content_stems(question.text)) & self._retriever.lexical.vocabulary:
+            return replace(question, smalltalk="empty")
+        return question
 
     def _respond(
         self, question: Question, context: AskContext, generator: GenerativeAnswerer | None

@@ -20,6 +20,7 @@ _NAME = re.compile(r"(?<![.?!:]\s)(?<=[\s'’(])([A-ZÀ-Ý][\wà-ÿ'’-]*(?:[- 
 _POSSESSIVE = re.compile(r"['’]s(?:\s+|$)")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _WORD = re.compile(r"[a-z0-9]+")
+_SMALL_TALK_WORDS = 2  # words beside a greeting or thanks (« bonjour à tous »)
 _ACCENTED = re.compile(r"[éèêàçùœâîôû]")
 # « le groupe-pays Brésil », « the Japan country group »: one country group is asked about.
 _ONE_COUNTRY_GROUP = re.compile(r"\b(?:groupe[- ]pays|country group)\b", re.IGNORECASE)
@@ -48,6 +49,9 @@ class Question:
     schemes: tuple[str, ...]  # ids of the funding fiches named
     groups: tuple[str, ...]  # ids of the groups named
     smalltalk: str | None  # greeting, thanks, about_bot, empty — not a question on documents
+    # The small-talk phrase of a message that says a word or two more (« bonjour à
+    # tous » → greeting): the assistant decides whether those ask the documents anything.
+    smalltalk_phrase: str | None
     follow_up: bool
     content_words: int  # words that carry meaning (stems without stop words)
     asks_meeting: bool  # names a meeting, an event, the agenda
@@ -86,7 +90,10 @@ class Analyzer:
             text = standalone_question(asked, previous) if previous else asked
         folded = folded_words(text)
         asks = self._answer_type(folded_words(asked)) or self._answer_type(folded)
-        smalltalk = self._smalltalk(asked)
+        found, rest = self._smalltalk_phrases(asked)
+        smalltalk = None if rest else found or "empty"
+        rest = [word for word in rest if word not in self._english]
+        smalltalk_phrase = found if len(rest) <= _SMALL_TALK_WORDS else None
         if smalltalk == "empty" and previous and self._answer_type(folded_words(asked)):
             smalltalk = None  # « c'est où ? » after a question: a follow-up, not small talk
         return Question(
@@ -106,6 +113,7 @@ class Analyzer:
             schemes=tuple(self._find_schemes(text)),
             groups=self.groups_in(text),
             smalltalk=smalltalk,
+            smalltalk_phrase=smalltalk_phrase,
             follow_up=text != asked,
             content_words=len(content_stems(text)),
             asks_meeting=bool(phrase_pattern(self.lexicon.meetings).search(folded)),
@@ -142,8 +150,8 @@ class Analyzer:
             return "upcoming"
         return None
 
-    def _smalltalk(self, asked: str) -> str | None:
-        """What a message is when it is not a question: a greeting, thanks, about the bot.
+    def _smalltalk_phrases(self, asked: str) -> tuple[str | None, list[str]]:
+        """The first kind of small-talk phrase in ``asked``, and the words left beside it.
 
         A message is small talk when nothing meaningful is left once its small-talk
         phrases are removed (« bonjour ! », « merci beaucoup 👍 », « ? »), so that
@@ -157,7 +165,4 @@ class Analyzer:
             if pattern.search(folded):
                 found = found or kind
                 folded = pattern.sub(" ", folded)
-        rest = [word for word in _WORD.findall(folded) if word not in STOPWORDS]
-        if rest:
-            return None
-        return found or "empty"
+        return found, [word for word in _WORD.findall(folded) if word not in STOPWORDS]

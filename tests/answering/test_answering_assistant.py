@@ -174,3 +174,39 @@ def test_funding_questions_go_to_the_funding_responder(services: AnsweringServic
     assert answer.answered is True
     assert answer.kind == "funding"
     assert "pS-Eau" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("Bonjour à tous", "greeting"),
+        ("salut ça va ?", "greeting"),
+        ("hi there!", "greeting"),
+        ("merci pour ta réponse", "thanks"),
+        ("test", "empty"),
+        ("cc", "empty"),
+    ],
+)
+def test_small_talk_that_says_a_little_more_gets_no_passage(
+    services: AnsweringServices, message: str, kind: str
+) -> None:
+    question = services.assistant.analyze(message)
+    answer = services.assistant.answer(message, f"small-talk-{kind}")
+
+    assert question.smalltalk == kind
+    assert answer.kind == "smalltalk" and not answer.sources
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Bonjour, qui préside le groupe-pays Mali ?",
+        "Bonjour, des infos sur le FICOL svp",
+        "merci, et le budget 2023 ?",
+        "Quels sont les dispositifs ?",
+    ],
+)
+def test_a_greeting_with_a_question_stays_a_question(
+    services: AnsweringServices, message: str
+) -> None:
+    assert services.assistant.analyze(message).smalltalk is None
