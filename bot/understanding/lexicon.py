@@ -45,6 +45,7 @@ class Lexicon(_Strict):
     meetings: tuple[str, ...]
     months: tuple[str, ...]
     funding: tuple[str, ...]
+    country_group: tuple[str, ...]
     not_names: tuple[str, ...]
 
     @field_validator("asks")

@@ -22,8 +22,6 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _WORD = re.compile(r"[a-z0-9]+")
 _SMALL_TALK_WORDS = 2  # words beside a greeting or thanks (« bonjour à tous »)
 _ACCENTED = re.compile(r"[éèêàçùœâîôû]")
-# « le groupe-pays Brésil », « the Japan country group »: one country group is asked about.
-_ONE_COUNTRY_GROUP = re.compile(r"\b(?:groupe[- ]pays|country group)\b", re.IGNORECASE)
 # The passé composé: an auxiliary, then a participle in « é » (« a poussé », « ont
 # participé », « a-t-elle retravaillé »). Read on the accented text: « à » is no auxiliary.
 _PAST_COMPOUND = re.compile(
@@ -119,7 +117,7 @@ class Analyzer:
             asks_meeting=bool(phrase_pattern(self.lexicon.meetings).search(folded)),
             names_month=bool(phrase_pattern(self.lexicon.months).search(folded)),
             asks_funding=bool(phrase_pattern(self.lexicon.funding).search(folded)),
-            names_country_group=bool(_ONE_COUNTRY_GROUP.search(text)),
+            names_country_group=bool(phrase_pattern(self.lexicon.country_group).search(folded)),
         )
 
     def groups_in(self, text: str) -> tuple[str, ...]:
