@@ -32,8 +32,8 @@ from bot.answers import Answer, AskContext, Responder
 from bot.conversation import ConversationStore, Turn
 from bot.messages import message
 from bot.retrieval.retriever import Hit, Retriever
-from bot.text import content_stems
-from bot.understanding.lexicon import load_lexicon
+from bot.text import content_stems, fold
+from bot.understanding.lexicon import folded_words, load_lexicon
 from bot.understanding.names import NameTable, unknown_names
 from bot.understanding.question import Analyzer, Question
 from bot.understanding.routing import Route, route
@@ -164,9 +164,22 @@ class Assistant:
             [name for name in unknown if not resolved[name]],
             hits,
             candidates,
-            # « le groupe-pays Brésil »: CUF has no such group, whatever passage comes close.
-            unknown_group=question.names_country_group
-            and not self._analyzer.groups_in(" ".join([text, *names])),
+            unknown_group=self._unknown_group(question, text, names, hits),
+        )
+
+    def _unknown_group(
+        self, question: Question, text: str, names: list[str], hits: list[Hit]
+    ) -> bool:
+        """« le groupe-pays Brésil »: CUF has no such group, whatever passage comes close.
+
+        A group is known from ``knowledge/meetings/groups.yaml`` or from a passage
+        naming it (a new group's meeting note).
+        """
+        if not question.names_country_group or self._analyzer.groups_in(" ".join([text, *names])):
+            return False
+        written = [f"groupe pays {fold(name)}" for name in names]
+        return not any(
+            phrase in folded_words(hit.chunk.indexed_text) for hit in hits for phrase in written
         )
 
     def signals(self, evidence: Evidence, quotes: list[Quote]) -> dict[str, float]:
