@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -37,6 +38,7 @@ REPO = Path(__file__).resolve().parents[1]
 EMULATOR = REPO / "tests" / "e2e" / "emulator" / "launch.js"
 TOKEN = "123456:BENCH-load-token"
 POLL_SECONDS = 0.1
+SETTLE_SECONDS = 0.5  # quiet time after which an answer is taken as complete
 FIRST_MEMBER = 50_000
 
 DEV_QUESTIONS = REPO / "tests" / "data" / "dev_questions.json"
@@ -119,18 +121,29 @@ class Member:
             {"botToken": TOKEN, "from": user, "chat": chat, "date": 1_700_000_000, "text": text},
         )
         while time.perf_counter() - sent < timeout:
-            stored = await self.post("/getUpdates", {"token": TOKEN, "chatId": self.user_id})
-            fresh = [
-                item
-                for item in stored or []  # type: ignore[attr-defined]
-                if int(item["messageId"]) not in self.seen
-            ]
+            fresh = await self.fresh()
             if fresh:
                 self.latencies.append(time.perf_counter() - sent)
-                self.seen.update(int(item["messageId"]) for item in fresh)
+                # An answer may come in several messages (its text, then a file): the
+                # member reads on until nothing more comes, as a person would before
+                # asking again, so that no part is taken for the next answer.
+                while more := await self.fresh(after=SETTLE_SECONDS):
+                    fresh += more
                 return " ".join(item["message"].get("text") or "" for item in fresh)
             await asyncio.sleep(POLL_SECONDS)
         raise TimeoutError(f"member {self.user_id}: no answer to {text!r}")
+
+    async def fresh(self, after: float = 0.0) -> list[dict[str, Any]]:
+        """Messages to this member not seen before (looked for ``after`` seconds from now)."""
+        await asyncio.sleep(after)
+        stored = await self.post("/getUpdates", {"token": TOKEN, "chatId": self.user_id})
+        fresh = [
+            item
+            for item in stored or []  # type: ignore[attr-defined]
+            if int(item["messageId"]) not in self.seen
+        ]
+        self.seen.update(int(item["messageId"]) for item in fresh)
+        return fresh
 
     async def converse(self, messages: int, offset: int, expected: dict[str, str]) -> None:
         questions = list(expected)

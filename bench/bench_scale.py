@@ -213,7 +213,12 @@ def main() -> None:
         "--random-vectors", action="store_true", help="cold ingest without the model (fast)"
     )
     args = parser.parse_args()
-    print(f"load average at the start: {os.getloadavg()[0]:.1f} (on {os.cpu_count()} cores)")
+    from bench_tutorial import blas_kernel
+
+    print(
+        f"load average at the start: {os.getloadavg()[0]:.1f} (on {os.cpu_count()} cores); "
+        f"OpenBLAS kernel: {blas_kernel()}"
+    )
     for factor in args.factors:
         measure(factor, args.random_vectors)
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")

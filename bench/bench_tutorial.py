@@ -1,6 +1,10 @@
 """Benchmark: cold ingest of the shipped knowledge against the tutorial LangChain pipeline.
 
 Run: .venv/bin/python bench/bench_tutorial.py
+``--late-sentences`` runs ours with ``CUF_SENTENCE_VECTORS=late``. The OpenBLAS
+kernel is printed: an environment that sets ``OPENBLAS_CORETYPE`` (this development
+machine sets ``Haswell``) keeps numpy off the AVX-512 kernels a server would detect;
+run with ``env -u OPENBLAS_CORETYPE`` to measure those.
 Each pipeline runs in its own fresh process on the same PDFs, one after the other
 in this run, and its CPU seconds (user + system, all threads) and wall seconds
 are printed:
@@ -14,6 +18,7 @@ are printed:
 
 from __future__ import annotations
 
+import argparse
 import os
 import resource
 import subprocess
@@ -62,8 +67,11 @@ def run(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     return wall, cpu, result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
 
 
-def tokens_embedded() -> tuple[int, int, int, int]:
-    """Texts and tokens embedded: ours (distinct passages and sentences), the tutorial's."""
+def tokens_embedded(late: bool) -> tuple[int, int, int, int]:
+    """Texts and tokens embedded: ours (distinct passages and sentences), the tutorial's.
+
+    With ``late``, ours are the passages only: their sentences cost no forward pass.
+    """
     from langchain_text_splitters import RecursiveCharacterTextSplitter
     from pypdf import PdfReader
 
@@ -80,7 +88,8 @@ def tokens_embedded() -> tuple[int, int, int, int]:
             chunks = chunk_document(loader(path, relative))
         except DocumentError:
             continue
-        ours += [text for chunk in chunks for text in (chunk.indexed_text, *chunk.sentence_texts())]
+        for chunk in chunks:
+            ours += [chunk.indexed_text] if late else [chunk.indexed_text, *chunk.sentence_texts()]
     ours = list(dict.fromkeys(ours))
     splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
     tutorial = [
@@ -96,13 +105,37 @@ def tokens_embedded() -> tuple[int, int, int, int]:
     return len(ours), count(ours), len(tutorial), count(tutorial)
 
 
+def blas_kernel() -> str:
+    """Which OpenBLAS kernels numpy runs here, and whether the environment chose them."""
+    import numpy  # noqa: F401  (loads OpenBLAS)
+    from threadpoolctl import threadpool_info
+
+    kernels = {
+        str(info.get("architecture")) for info in threadpool_info() if "architecture" in info
+    }
+    forced = os.environ.get("OPENBLAS_CORETYPE")
+    return (
+        f"{', '.join(sorted(kernels))} ({f'OPENBLAS_CORETYPE={forced}' if forced else 'detected'})"
+    )
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--late-sentences",
+        action="store_true",
+        help="ours with CUF_SENTENCE_VECTORS=late (sentences pooled from their passage)",
+    )
+    args = parser.parse_args()
+    print(f"load average at the start: {os.getloadavg()[0]:.1f}; OpenBLAS kernel: {blas_kernel()}")
     publications = REPO / "knowledge" / "publications"
     base_env = {key: value for key, value in os.environ.items() if not key.startswith("CUF_")}
     base_env["PYTHONPATH"] = str(REPO)
     figures: dict[str, tuple[float, float]] = {}
     with tempfile.TemporaryDirectory() as state:
         env = dict(base_env, CUF_KNOWLEDGE_DIR=str(REPO / "knowledge"), CUF_STATE_DIR=state)
+        if args.late_sentences:
+            env["CUF_SENTENCE_VECTORS"] = "late"
         wall, cpu, said = run([sys.executable, str(REPO / "ingest.py"), "--quiet"], env)
         figures["ours (python ingest.py, cold)"] = (wall, cpu)
         print(f"ours:                  {wall:6.1f} s wall {cpu:6.1f} s CPU  {said[:60]}")
@@ -112,7 +145,7 @@ def main() -> None:
             wall, cpu, said = run(command, base_env)
         figures[f"tutorial ({engine})"] = (wall, cpu)
         print(f"tutorial, {engine:7}:     {wall:6.1f} s wall {cpu:6.1f} s CPU  {said}")
-    our_texts, our_tokens, tutorial_texts, tutorial_tokens = tokens_embedded()
+    our_texts, our_tokens, tutorial_texts, tutorial_tokens = tokens_embedded(args.late_sentences)
     print(
         f"embedded: ours {our_texts} texts, {our_tokens} tokens; "
         f"tutorial {tutorial_texts} texts, {tutorial_tokens} tokens"

@@ -141,6 +141,7 @@ class Services:
         return E5Embeddings(
             cache_dir=models_dir(self.settings.index_dir),
             threads=self.settings.embed_threads,
+            late_sentences=self.settings.sentence_vectors == "late",
         )
 
     def answering(self) -> AnsweringStack:

@@ -72,11 +72,27 @@ def _pointed(index_dir: Path, pointer_name: str) -> Path | None:
 
 
 def new_generation(index_dir: Path, base: Path | None) -> Path:
-    """A fresh generation folder, starting as a copy of ``base`` when there is one."""
+    """A fresh generation folder, starting as a copy of ``base`` when there is one.
+
+    Chroma's files are copied (Chroma changes them in place); every other file is
+    only ever replaced whole (written aside, then renamed over), so the new
+    generation shares it with ``base`` as a hard link until it is replaced.
+    """
     index_dir.mkdir(parents=True, exist_ok=True)
     generation = index_dir / f"gen-{time.time_ns()}"
     if base is not None:
-        shutil.copytree(base, generation)
+        chroma = base / CHROMA_DIR
+
+        def link_or_copy(source: str, target: str) -> object:
+            if Path(source).is_relative_to(chroma):
+                return shutil.copy2(source, target)
+            try:
+                os.link(source, target)
+            except OSError:  # another file system, or links unsupported
+                return shutil.copy2(source, target)
+            return target
+
+        shutil.copytree(base, generation, copy_function=link_or_copy)
     else:
         generation.mkdir()
     return generation

@@ -1,6 +1,7 @@
 """Chunker: section-aware passages that never cross a page, with stable ids.
 
-Each passage keeps its sentences as split here: the index embeds exactly these.
+Each passage keeps its sentences as split here: the index embeds exactly these,
+each pooled from its passage's forward pass at the span :func:`passage_parts` finds.
 """
 
 from __future__ import annotations
@@ -207,3 +208,23 @@ def _unique(chunks: list[Chunk]) -> list[Chunk]:
             seen.add(chunk.id)
             unique.append(chunk)
     return unique
+
+
+def passage_parts(chunk: Chunk) -> list[str] | None:
+    """``chunk.indexed_text`` cut before each of its sentences (heading first), or ``None``.
+
+    Every part begins at a word, so the parts' tokens, one after the other, are the
+    passage's; ``None`` when a sentence is not found, in order, at a word start.
+    """
+    text = chunk.indexed_text
+    starts: list[int] = []
+    cursor = len(text) - len(chunk.text)
+    for sentence in chunk.sentences:
+        start = text.find(sentence, cursor)
+        if start <= 0 or not text[start - 1].isspace():
+            return None
+        starts.append(start)
+        cursor = start + len(sentence)
+    bounds = [0, *starts, len(text)]
+    parts = [text[begin:end].rstrip() for begin, end in zip(bounds, bounds[1:], strict=False)]
+    return parts if all(parts) else None

@@ -27,7 +27,7 @@ from bot.index import layout, reader, writer
 from bot.index.chroma import Collections, open_collections, vectors_from_chroma
 from bot.index.records import DIMENSION, Chunk, Vectors
 from bot.index.writer import FileRecord, Manifest
-from bot.ingest.chunker import chunk_document
+from bot.ingest.chunker import chunk_document, passage_parts
 from bot.ingest.documents import DocumentError, SourceDocument
 from bot.ingest.fiches import load_fiche_document
 from bot.ingest.loaders import load_note, load_pdf
@@ -106,7 +106,7 @@ def run_ingest(
         layout.discard_unfinished_generations(index_dir)  # leftovers of a killed ingest
         base = layout.current_generation(index_dir)
         previous = Manifest.read(base)
-        key = index_format_key()
+        key = index_format_key(_late_sentences(embeddings))
         if previous.format_key != key:
             previous, base = Manifest(), None  # other code made it: rebuild from scratch
         files = discover(knowledge_dir)
@@ -253,7 +253,7 @@ def _add_chunks(
     vectors: _StoredVectors,
 ) -> None:
     """Embed and store passages and, separately, each of their sentences."""
-    passage_vectors = _vectors(embeddings.embed_documents([chunk.indexed_text for chunk in chunks]))
+    passage_vectors, sentence_rows = _embed(chunks, embeddings)
     collections.chunks.upsert(
         ids=[chunk.id for chunk in chunks],
         embeddings=passage_vectors,
@@ -265,19 +265,52 @@ def _add_chunks(
         for chunk in chunks
         for number, text in enumerate(chunk.sentence_texts())
     ]
-    sentence_vectors = np.zeros((0, DIMENSION), dtype=np.float32)
     if sentences:
-        sentence_vectors = _vectors(embeddings.embed_documents([text for _, _, text in sentences]))
         collections.sentences.upsert(
             ids=[sentence_id for sentence_id, _, _ in sentences],
-            embeddings=sentence_vectors,
+            embeddings=np.concatenate(sentence_rows),
             documents=[text for _, _, text in sentences],
             metadatas=[{"chunk_id": chunk_id} for _, chunk_id, _ in sentences],
         )
-    owners = np.array([chunk_id for _, chunk_id, _ in sentences])
-    for chunk, vector in zip(chunks, passage_vectors, strict=True):
+    for chunk, vector, rows in zip(chunks, passage_vectors, sentence_rows, strict=True):
         vectors.chunks[chunk.id] = vector
-        vectors.sentences[chunk.id] = sentence_vectors[owners == chunk.id]
+        vectors.sentences[chunk.id] = rows
+
+
+def _late_sentences(embeddings: Embeddings | None) -> bool:
+    return isinstance(embeddings, E5Embeddings) and embeddings.late_sentences
+
+
+def _embed(chunks: list[Chunk], embeddings: Embeddings) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Each passage's vector and its sentences' vectors (one row per sentence).
+
+    By default each sentence is embedded as a text of its own. With late sentences
+    (``CUF_SENTENCE_VECTORS=late``), a sentence's vector is pooled from its passage's
+    forward pass: half the tokens, the sentence read in its context; a passage whose
+    sentences cannot be located in its text is still embedded the default way.
+    """
+    late = _late_sentences(embeddings)
+    parts = [passage_parts(chunk) if late else None for chunk in chunks]
+    passage_vectors = np.zeros((len(chunks), DIMENSION), np.float32)
+    sentence_rows = [np.zeros((0, DIMENSION), np.float32) for _ in chunks]
+    in_parts = [index for index, split in enumerate(parts) if split is not None]
+    if in_parts:
+        assert isinstance(embeddings, E5Embeddings)
+        late_vectors, part_rows = embeddings.embed_in_parts([parts[i] or [] for i in in_parts])
+        for index, vector, rows in zip(in_parts, late_vectors, part_rows, strict=True):
+            passage_vectors[index] = vector
+            sentence_rows[index] = rows[1:]  # part 0 is the heading
+    apart = [index for index, split in enumerate(parts) if split is None]
+    if apart:
+        texts = [chunks[index].indexed_text for index in apart]
+        passage_vectors[apart] = _vectors(embeddings.embed_documents(texts))
+        sentences = [(i, text) for i in apart for text in chunks[i].sentence_texts()]
+        if sentences:
+            embedded = _vectors(embeddings.embed_documents([text for _, text in sentences]))
+            owners = np.array([index for index, _ in sentences], dtype=np.int64)
+            for index in apart:
+                sentence_rows[index] = embedded[owners == index]
+    return passage_vectors, sentence_rows
 
 
 def _write_lexical(

@@ -81,13 +81,18 @@ def renderer_version() -> str:
     return behaviour_version([fiches.render_document(parse_fiche(_FICHE_PROBE, "probe.yaml"))])
 
 
-def index_format_key() -> str:
-    """The key stored in the manifest; an index under another key is rebuilt (about 1 ms)."""
-    return format_key(
-        {
-            "splitter": splitter_version(),
-            "chunker": chunker_version(),
-            "model": MODEL_NAME,
-            "renderer": renderer_version(),
-        }
-    )
+def index_format_key(late_sentences: bool = False) -> str:
+    """The key stored in the manifest; an index under another key is rebuilt (about 1 ms).
+
+    ``late_sentences``: sentence vectors pooled from their passage rather than
+    embedded alone (another model of sentences: the index is rebuilt).
+    """
+    components = {
+        "splitter": splitter_version(),
+        "chunker": chunker_version(),
+        "model": MODEL_NAME,
+        "renderer": renderer_version(),
+    }
+    if late_sentences:
+        components["sentences"] = "late-v1"
+    return format_key(components)

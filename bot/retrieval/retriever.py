@@ -140,8 +140,11 @@ class Retriever:
             if query.subject == query.asked
             else np.asarray(self.embeddings.embed_query(query.subject), dtype=np.float32)
         )
-        dense_asked = self._chunk_vectors @ asked_vector
-        dense_subject = self._chunk_vectors @ subject_vector
+        if subject_vector is asked_vector:
+            dense_asked = dense_subject = self._chunk_vectors @ asked_vector
+        else:  # one pass over the passage vectors for both questions
+            both = self._chunk_vectors @ np.stack([asked_vector, subject_vector], axis=1)
+            dense_asked, dense_subject = both[:, 0], both[:, 1]
         sentence_similarity = self._sentence_vectors @ subject_vector
         best_sentence = np.full(len(self.chunks), -1.0, dtype=np.float32)
         np.maximum.at(best_sentence, self._sentence_owner, sentence_similarity)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from bot.index import layout
 from bot.index.chroma import open_collections
 from bot.index.reader import read_chunks
@@ -25,8 +27,10 @@ Le bureau adopte la motion sur les archives municipales de Tombouctou.
 class RecordingEmbeddings(E5Embeddings):
     """The real embeddings, keeping every text they were asked to embed as a passage.
 
-    With ``fail_on_call`` set, that call of ``embed_documents`` (1-based) raises
-    ``error`` instead: a crash or a Ctrl-C in the middle of an ingest.
+    A passage embedded in parts (its sentences pooled from its own forward pass) is
+    kept as its parts joined by spaces. With ``fail_on_call`` set, that call of
+    ``embed_documents`` or ``embed_in_parts`` (1-based) raises ``error`` instead: a
+    crash or a Ctrl-C in the middle of an ingest.
     """
 
     def __init__(self, fail_on_call: int | None = None, error: BaseException | None = None):
@@ -43,6 +47,12 @@ class RecordingEmbeddings(E5Embeddings):
             raise self.error
         self.calls.append(list(texts))
         return super().embed_documents(texts)
+
+    def embed_in_parts(self, texts: list[list[str]]) -> tuple[np.ndarray, list[np.ndarray]]:
+        if self.fail_on_call is not None and len(self.calls) + 1 == self.fail_on_call:
+            raise self.error
+        self.calls.append([" ".join(parts) for parts in texts])
+        return super().embed_in_parts(texts)
 
 
 def current_name(index_dir: Path) -> str:

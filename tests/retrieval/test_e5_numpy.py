@@ -142,3 +142,16 @@ def test_questions_asked_at_once_are_embedded_together_with_the_same_vectors(
 
     for question, vector in answers.items():
         assert float(np.dot(vector, expected[question])) >= 0.99999, question
+
+
+def test_one_large_batch_takes_the_fast_path_at_once() -> None:
+    """An ingest's first batch is split by ``tokenizers``, with the same tokens."""
+    tokenizer = E5Tokenizer(load_weights().vocabulary)
+    texts = ["passage: " + text for text in corpus_texts()]
+    batch = texts * (1 + e5_tokenizer._FAST_BATCH_CHARS // sum(map(len, texts)))
+    assert sum(map(len, batch)) < e5_tokenizer._FAST_PATH_CHARS
+
+    tokens = tokenizer.encode_batch(batch)
+
+    assert tokenizer._fast is not None
+    assert tokens[: len(texts)] == [tokenizer.encode(text) for text in texts]
