@@ -1,0 +1,88 @@
+"""The closing dates of funding calls, read from the fiches' ``calendar`` entries.
+
+A :class:`Deadline` is one edition of a call with a known closing date. Which
+schemes members can follow (:func:`followable`), which deadlines are still open
+on a day (:func:`upcoming`): a call is open up to and including its closing day,
+and closed from the next day on, so a past deadline is never presented as open.
+Reminders before a deadline are planned by :mod:`bot.meetings.deadlines`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot.funding.catalog import FundingCatalog
+from bot.funding.schema import Category, Fiche
+
+# Schemes one can follow: calls and programmes, and any other fiche with a dated call.
+FOLLOWABLE_CATEGORIES = frozenset({Category.APPEL_A_PROJETS, Category.PROGRAMME})
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One edition of a call and the day it closes (submissions accepted that day)."""
+
+    fiche_id: str
+    scheme: str  # the fiche's short name
+    edition: str
+    closes: date
+    opens: date | None = None
+    confirmed: bool = True
+    url: str | None = None  # the entry's source, else the fiche's official page
+    fiche_file: str = ""  # funding/<id>.yaml, where staff change the date
+
+    @property
+    def title(self) -> str:
+        """« FICOL 2025 (FICOL (AFD)) », or the edition alone when it names the scheme."""
+        if self.scheme.casefold() in self.edition.casefold():
+            return self.edition
+        return f"{self.edition} ({self.scheme})"
+
+    def is_open(self, today: date) -> bool:
+        """Still accepting applications on ``today`` (its closing day included)."""
+        return self.closes >= today and (self.opens is None or self.opens <= today)
+
+    def is_past(self, today: date) -> bool:
+        return self.closes < today
+
+
+def followable(fiche: Fiche) -> bool:
+    """Whether members can follow this scheme's calls."""
+    return fiche.category in FOLLOWABLE_CATEGORIES or any(
+        entry.closes for entry in fiche.calendar
+    )
+
+
+def fiche_deadlines(fiche: Fiche) -> list[Deadline]:
+    """The dated closings of one fiche, in the fiche's order."""
+    return [
+        Deadline(
+            fiche_id=fiche.id,
+            scheme=fiche.short_name,
+            edition=entry.edition,
+            closes=entry.closes,
+            opens=entry.opens,
+            confirmed=entry.confirmed,
+            url=entry.source or fiche.first_url(),
+            fiche_file=fiche.file,
+        )
+        for entry in fiche.calendar
+        if entry.closes is not None
+    ]
+
+
+def deadlines(catalog: FundingCatalog) -> tuple[Deadline, ...]:
+    """Every dated closing of every fiche, by closing date then scheme."""
+    found = [item for fiche in catalog.fiches for item in fiche_deadlines(fiche)]
+    return tuple(sorted(found, key=lambda item: (item.closes, item.fiche_id, item.edition)))
+
+
+def upcoming(items: Iterable[Deadline], today: date, days: int | None = None) -> list[Deadline]:
+    """Deadlines not yet past on ``today`` (closing today included), within ``days`` if given."""
+    last = today + timedelta(days=days) if days is not None else date.max
+    return sorted(
+        (item for item in items if today <= item.closes <= last),
+        key=lambda item: (item.closes, item.fiche_id, item.edition),
+    )
