@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.funding.catalog import FundingCatalog
+from bot.funding.matching import normalize
 from bot.funding.schema import Category, Fiche
 
 # Schemes one can follow: calls and programmes, and any other fiche with a dated call.
@@ -53,6 +54,25 @@ def followable(fiche: Fiche) -> bool:
     return fiche.category in FOLLOWABLE_CATEGORIES or any(
         entry.closes for entry in fiche.calendar
     )
+
+
+def followable_fiches(catalog: FundingCatalog) -> list[Fiche]:
+    """The schemes members can follow, in the catalog's order."""
+    return [fiche for fiche in catalog.fiches if followable(fiche)]
+
+
+def scheme_named(catalog: FundingCatalog, text: str, exact: bool = False) -> Fiche | None:
+    """The followable scheme ``text`` names: its id or one of its names (``exact``),
+    else the best scheme named within ``text``."""
+    words = normalize(text)
+    wanted = text.strip().lower().replace("-", "_")
+    for fiche in followable_fiches(catalog):
+        names = (fiche.short_name, fiche.name, *fiche.aliases, *fiche.acronyms)
+        if fiche.id == wanted or any(normalize(name) == words for name in names if words):
+            return fiche
+    if exact:
+        return None
+    return next((fiche for fiche in catalog.find(text) if followable(fiche)), None)
 
 
 def fiche_deadlines(fiche: Fiche) -> list[Deadline]:

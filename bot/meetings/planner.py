@@ -3,11 +3,11 @@
 Each call reads the subscriptions (groups and funding schemes followed) and the
 outbox (two short transactions) and expands the calendars once; the closing
 dates of the funding calls followed add their reminders to the same plan
-(:func:`bot.meetings.deadlines.with_deadlines`), delivered through the same outbox. When nothing was due last time, nothing changed
-since (same calendars, subscriptions, sent log and versions told) and the
-wake-up moment has not come, no message can have fallen due: the planner then
-answers without expanding any calendar. That is the per-minute sweep's usual
-case.
+(:func:`bot.meetings.deadlines.with_deadlines`), delivered through the same outbox.
+When nothing was due last time, nothing changed since (same calendars,
+subscriptions, sent log, versions told and closing dates) and the wake-up moment
+has not come, no message can have fallen due: the planner then answers without
+expanding any calendar. That is the per-minute sweep's usual case.
 """
 
 from __future__ import annotations

@@ -215,3 +215,130 @@ def test_the_days_setting_reads_a_comma_list(monkeypatch: pytest.MonkeyPatch) ->
     assert Settings(_env_file=None).funding_reminder_days == [30, 14, 7]  # type: ignore[call-arg]
     monkeypatch.setenv("CUF_FUNDING_REMINDER_DAYS", "")
     assert Settings(_env_file=None).funding_reminder_days == [30, 7]  # type: ignore[call-arg]
+
+
+# --- the command line: follow a scheme, the agenda's closing dates ---------------------------
+
+
+def _ficol(knowledge: Path) -> None:
+    add_call_fiche(
+        knowledge,
+        "afd_ficol",
+        [
+            {"edition": "FICOL 2026", "opens": "2026-01-05", "closes": "2027-02-26"},
+            {"edition": "FICOL 2027", "opens": "2027-01-04", "closes": "2027-03-20"},
+            {
+                "edition": "FICOL 2027 bis",
+                "opens": "2027-04-01",
+                "closes": "2027-05-31",
+                "confirmed": False,
+                "source": "https://example.org/ficol-bis",
+            },
+        ],
+        short_name="FICOL",
+    )
+    add_call_fiche(knowledge, "fonds", [], short_name="Fonds", category="dispositif_legal")
+
+
+def test_cli_follows_a_scheme_like_a_group(knowledge, settings, capsys):
+    from meetings_helpers import run_cli
+
+    _ficol(knowledge)
+    services = Services(settings)
+    assert run_cli(services, "follow", "ficol", "--chat", "42") == 0
+    assert run_cli(services, "follow", "FICOL", "--chat", "42") == 0
+    assert run_cli(services, "follow", "mali", "--chat", "42") == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Vous suivez désormais : FICOL.",
+        "Rappel 30 et 7 jours avant la clôture de chacun de ses appels.",
+        "Vous suiviez déjà : FICOL.",
+        "Vous suivez désormais : Groupe-pays Mali.",
+    ]
+    assert run_cli(Services(settings), "following", "--chat", "42") == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "mali                       Groupe-pays Mali",
+        "afd_ficol                  FICOL (dispositif)",
+    ]
+    # A scheme without calls (a law, an institution) is not something to follow.
+    assert run_cli(services, "follow", "Fonds", "--chat", "42") == 1
+    err = capsys.readouterr().err
+    assert "Groupe inconnu : « Fonds »." in err and "python -m bot funding" in err
+    assert run_cli(services, "unfollow", "afd_ficol", "--chat", "42") == 0
+    assert run_cli(services, "unfollow", "afd_ficol", "--chat", "42") == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Vous ne suivez plus : FICOL.",
+        "Vous ne suiviez pas : FICOL.",
+    ]
+    assert services.subscriptions.schemes("42") == []
+
+
+def test_cli_agenda_lists_closing_dates_and_never_a_past_one(knowledge, settings, capsys):
+    from meetings_helpers import run_cli
+
+    _ficol(knowledge)
+    services = Services(settings)
+    assert run_cli(services, "agenda", "--now", "2027-03-01T09:00") == 0
+    out = capsys.readouterr().out
+    assert out == (
+        "Aucune réunion dans les 30 prochains jours.\n"
+        "\n"
+        "Clôtures d'appels à projets dans les 30 prochains jours :\n"
+        "• FICOL 2027\n"
+        "  Clôture : samedi 20 mars 2027 (dans 19 jours)\n"
+        "  Lien : https://example.org/afd_ficol\n"
+    )
+    assert run_cli(services, "agenda", "--now", "2027-03-01T09:00", "--days", "100") == 0
+    out = capsys.readouterr().out
+    assert "• FICOL 2027 bis\n  Clôture : lundi 31 mai 2027 (dans 91 jours)\n" in out
+    assert "  Ouverture : 1er avril 2027\n  (date non confirmée)\n" in out
+    assert "  Lien : https://example.org/ficol-bis\n" in out
+    assert "FICOL 2026" not in out  # closed on 26 February: not listed as upcoming
+    # The closing day itself is still open; the day after, the call is gone.
+    assert run_cli(services, "agenda", "--now", "2027-03-20T18:00") == 0
+    assert "  Clôture : aujourd’hui, samedi 20 mars 2027\n" in capsys.readouterr().out
+    assert run_cli(services, "agenda", "--now", "2027-03-21T00:00") == 0
+    assert "FICOL 2027\n" not in capsys.readouterr().out
+    # A group's agenda has no funding calls.
+    assert run_cli(services, "agenda", "--now", "2027-03-01T09:00", "--group", "mali") == 0
+    assert "Clôture" not in capsys.readouterr().out
+
+
+def test_cli_agenda_json_has_the_deadlines_after_the_meetings(knowledge, settings, capsys):
+    import json
+
+    from meetings_helpers import add_calendar, run_cli
+
+    _ficol(knowledge)
+    add_calendar(knowledge, "cases.ics")
+    services = Services(settings)
+    argv = ("agenda", "--now", "2027-03-01T09:00", "--days", "100", "--json")
+    assert run_cli(services, *argv) == 0
+    items = json.loads(capsys.readouterr().out)
+    kinds = [item["kind"] for item in items]
+    assert kinds.index("deadline") == kinds.count("meeting") > 0
+    deadlines = [item for item in items if item["kind"] == "deadline"]
+    assert [(item["edition"], item["closes"], item["status"]) for item in deadlines] == [
+        ("FICOL 2027", "2027-03-20", "open"),
+        ("FICOL 2027 bis", "2027-05-31", "not_open_yet"),
+    ]
+    assert deadlines[1]["confirmed"] is False
+    assert deadlines[0]["fiche_file"] == "funding/afd_ficol.yaml"
+
+
+def test_cli_reminders_due_sends_a_deadline_reminder_once(knowledge, settings, capsys):
+    from meetings_helpers import run_cli
+
+    _ficol(knowledge)
+    services = Services(settings)
+    run_cli(services, "follow", "FICOL", "--chat", "42")
+    capsys.readouterr()
+    assert run_cli(services, "reminders-due", "--now", "2027-03-01T09:00", "--send") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("--- chat 42 · deadline · 42|funding-afd_ficol-ficol-2027@")
+    assert out[1] == (
+        "Rappel : la clôture de l'appel « FICOL 2027 » est dans 19 jours, "
+        "le samedi 20 mars 2027."
+    )
+    assert out[3] == "[pièce jointe : 2027-03-20-cloture-ficol-2027.ics]"
+    assert run_cli(Services(settings), "reminders-due", "--now", "2027-03-01T09:05", "--send") == 0
+    assert capsys.readouterr().out == ""
