@@ -51,9 +51,7 @@ class Deadline:
 
 def followable(fiche: Fiche) -> bool:
     """Whether members can follow this scheme's calls."""
-    return fiche.category in FOLLOWABLE_CATEGORIES or any(
-        entry.closes for entry in fiche.calendar
-    )
+    return fiche.category in FOLLOWABLE_CATEGORIES or any(entry.closes for entry in fiche.calendar)
 
 
 def followable_fiches(catalog: FundingCatalog) -> list[Fiche]:

@@ -336,8 +336,7 @@ def test_cli_reminders_due_sends_a_deadline_reminder_once(knowledge, settings, c
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("--- chat 42 · deadline · 42|funding-afd_ficol-ficol-2027@")
     assert out[1] == (
-        "Rappel : la clôture de l'appel « FICOL 2027 » est dans 19 jours, "
-        "le samedi 20 mars 2027."
+        "Rappel : la clôture de l'appel « FICOL 2027 » est dans 19 jours, le samedi 20 mars 2027."
     )
     assert out[3] == "[pièce jointe : 2027-03-20-cloture-ficol-2027.ics]"
     assert run_cli(Services(settings), "reminders-due", "--now", "2027-03-01T09:05", "--send") == 0
