@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from bot.conversation import ConversationStore
     from bot.feedback import FeedbackStore
     from bot.funding.catalog import FundingCatalog
-    from bot.funding.deadlines import Deadline
+    from bot.funding.deadlines import Deadline, DeadlineSource
     from bot.ingest.pipeline import IngestReport
     from bot.meetings.agenda import Agenda
     from bot.meetings.planner import ReminderPlanner
@@ -339,11 +339,16 @@ class Services:
             deadline_days=self.settings.funding_reminder_days,
         )
 
-    def funding_deadlines(self) -> tuple[Deadline, ...]:
-        """The closing dates of the funding calls in the fiches."""
-        from bot.funding.deadlines import deadlines
+    @cached_property
+    def _deadline_source(self) -> DeadlineSource:
+        from bot.funding.deadlines import DeadlineSource
 
-        return deadlines(self.funding_catalog)
+        return DeadlineSource(self.settings.knowledge_dir / "funding")
+
+    def funding_deadlines(self) -> tuple[Deadline, ...]:
+        """The closing dates of the funding calls, as the fiches say now (re-read when a
+        fiche changes, so a date the staff add is reminded without a restart)."""
+        return self._deadline_source()
 
     # --- members and feedback ------------------------------------------------------
 

@@ -9,13 +9,18 @@ Reminders before a deadline are planned by :mod:`bot.meetings.deadlines`.
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
-from bot.funding.catalog import FundingCatalog
+from bot.funding.catalog import FundingCatalog, fiche_paths
 from bot.funding.matching import normalize
 from bot.funding.schema import Category, Fiche
+
+logger = logging.getLogger(__name__)
 
 # Schemes one can follow: calls and programmes, and any other fiche with a dated call.
 FOLLOWABLE_CATEGORIES = frozenset({Category.APPEL_A_PROJETS, Category.PROGRAMME})
@@ -104,3 +109,40 @@ def upcoming(items: Iterable[Deadline], today: date, days: int | None = None) ->
         (item for item in items if today <= item.closes <= last),
         key=lambda item: (item.closes, item.fiche_id, item.edition),
     )
+
+
+class DeadlineSource:
+    """The closing dates of a fiches folder, read again when a fiche changes.
+
+    A running bot plans reminders from a date the staff add or correct within a
+    sweep, without a restart: each call looks at the files' names, sizes and
+    modification times, and reloads the folder only when they changed. A fiche
+    made invalid by an edit is skipped with its reason logged (its dates go until
+    it is fixed), as at start-up.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._lock = threading.Lock()
+        self._signature: tuple[tuple[str, int, int], ...] | None = None
+        self._deadlines: tuple[Deadline, ...] = ()
+
+    def _current_signature(self) -> tuple[tuple[str, int, int], ...]:
+        try:
+            paths = fiche_paths(self.directory)
+            return tuple(
+                (path.name, (stat := path.stat()).st_size, stat.st_mtime_ns) for path in paths
+            )
+        except OSError:
+            return ()
+
+    def __call__(self) -> tuple[Deadline, ...]:
+        signature = self._current_signature()
+        with self._lock:
+            if signature != self._signature:
+                if self._signature is not None:
+                    logger.info("funding fiches changed: closing dates read again")
+                catalog = FundingCatalog.load(self.directory) if signature else None
+                self._deadlines = deadlines(catalog) if catalog is not None else ()
+                self._signature = signature
+            return self._deadlines

@@ -80,3 +80,23 @@ def test_followable_schemes_and_their_names(catalog):
     assert found is not None and found.id == "meae_aap_generaliste"
     assert scheme_named(catalog, "les rappels de l'AAP généraliste", exact=True) is None
     assert scheme_named(catalog, "1 % eau") is None
+
+
+def test_the_deadline_source_reads_a_changed_fiche_again(tmp_path: Path):
+    import os
+
+    from bot.funding.deadlines import DeadlineSource
+
+    source = DeadlineSource(tmp_path / "funding")
+    assert source() == ()  # no folder yet: nothing, and no error
+    folder = tmp_path / "funding"
+    folder.mkdir()
+    path = write_fiche(folder, good_fiche(calendar=[{"edition": "Édition 2027"}]))
+    assert source() == ()
+    write_fiche(folder, good_fiche(calendar=[{"edition": "Édition 2027", "closes": "2027-03-31"}]))
+    os.utime(path, ns=(1, 2))  # a different modification time, whatever the clock's grain
+    [found] = source()
+    assert (found.edition, found.closes) == ("Édition 2027", date(2027, 3, 31))
+    assert source()[0] is found  # unchanged files: not read again
+    path.write_text("id: [broken", encoding="utf-8")  # an invalid edit: skipped, logged
+    assert source() == ()

@@ -341,3 +341,17 @@ def test_cli_reminders_due_sends_a_deadline_reminder_once(knowledge, settings, c
     assert out[3] == "[pièce jointe : 2027-03-20-cloture-ficol-2027.ics]"
     assert run_cli(Services(settings), "reminders-due", "--now", "2027-03-01T09:05", "--send") == 0
     assert capsys.readouterr().out == ""
+
+
+def test_a_closing_date_the_staff_add_is_reminded_without_a_restart(knowledge, settings):
+    import os
+
+    path = add_call_fiche(knowledge, "aap", [{"edition": "AAP 2027", "note": "dates à venir"}])
+    services = Services(settings)
+    services.subscriptions.follow_scheme("42", "aap")
+    channel = Channel()
+    assert deliver_now(services.reminders, paris(2027, 3, 31, 9, 0), channel) == []
+    add_call_fiche(knowledge, "aap", [{"edition": "AAP 2027", "closes": "2027-04-30"}])
+    os.utime(path, ns=(1, 2))  # a different modification time, whatever the clock's grain
+    sent = deliver_now(services.reminders, paris(2027, 3, 31, 9, 1), channel)
+    assert [item.occurrence.title for item in sent] == ["AAP 2027"]
