@@ -200,8 +200,15 @@ def test_unfollowing_or_forgetting_stops_deadline_reminders(
     services.subscriptions.follow_scheme("42", "aap")
     services.subscriptions.follow_scheme("7", "aap")
     assert services.subscriptions.unfollow_scheme("42", "aap") is True
+    # /mes_donnees shows the schemes followed; /oublier erases them.
+    from bot.staff.privacy import export_chat
+
+    now = paris(2027, 3, 31, 9, 0)
+    exported = export_chat(services.database, "7", None, now)["tables"]
+    assert exported["funding_follows"] == [{"chat_id": "7", "fiche_id": "aap"}]
     services.forget_chat("7")
-    assert services.reminders.plan(paris(2027, 3, 31, 9, 0)).due == ()
+    assert "funding_follows" not in export_chat(services.database, "7", None, now)["tables"]
+    assert services.reminders.plan(now).due == ()
 
 
 @pytest.mark.parametrize("days", [[0], [400]])
