@@ -254,8 +254,8 @@ _MEMBER: dict[str, dict[str, str]] = {
     },
     "and": {"fr": " et ", "en": " and "},
     "unknown_group": {
-        "fr": "Je ne connais pas ce groupe. Choisissez :",
-        "en": "I don't know this group. Choose one:",
+        "fr": "Je ne connais pas ce groupe ni ce dispositif. Choisissez :",
+        "en": "I don't know this group or funding scheme. Choose one:",
     },
     "follow_view": {  # HTML
         "fr": (

@@ -160,7 +160,14 @@ async def test_the_follow_keyboard_has_the_funding_schemes(
         back = await member.reply()
         assert back.labels[-1] == "💶 Appels à projets à suivre"
         assert back.labels[0].startswith("▫️ Groupe")
-    assert services.subscriptions.schemes(str(MEMBER_ID)) == []
+        # The deep link t.me/<bot>?start=suivre-<fiche id> follows a scheme in one tap.
+        await member.command("/start suivre-afd_ficol")
+        assert (await member.reply()).text.startswith("Vous suivez FICOL (AFD) ✅")
+        await member.command("/suivre nimportequoi")
+        unknown, keyboard = await member.replies(2)
+        assert unknown.text == "Je ne connais pas ce groupe ni ce dispositif. Choisissez :"
+        assert keyboard.labels[-1] == "💶 Appels à projets à suivre"
+    assert services.subscriptions.schemes(str(MEMBER_ID)) == ["afd_ficol"]
 
 
 # --- the real process, killed and started again ---------------------------------------------
