@@ -154,12 +154,12 @@ _MEMBER: dict[str, dict[str, str]] = {
     "no_sources": {"fr": "Pas de source pour cette réponse.", "en": "No source for this answer."},
     "forgotten": {
         "fr": (
-            "C'est fait : j'ai effacé notre conversation, vos groupes suivis, vos rappels et vos "
-            "retours pour cette discussion."
+            "C'est fait : j'ai effacé notre conversation, vos groupes et dispositifs suivis, "
+            "vos rappels et vos retours pour cette discussion."
         ),
         "en": (
-            "Done: I erased our conversation, the groups you follow, your reminders and your "
-            "feedback for this chat."
+            "Done: I erased our conversation, the groups and funding schemes you follow, your "
+            "reminders and your feedback for this chat."
         ),
     },
     "unknown_command": {
