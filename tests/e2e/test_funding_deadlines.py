@@ -23,7 +23,7 @@ from bot.app import Services
 from bot.settings import Settings
 from bot.storage import Database
 from bot.telegram.application import AnyApplication
-from bot.telegram.meetings import LEADER
+from bot.telegram.meetings import LEADER, SWEEPING
 
 from .conftest import MEMBER_ID, REPO, ClockedServices, running_bot
 from .driver import BotMessage, Emulator
@@ -70,6 +70,17 @@ async def bot_run(services: ClockedServices) -> AsyncIterator[AnyApplication]:
     application.bot_data[LEADER].resign()
 
 
+async def swept(application: AnyApplication) -> None:
+    """Wait until this run has made a whole sweep (led, and no sweep under way)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        lock = application.bot_data.get(SWEEPING)
+        if application.bot_data[LEADER].leading and lock is not None and not lock.locked():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the bot never finished a reminder sweep")
+
+
 CALLS = [
     {"edition": "FICOL 2024", "opens": "2024-01-04", "closes": "2025-02-28"},  # past
     {"edition": "FICOL 2025", "opens": "2025-01-06", "closes": "2025-04-02"},
@@ -104,10 +115,11 @@ async def test_a_funding_deadline_reminder_is_sent_once_across_restarts(
     )
     assert "FICOL 2024" not in agenda.text  # closed on 28 February: never shown as open
 
-    # Restarted the same day: the reminder is not sent again.
-    async with bot_run(make_services(thirty, knowledge_dir=knowledge)):
+    # Restarted the same day: this run sweeps, and the reminder is not sent again.
+    async with bot_run(make_services(thirty, knowledge_dir=knowledge)) as application:
         await member.command("/start")
         assert (await member.reply()).text.startswith("Bonjour")
+        await swept(application)
         assert await member.silence() == []
 
     # Restarted 7 days before: the start-up sweep sends the second reminder, once.
@@ -119,14 +131,16 @@ async def test_a_funding_deadline_reminder_is_sent_once_across_restarts(
         "🔔 Rappel : la clôture de l'appel « FICOL 2025 (FICOL (AFD)) » est dans 7 jours"
     )
     assert second_ics.document_name == ics.document_name
-    async with bot_run(make_services(seven, knowledge_dir=knowledge)):
+    async with bot_run(make_services(seven, knowledge_dir=knowledge)) as application:
+        await swept(application)
         assert await member.silence() == []
 
     # Once closed: no reminder, and the agenda does not list the call.
     closed = datetime(2025, 4, 3, 9, 0, tzinfo=PARIS)
-    async with bot_run(make_services(closed, knowledge_dir=knowledge)):
+    async with bot_run(make_services(closed, knowledge_dir=knowledge)) as application:
         await member.command("/agenda")
         after = await member.reply()
+        await swept(application)
         assert await member.silence() == []
     assert "FICOL 2025" not in after.text and "Clôture" not in after.text
 
