@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from bot.conversation import ConversationStore
     from bot.feedback import FeedbackStore
     from bot.funding.catalog import FundingCatalog
+    from bot.funding.deadlines import Deadline, DeadlineSource
     from bot.ingest.pipeline import IngestReport
     from bot.meetings.agenda import Agenda
     from bot.meetings.planner import ReminderPlanner
@@ -329,7 +330,25 @@ class Services:
         lease = timedelta(seconds=self.settings.reminder_lease_seconds)
         outbox = Outbox(self.database, self.timezone, lease)
         leads = self.settings.reminder_leads_minutes
-        return ReminderPlanner(self.agenda, self.subscriptions, outbox, leads)
+        return ReminderPlanner(
+            self.agenda,
+            self.subscriptions,
+            outbox,
+            leads,
+            deadlines=self.funding_deadlines,
+            deadline_days=self.settings.funding_reminder_days,
+        )
+
+    @cached_property
+    def _deadline_source(self) -> DeadlineSource:
+        from bot.funding.deadlines import DeadlineSource
+
+        return DeadlineSource(self.settings.knowledge_dir / "funding")
+
+    def funding_deadlines(self) -> tuple[Deadline, ...]:
+        """The closing dates of the funding calls, as the fiches say now (re-read when a
+        fiche changes, so a date the staff add is reminded without a restart)."""
+        return self._deadline_source()
 
     # --- members and feedback ------------------------------------------------------
 

@@ -80,6 +80,18 @@ _MESSAGES |= {
     "reminder_cli": {"fr": "[pièce jointe : {filename}]"},
 }
 
+# Reminders before a followed funding call closes (French only, like the meetings').
+_MESSAGES |= {
+    "deadline_reminder": {
+        "fr": "Rappel : la clôture de l'appel « {title} » est {delay}, le {day}.",
+    },
+    "deadline_unconfirmed": {
+        "fr": "(Date non confirmée : vérifiez-la auprès du financeur.)",
+    },
+    "deadline_link": {"fr": "Source : {url}"},
+    "deadline_ics_title": {"fr": "Clôture : {title}"},
+}
+
 
 def message(key: str, language: str = "fr", **values: str) -> str:
     """The text for ``key`` in ``language`` (French when unknown), formatted with ``values``."""

@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 # Reminders go out the day before and one hour before, unless configured or chosen
 # by the member (the one place this default is written).
 DEFAULT_REMINDER_LEADS_MINUTES = (24 * 60, 60)
+DEFAULT_FUNDING_REMINDER_DAYS = (30, 7)
 
 
 class Settings(BaseSettings):
@@ -59,6 +60,10 @@ class Settings(BaseSettings):
     reminder_leads_minutes: Annotated[list[int], NoDecode] = Field(
         default_factory=lambda: list(DEFAULT_REMINDER_LEADS_MINUTES)
     )
+    # Days before a followed funding call closes when its members are reminded (9:00).
+    funding_reminder_days: Annotated[list[int], NoDecode] = Field(
+        default_factory=lambda: list(DEFAULT_FUNDING_REMINDER_DAYS)
+    )
 
     # The reminder sweep: how often a running bot looks for due reminders (a sweep with
     # nothing due expands no calendar), and how long a claimed reminder stays reserved for
@@ -104,7 +109,12 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
 
     @field_validator(
-        "calendar_urls", "reminder_leads_minutes", "admin_ids", "allowed_user_ids", mode="before"
+        "calendar_urls",
+        "reminder_leads_minutes",
+        "funding_reminder_days",
+        "admin_ids",
+        "allowed_user_ids",
+        mode="before",
     )
     @classmethod
     def _split_comma_list(cls, value: object) -> object:
@@ -118,6 +128,15 @@ class Settings(BaseSettings):
     def _default_leads(cls, value: list[int]) -> list[int]:
         """An empty list means the default lead times."""
         return value or list(DEFAULT_REMINDER_LEADS_MINUTES)
+
+    @field_validator("funding_reminder_days", mode="after")
+    @classmethod
+    def _check_funding_days(cls, value: list[int]) -> list[int]:
+        """Distinct days, largest first, each between 1 and 365; empty means the default."""
+        days = sorted(set(value or DEFAULT_FUNDING_REMINDER_DAYS), reverse=True)
+        if any(not 1 <= day <= 365 for day in days):
+            raise ValueError("CUF_FUNDING_REMINDER_DAYS: each value must be 1 to 365 days")
+        return days
 
     @field_validator("telegram_base_url", mode="after")
     @classmethod

@@ -1,5 +1,9 @@
 """Meeting commands: agenda, groups, follow/unfollow/following, reminders, ics.
 
+``follow``/``unfollow`` take a group or a funding scheme (its calls' closing dates
+are reminded, ``CUF_FUNDING_REMINDER_DAYS``), as ``/suivre`` does on Telegram;
+``agenda`` lists the calls closing in the period beside the meetings.
+
 The CLI is one more delivery channel: ``reminders-due --send`` prints the due
 reminders on stdout and records them as sent, through the same loop as the
 Telegram job (:func:`bot.meetings.delivery.deliver`) with a :class:`StdoutSender`.
@@ -13,25 +17,30 @@ import json
 import os
 import stat
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.funding.deadlines import upcoming
 from bot.meetings import reminder_text
-from bot.meetings.formatting import format_occurrence
+from bot.meetings.follows import GROUP, Target, resolve
+from bot.meetings.formatting import format_deadline, format_occurrence
 from bot.meetings.groups import Group
 from bot.messages import message
 
 if TYPE_CHECKING:
     from bot.answers import Attachment
     from bot.app import Services
+    from bot.funding.deadlines import Deadline
     from bot.meetings.agenda import Agenda
     from bot.meetings.reminders import Reminder
     from bot.meetings.subscriptions import SubscriptionStore
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    agenda = subparsers.add_parser("agenda", help="upcoming meetings")
+    agenda = subparsers.add_parser(
+        "agenda", help="upcoming meetings and funding calls' closing dates"
+    )
     agenda.add_argument("--days", type=int, default=30, help="how many days ahead (30)")
     agenda.add_argument("--group", help="only this group (id, name or alias)")
     agenda.add_argument("--now", help="ISO date-time to use as now (default: the clock)")
@@ -49,17 +58,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     groups.add_argument("--json", action="store_true")
     groups.set_defaults(handler=run_groups)
 
-    follow = subparsers.add_parser("follow", help="follow a group's meetings")
-    follow.add_argument("group")
+    follow = subparsers.add_parser(
+        "follow", help="follow a group's meetings or a funding scheme's calls"
+    )
+    follow.add_argument("group", help="a group or a funding scheme (id, name or alias)")
     follow.add_argument("--chat", required=True, help="chat id")
     follow.set_defaults(handler=run_follow)
 
-    unfollow = subparsers.add_parser("unfollow", help="stop following a group")
-    unfollow.add_argument("group")
+    unfollow = subparsers.add_parser("unfollow", help="stop following a group or a scheme")
+    unfollow.add_argument("group", help="a group or a funding scheme")
     unfollow.add_argument("--chat", required=True, help="chat id")
     unfollow.set_defaults(handler=run_unfollow)
 
-    following = subparsers.add_parser("following", help="groups a chat follows")
+    following = subparsers.add_parser("following", help="groups and schemes a chat follows")
     following.add_argument("--chat", required=True, help="chat id")
     following.set_defaults(handler=run_following)
 
@@ -140,22 +151,45 @@ def run_agenda(args: argparse.Namespace, services: Services) -> int:
         group_id = group.id
     occurrences = agenda.upcoming(now, args.days, group_id)
     _print_errors(agenda)
+    today = now.date()
+    # A group's agenda has no funding call; past closing dates are never listed.
+    closing = [] if group_id else upcoming(services.funding_deadlines(), today, args.days)
     if args.json:
-        items = []
+        items: list[dict[str, object]] = []
         for occurrence in occurrences:
-            item = occurrence.to_dict()
+            item = {"kind": "meeting", **occurrence.to_dict()}
             item["notes"] = [str(note.path) for note in agenda.notes_for(occurrence)]
             items.append(item)
+        items += [_deadline_json(deadline, today) for deadline in closing]
         print(json.dumps(items, ensure_ascii=False, indent=2))
         return 0
     if not occurrences:
         print(f"Aucune réunion dans les {args.days} prochains jours.")
-        return 0
     for occurrence in occurrences:
         print(format_occurrence(occurrence, agenda.groups))
         for note in agenda.notes_for(occurrence):
             print(f"  Compte rendu : {note.title} ({note.path})")
+    if closing:
+        print(f"\nClôtures d'appels à projets dans les {args.days} prochains jours :")
+        for deadline in closing:
+            print(format_deadline(deadline, today))
     return 0
+
+
+def _deadline_json(deadline: Deadline, today: date) -> dict[str, object]:
+    """A call closing in the period (``status``: open, or not open yet)."""
+    return {
+        "kind": "deadline",
+        "fiche": deadline.fiche_id,
+        "scheme": deadline.scheme,
+        "edition": deadline.edition,
+        "opens": deadline.opens.isoformat() if deadline.opens else None,
+        "closes": deadline.closes.isoformat(),
+        "status": "open" if deadline.is_open(today) else "not_open_yet",
+        "confirmed": deadline.confirmed,
+        "url": deadline.url,
+        "fiche_file": deadline.fiche_file,
+    }
 
 
 def run_groups(args: argparse.Namespace, services: Services) -> int:
@@ -173,38 +207,65 @@ def run_groups(args: argparse.Namespace, services: Services) -> int:
     return 0
 
 
+def _resolve_target(text: str, services: Services) -> Target | None:
+    """The group or funding scheme named by ``text``; else say so on stderr."""
+    target = resolve(text, services.agenda.groups, services.funding_catalog)
+    if target is None:
+        _resolve_group(text, services.agenda)  # the groups' "did you mean"
+        print("Les dispositifs de financement : python -m bot funding", file=sys.stderr)
+    return target
+
+
 def run_follow(args: argparse.Namespace, services: Services) -> int:
-    """Follow a group."""
-    group = _resolve_group(args.group, services.agenda)
-    if group is None:
+    """Follow a group, or a funding scheme's calls."""
+    target = _resolve_target(args.group, services)
+    if target is None:
         return 1
-    if services.subscriptions.follow(args.chat, group.id):
-        print(f"Vous suivez désormais : {group.name}.")
+    store = services.subscriptions
+    if target.kind == GROUP:
+        new = store.follow(args.chat, target.id)
     else:
-        print(f"Vous suiviez déjà : {group.name}.")
+        new = store.follow_scheme(args.chat, target.id)
+    print(
+        f"Vous suivez désormais : {target.name}." if new else f"Vous suiviez déjà : {target.name}."
+    )
+    if target.kind != GROUP and new:
+        days = " et ".join(str(day) for day in services.settings.funding_reminder_days)
+        print(f"Rappel {days} jours avant la clôture de chacun de ses appels.")
     return 0
 
 
 def run_unfollow(args: argparse.Namespace, services: Services) -> int:
-    """Stop following a group."""
-    group = _resolve_group(args.group, services.agenda)
-    if group is None:
+    """Stop following a group or a funding scheme."""
+    target = _resolve_target(args.group, services)
+    if target is None:
         return 1
-    if services.subscriptions.unfollow(args.chat, group.id):
-        print(f"Vous ne suivez plus : {group.name}.")
+    store = services.subscriptions
+    if target.kind == GROUP:
+        done = store.unfollow(args.chat, target.id)
     else:
-        print(f"Vous ne suiviez pas : {group.name}.")
+        done = store.unfollow_scheme(args.chat, target.id)
+    print(
+        f"Vous ne suivez plus : {target.name}." if done else f"Vous ne suiviez pas : {target.name}."
+    )
     return 0
 
 
 def run_following(args: argparse.Namespace, services: Services) -> int:
-    """The groups a chat follows."""
+    """The groups and funding schemes a chat follows."""
     group_ids = services.subscriptions.following(args.chat)
-    if not group_ids:
-        print("Vous ne suivez aucun groupe. Exemple : python -m bot follow Japon --chat ID")
+    fiche_ids = services.subscriptions.schemes(args.chat)
+    if not group_ids and not fiche_ids:
+        print(
+            "Vous ne suivez aucun groupe ni dispositif. "
+            "Exemple : python -m bot follow Japon --chat ID"
+        )
         return 0
     for group_id in group_ids:
         print(f"{group_id:<26} {services.agenda.groups.name(group_id)}")
+    for fiche_id in fiche_ids:
+        fiche = services.funding_catalog.get(fiche_id)
+        print(f"{fiche_id:<26} {fiche.short_name if fiche else fiche_id} (dispositif)")
     return 0
 
 

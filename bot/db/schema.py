@@ -91,6 +91,16 @@ meeting_follows = Table(
     Index("meeting_follows_group", "group_id"),
 )
 
+# Added by migration 0006: the funding schemes (fiche ids) a chat follows, reminded
+# before their calls close (bot.meetings.deadlines).
+funding_follows = Table(
+    "funding_follows",
+    metadata,
+    Column("chat_id", Text, primary_key=True),
+    Column("fiche_id", Text, primary_key=True),
+    Index("funding_follows_fiche", "fiche_id"),
+)
+
 meeting_leads = Table(
     "meeting_leads",
     metadata,

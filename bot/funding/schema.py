@@ -107,12 +107,19 @@ class Amount(_Strict):
 
 
 class CalendarEntry(_Strict):
-    """One edition of a call: opening and closing dates when known."""
+    """One edition of a call: opening and closing dates when known.
+
+    A ``closes`` date on or after today makes the call remindable: members who
+    follow the scheme are reminded before it (``CUF_FUNDING_REMINDER_DAYS``). Only
+    dates stated by a source go here; ``source`` names the page that states them
+    (else the fiche's ``sources`` do).
+    """
 
     edition: str = Field(min_length=1)
     opens: date | None = None
     closes: date | None = None
     note: str | None = None
+    source: str | None = Field(default=None, pattern=r"^https?://\S+$")
     confirmed: bool = True
 
     @model_validator(mode="after")

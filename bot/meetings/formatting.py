@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.dates import format_date
+from bot.funding.deadlines import Deadline
 from bot.meetings.groups import GroupDirectory
 from bot.meetings.schedule import Occurrence
 
@@ -92,3 +93,33 @@ def format_delay(start: datetime, now: datetime, days_only: bool = False) -> str
     if days == 1:
         return "demain"
     return f"dans {days} jours"
+
+
+def format_deadline(deadline: Deadline, today: date, language: str = "fr") -> str:
+    """The call, and « Clôture : vendredi 30 avril 2027 (dans 30 jours) » (then its link).
+
+    A call whose closing day has passed says so (« Clos depuis le … »): it is never
+    shown as open (the agenda lists only calls not yet closed).
+    """
+    en = language == "en"
+    day = format_date(deadline.closes, language, weekday=True)
+    left = (deadline.closes - today).days
+    if left < 0:
+        closed = f"Closed since {day}" if en else f"Clos depuis le {day}"
+        return f"• {deadline.title}\n  {closed}"
+    if left == 0:
+        when = f"today, {day}" if en else f"aujourd’hui, {day}"
+    elif left == 1:
+        when = f"tomorrow, {day}" if en else f"demain, {day}"
+    else:
+        when = f"{day} (in {left} days)" if en else f"{day} (dans {left} jours)"
+    colon = ":" if en else " :"
+    lines = [f"• {deadline.title}", f"  {'Closes' if en else 'Clôture'}{colon} {when}"]
+    if deadline.opens is not None and deadline.opens > today:
+        opens = format_date(deadline.opens, language)
+        lines.append(f"  {'Opens' if en else 'Ouverture'}{colon} {opens}")
+    if not deadline.confirmed:
+        lines.append("  (date not confirmed)" if en else "  (date non confirmée)")
+    if deadline.url:
+        lines.append(f"  {'Link' if en else 'Lien'}{colon} {deadline.url}")
+    return "\n".join(lines)

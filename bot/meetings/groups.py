@@ -97,6 +97,10 @@ class GroupDirectory:
         group = self._by_id.get(group_id)
         return group.name if group else group_id
 
+    def exact(self, text: str) -> Group | None:
+        """The group whose id, name or alias is ``text`` (accents and case aside)."""
+        return self._by_id.get(text) or self._by_key.get(normalize(text))
+
     def resolve(self, text: str) -> Group | None:
         """The group a member named (``"japon"``, ``"Groupe-pays Japon"``, ``"RAICT"``)."""
         key = normalize(text)

@@ -42,6 +42,7 @@ from bot.db import dialect
 from bot.db.schema import reminder_notified, reminder_outbox
 from bot.meetings.reminders import (
     CANCELLED_NOTICE,
+    DEADLINE,
     REMINDER,
     Notified,
     Reminder,
@@ -199,7 +200,11 @@ class Outbox:
             )
 
     def mark_sent(self, reminder: Reminder, now: datetime) -> None:
-        """Acknowledge a delivered message (call only after the send succeeded)."""
+        """Acknowledge a delivered message (call only after the send succeeded).
+
+        A meeting's version is kept to announce later changes; a funding deadline's
+        is not (a corrected closing date is a new reminder, not a notice).
+        """
         told = reminder.occurrence
         if reminder.kind == CANCELLED_NOTICE:
             told = replace(told, status=CANCELLED)
@@ -222,6 +227,8 @@ class Outbox:
                         set_={"state": "sent", "sent_at": statement.excluded.sent_at},
                     )
                 )
+            if reminder.kind == DEADLINE:
+                return  # a closing date is no meeting: no version to follow up on
             statement = dialect.insert(connection, reminder_notified).values(
                 chat_id=reminder.chat_id,
                 uid=told.uid,

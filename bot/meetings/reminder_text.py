@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.answers import Attachment
-from bot.meetings.formatting import format_delay, format_when
+from bot.meetings.formatting import format_day, format_delay, format_when
 from bot.meetings.ics_export import occurrence_attachment
-from bot.meetings.reminders import CANCELLED_NOTICE, MOVED, RESTORED, Reminder
+from bot.meetings.reminders import CANCELLED_NOTICE, DEADLINE, MOVED, RESTORED, Reminder
 from bot.meetings.schedule import Occurrence
 from bot.messages import message
 
@@ -23,6 +25,8 @@ def render(reminder: Reminder, language: str = "fr") -> str:
         assert reminder.previous is not None
         before, after = _when_where(reminder.previous), _when_where(occurrence)
         return message("notice_moved", language, title=title, before=before, after=after)
+    if reminder.kind == DEADLINE:
+        return _deadline(reminder, language)
     delay = format_delay(occurrence.start, reminder.computed_at, days_only=occurrence.all_day)
     lines = [message("reminder", language, title=title, delay=delay, when=format_when(occurrence))]
     if occurrence.location:
@@ -34,10 +38,29 @@ def render(reminder: Reminder, language: str = "fr") -> str:
     return "\n".join(lines)
 
 
+def _deadline(reminder: Reminder, language: str) -> str:
+    """« Rappel : la clôture de l'appel « … » est dans 30 jours, le mercredi 2 avril 2025. »"""
+    call = reminder.occurrence
+    delay = format_delay(call.start, reminder.computed_at, days_only=True)
+    day = format_day(call.start, language)
+    lines = [message("deadline_reminder", language, title=call.title, delay=delay, day=day)]
+    if call.tentative:
+        lines.append(message("deadline_unconfirmed", language))
+    if call.url:
+        lines.append(message("deadline_link", language, url=call.url))
+    return "\n".join(lines)
+
+
 def attachment(reminder: Reminder) -> Attachment:
-    """The meeting as an ``.ics`` to add to (or, when cancelled, remove from) a calendar."""
+    """The meeting as an ``.ics`` to add to (or, when cancelled, remove from) a calendar;
+    for a funding call, its closing day."""
+    occurrence = reminder.occurrence
+    if reminder.kind == DEADLINE:
+        occurrence = replace(
+            occurrence, title=message("deadline_ics_title", title=occurrence.title)
+        )
     return occurrence_attachment(
-        reminder.occurrence, reminder.computed_at, cancelled=reminder.kind == CANCELLED_NOTICE
+        occurrence, reminder.computed_at, cancelled=reminder.kind == CANCELLED_NOTICE
     )
 
 

@@ -34,6 +34,10 @@ When to wake up
     need not plan again before it (:class:`~bot.meetings.planner.ReminderPlanner`
     then answers without expanding any calendar).
 
+Funding deadlines
+    :mod:`bot.meetings.deadlines` plans the reminders before a followed funding
+    call closes with the same :func:`due_reminders`, and adds them to the plan.
+
 Delivery, exactly once, is :mod:`bot.meetings.outbox`; the wording is
 :mod:`bot.meetings.reminder_text`.
 """
@@ -56,6 +60,7 @@ MOVED = "moved"
 CANCELLED_NOTICE = "cancelled"
 RESTORED = "restored"
 REMOVED = "removed"
+DEADLINE = "deadline"  # a followed funding call closes soon (bot.meetings.deadlines)
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,7 @@ class Reminder:
 
     key: str
     chat_id: str
-    kind: str  # reminder | moved | cancelled | restored
+    kind: str  # reminder | moved | cancelled | restored | deadline
     occurrence: Occurrence
     due_at: datetime
     computed_at: datetime

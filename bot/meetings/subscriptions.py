@@ -1,14 +1,14 @@
-"""Which groups each chat follows, and its reminder lead times (in the state database)."""
+"""Which groups and funding schemes each chat follows, and its lead times (state database)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import Connection, delete, select
 
 from bot.db import dialect
-from bot.db.schema import meeting_follows, meeting_leads
+from bot.db.schema import funding_follows, meeting_follows, meeting_leads
 from bot.storage import Database
 
 MAX_LEAD_MINUTES = 14 * 24 * 60
@@ -91,6 +91,50 @@ class SubscriptionStore:
             ).scalars()
             return list(rows)
 
+    # --- funding schemes (fiche ids), reminded before their calls close ----------------
+
+    def follow_scheme(self, chat_id: str, fiche_id: str) -> bool:
+        """Follow a funding scheme's calls; true when the chat did not follow it yet."""
+        with self.database.transaction() as connection:
+            statement = dialect.insert(connection, funding_follows).values(
+                chat_id=chat_id, fiche_id=fiche_id
+            )
+            return connection.execute(statement.on_conflict_do_nothing()).rowcount == 1
+
+    def unfollow_scheme(self, chat_id: str, fiche_id: str) -> bool:
+        """Stop following a funding scheme; true when the chat did follow it."""
+        with self.database.transaction() as connection:
+            result = connection.execute(
+                delete(funding_follows).where(
+                    funding_follows.c.chat_id == chat_id, funding_follows.c.fiche_id == fiche_id
+                )
+            )
+            return result.rowcount == 1
+
+    def schemes(self, chat_id: str) -> list[str]:
+        """Fiche ids of the funding schemes this chat follows, sorted."""
+        with self.database.transaction() as connection:
+            rows = connection.execute(
+                select(funding_follows.c.fiche_id)
+                .where(funding_follows.c.chat_id == chat_id)
+                .order_by(funding_follows.c.fiche_id)
+            ).scalars()
+            return list(rows)
+
+    def scheme_follows(self) -> tuple[tuple[str, str], ...]:
+        """Every (chat id, fiche id) followed, sorted (the input of deadline reminders)."""
+        with self.database.transaction() as connection:
+            return self._scheme_follows(connection)
+
+    @staticmethod
+    def _scheme_follows(connection: Connection) -> tuple[tuple[str, str], ...]:
+        rows = connection.execute(
+            select(funding_follows.c.chat_id, funding_follows.c.fiche_id).order_by(
+                funding_follows.c.chat_id, funding_follows.c.fiche_id
+            )
+        ).all()
+        return tuple((row.chat_id, row.fiche_id) for row in rows)
+
     def set_leads(self, chat_id: str, leads: Iterable[int]) -> tuple[int, ...]:
         """Set this chat's lead times (minutes before the meeting); return them normalized."""
         values = normalize_leads(leads)
@@ -121,7 +165,12 @@ class SubscriptionStore:
 
     def all(self) -> list[Subscription]:
         """Every chat that follows at least one group (the input of reminder scheduling)."""
+        return self.everything()[0]
+
+    def everything(self) -> tuple[list[Subscription], tuple[tuple[str, str], ...]]:
+        """:meth:`all` and :meth:`scheme_follows`, read in one transaction."""
         with self.database.transaction() as connection:
+            schemes = self._scheme_follows(connection)
             follows = connection.execute(
                 select(meeting_follows.c.chat_id, meeting_follows.c.group_id).order_by(
                     meeting_follows.c.chat_id, meeting_follows.c.group_id
@@ -134,13 +183,15 @@ class SubscriptionStore:
         groups: dict[str, set[str]] = {}
         for row in follows:
             groups.setdefault(row.chat_id, set()).add(row.group_id)
-        return [
+        subscriptions = [
             Subscription(chat_id, frozenset(group_ids), lead_map.get(chat_id))
             for chat_id, group_ids in groups.items()
         ]
+        return subscriptions, schemes
 
     def forget(self, chat_id: str) -> None:
-        """Erase everything stored about this chat's subscriptions."""
+        """Erase everything stored about this chat's subscriptions (groups and schemes)."""
         with self.database.transaction() as connection:
             connection.execute(delete(meeting_follows).where(meeting_follows.c.chat_id == chat_id))
             connection.execute(delete(meeting_leads).where(meeting_leads.c.chat_id == chat_id))
+            connection.execute(delete(funding_follows).where(funding_follows.c.chat_id == chat_id))

@@ -134,7 +134,7 @@ def _add_handlers(application: AnyApplication) -> None:
         r"^acc:": access.on_access_button,
         r"^src:": conversation.on_sources,
         r"^fb:": conversation.on_rating,
-        r"^subp?:": meetings.on_follow_button,
+        r"^sub[pfs]?:": meetings.on_follow_button,
         r"^leadr?(:|$)": meetings.on_lead_button,
         r"^fi:": commands.on_funding_button,
     }

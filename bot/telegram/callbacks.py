@@ -7,6 +7,8 @@ Prefixes (one per kind of button):
     acc:<ok|no>:<user_id>      an admin approves or refuses
     sub:<page>:<group_id>      follow/unfollow a group (page of the /suivre keyboard)
     subp:<page>                show another page of the /suivre keyboard
+    subf:<page>                show a page of the funding schemes one can follow
+    subs:<page>:<fiche_id>     follow/unfollow a funding scheme's calls
     lead:<minutes>             toggle a reminder lead time
     leadr                      reset lead times to the defaults
     fi:<index>                 show a funding scheme (index in the catalog)

@@ -7,12 +7,15 @@ import asyncio
 import logging
 import re
 import time
+from datetime import date
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
-from bot.meetings.formatting import format_day, format_occurrence
+from bot.funding.deadlines import upcoming
+from bot.meetings.formatting import format_day, format_deadline, format_occurrence
 from bot.ops import metrics
 from bot.telegram import texts
 from bot.telegram.callbacks import pack, parse_id, unpack
@@ -22,6 +25,9 @@ from bot.telegram.language import update_language
 from bot.telegram.oplog import log_reply
 from bot.telegram.render import escape
 from bot.telegram.replies import send_html
+
+if TYPE_CHECKING:
+    from bot.app import Services
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +88,8 @@ async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_agenda(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The meetings of the next 30 days; when there are none, the next ones anyway."""
+    """The meetings of the next 30 days (when there are none, the next ones anyway), then
+    the funding calls closing in those days (never one already closed)."""
     started = time.perf_counter()
     message = update.effective_message
     assert message is not None
@@ -108,8 +115,20 @@ async def on_agenda(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             html += "\n\n" + escape("\n".join(lines))
         else:
             html += "\n" + escape(texts.say("agenda_empty", language))
+    html += await asyncio.to_thread(_closing_calls, svc, now.date(), language)
     await send_html(context.bot, message.chat_id, html)
     log_reply(update, "agenda", "answered", None, time.perf_counter() - started)
+
+
+def _closing_calls(svc: Services, today: date, language: str) -> str:
+    """The agenda's funding section (HTML), empty when no call closes in the period."""
+    closing = upcoming(svc.funding_deadlines(), today, AGENDA_DAYS)
+    if not closing:
+        return ""
+    title = texts.say("agenda_deadlines", language, days=AGENDA_DAYS)
+    lines = "\n".join(format_deadline(item, today, language) for item in closing[:_AGENDA_MAX])
+    follow = texts.say("agenda_deadlines_follow", language)
+    return f"\n\n<b>{escape(title)}</b>\n\n{escape(lines)}\n\n{escape(follow)}"
 
 
 async def on_funding(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

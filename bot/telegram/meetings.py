@@ -1,5 +1,9 @@
 """Meetings on Telegram: /suivre and /rappels keyboards, and reminder delivery by the JobQueue.
 
+/suivre follows groups and funding schemes alike (a second page of the keyboard
+lists the schemes; ``/suivre FICOL`` follows one directly): a followed scheme's
+calls are reminded before they close, through the same delivery as meetings.
+
 Reminder jobs are not persisted by python-telegram-bot: at start-up
 (``schedule_reminders`` from ``post_init``) they are rebuilt from the stored
 subscriptions and the agenda: one named job wakes up when the next reminder
@@ -24,8 +28,10 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, ContextTypes
 
 from bot.db.leader import Leadership
+from bot.funding.deadlines import followable_fiches
 from bot.meetings import reminder_text
 from bot.meetings.delivery import deliver
+from bot.meetings.follows import GROUP, resolve
 from bot.meetings.reminders import Reminder
 
 if TYPE_CHECKING:
@@ -85,23 +91,76 @@ def _follow_view(
         navigation.append(InlineKeyboardButton("▶️", callback_data=pack("subp", page + 1)))
     if navigation:
         rows.append(navigation)
+    schemes = texts.say("follow_schemes_button", language)
+    rows.append([InlineKeyboardButton(schemes, callback_data=pack("subf", 0))])
     names = ", ".join(svc.agenda.groups.name(group) for group in sorted(followed))
     names = names or texts.say("none", language)
     text = texts.say("follow_view", language, names=escape(names), page=page + 1, pages=pages)
     return text, InlineKeyboardMarkup(rows)
 
 
+def _days(context: ContextTypes.DEFAULT_TYPE, language: str) -> str:
+    """« 30 et 7 » (``CUF_FUNDING_REMINDER_DAYS``)."""
+    days = [str(day) for day in services(context).settings.funding_reminder_days]
+    joiner = texts.say("and", language)
+    return f"{', '.join(days[:-1])}{joiner}{days[-1]}" if len(days) > 1 else days[0]
+
+
+def _schemes_view(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: str, page: int, language: str = "fr"
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The funding schemes one can follow, ✅ on those followed, and back to the groups."""
+    svc = services(context)
+    fiches = followable_fiches(svc.funding_catalog)
+    followed = set(svc.subscriptions.schemes(chat_id))
+    pages = max(1, -(-len(fiches) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    rows = [
+        [
+            InlineKeyboardButton(
+                f"{'✅' if fiche.id in followed else '▫️'} {fiche.short_name}",
+                callback_data=pack("subs", page, fiche.id),
+            )
+        ]
+        for fiche in fiches[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    ]
+    navigation = [
+        InlineKeyboardButton(texts.say("follow_groups_button", language), callback_data="subp:0")
+    ]
+    if page > 0:
+        navigation.append(InlineKeyboardButton("◀️", callback_data=pack("subf", page - 1)))
+    if page < pages - 1:
+        navigation.append(InlineKeyboardButton("▶️", callback_data=pack("subf", page + 1)))
+    rows.append(navigation)
+    names = ", ".join(fiche.short_name for fiche in fiches if fiche.id in followed)
+    text = texts.say(
+        "follow_schemes_view",
+        language,
+        names=escape(names or texts.say("none", language)),
+        days=_days(context, language),
+        page=page + 1,
+        pages=pages,
+    )
+    return text, InlineKeyboardMarkup(rows)
+
+
 async def follow_group(
     update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, language: str
 ) -> None:
-    """Follow the group named (or identified) by ``text``; else show the keyboard."""
+    """Follow the group or funding scheme named (or identified) by ``text``; else show
+    the keyboard."""
     message = update.effective_message
     assert message is not None
     svc, chat_id = services(context), str(message.chat_id)
-    group = svc.agenda.groups.get(text) or await asyncio.to_thread(svc.agenda.groups.resolve, text)
-    if group is not None:
-        await asyncio.to_thread(svc.subscriptions.follow, chat_id, group.id)
-        followed = texts.say("followed", language, name=escape(group.name))
+    target = await asyncio.to_thread(resolve, text, svc.agenda.groups, svc.funding_catalog)
+    if target is not None:
+        if target.kind == GROUP:
+            await asyncio.to_thread(svc.subscriptions.follow, chat_id, target.id)
+            followed = texts.say("followed", language, name=escape(target.name))
+        else:
+            await asyncio.to_thread(svc.subscriptions.follow_scheme, chat_id, target.id)
+            days = _days(context, language)
+            followed = texts.say("followed_scheme", language, name=escape(target.name), days=days)
         await send_html(context.bot, message.chat_id, followed)
         wake_reminders(context.application)
         return
@@ -125,14 +184,17 @@ async def on_follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Toggle a group (or turn the page) and redraw the keyboard."""
+    """Toggle a group or a scheme (or turn the page) and redraw the keyboard."""
     query = update.callback_query
     assert query is not None and query.message is not None
     svc, chat_id, parts = services(context), str(query.message.chat.id), unpack(query.data)
     language = update_language(update)
     page = parse_id(parts[1], maximum=_MAX_PAGE) if len(parts) >= 2 else None
-    if page is None or (parts[0] == "subp" and len(parts) != 2):
+    if page is None or (parts[0] in ("subp", "subf") and len(parts) != 2):
         await query.answer(texts.say("expired", language))
+        return
+    if parts[0] in ("subf", "subs"):
+        await _on_scheme_button(update, context, parts, page, language)
         return
     if parts[0] == "sub":
         group = svc.agenda.groups.get(parts[2]) if len(parts) == 3 else None
@@ -148,6 +210,29 @@ async def on_follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     else:
         await query.answer()
     text, keyboard = await asyncio.to_thread(_follow_view, context, chat_id, page, language)
+    await edit_html(query, text, keyboard)
+
+
+async def _on_scheme_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, parts: list[str], page: int, language: str
+) -> None:
+    query = update.callback_query
+    assert query is not None and query.message is not None
+    svc, chat_id = services(context), str(query.message.chat.id)
+    if parts[0] == "subs":
+        fiche = svc.funding_catalog.get(parts[2]) if len(parts) == 3 else None
+        if fiche is None or fiche not in followable_fiches(svc.funding_catalog):
+            await query.answer(texts.say("expired", language))
+            return
+        followed = await asyncio.to_thread(svc.subscriptions.follow_scheme, chat_id, fiche.id)
+        if not followed:
+            await asyncio.to_thread(svc.subscriptions.unfollow_scheme, chat_id, fiche.id)
+        key = "toggle_on" if followed else "toggle_off"
+        await query.answer(texts.say(key, language, name=fiche.short_name))
+        wake_reminders(context.application)
+    else:
+        await query.answer()
+    text, keyboard = await asyncio.to_thread(_schemes_view, context, chat_id, page, language)
     await edit_html(query, text, keyboard)
 
 
@@ -173,12 +258,20 @@ def _leads_view(
     rows.append([InlineKeyboardButton(reset, callback_data=pack("leadr"))])
     followed = svc.subscriptions.following(chat_id)
     names = ", ".join(svc.agenda.groups.name(group) for group in followed)
+    schemes = svc.subscriptions.schemes(chat_id)
+    calls = ""
+    if schemes:
+        catalog = svc.funding_catalog
+        named = [fiche.short_name if (fiche := catalog.get(item)) else item for item in schemes]
+        days = _days(context, language)
+        calls = texts.say("leads_schemes", language, names=escape(", ".join(named)), days=days)
     text = texts.say(
         "leads_view",
         language,
         leads=escape(", ".join(lead_label(lead, language) for lead in leads)),
         default=texts.say("leads_default", language) if not own else "",
         names=escape(names or texts.say("none_follow", language)),
+        schemes=calls,
     )
     return text, InlineKeyboardMarkup(rows)
 

@@ -16,7 +16,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Présentation de l'assistant"),
     ("aide", "Ce que je sais faire"),
     ("agenda", "Les prochaines réunions"),
-    ("suivre", "Choisir les groupes à suivre"),
+    ("suivre", "Choisir les groupes et appels à projets à suivre"),
     ("rappels", "Voir et changer les rappels"),
     ("dispositifs", "Les dispositifs de financement"),
     ("oublier", "Effacer ce que je garde de cette conversation"),
@@ -26,7 +26,7 @@ COMMANDS_EN: tuple[tuple[str, str], ...] = (
     ("start", "About this assistant"),
     ("help", "What I can do"),
     ("agenda", "Upcoming meetings"),
-    ("follow", "Choose the groups to follow"),
+    ("follow", "Choose the groups and funding calls to follow"),
     ("reminders", "See and change reminders"),
     ("funding", "Funding schemes"),
     ("forget", "Erase what I keep of this conversation"),
@@ -67,8 +67,9 @@ _MEMBER: dict[str, dict[str, str]] = {
             "<i>Et celui du Sénégal ?</i>\n"
             "• Sous chaque réponse : 📚 <b>Sources</b> pour lire les passages, 👍/👎 pour nous "
             "dire si elle vous a aidé.\n"
-            "• /agenda : les prochaines réunions\n"
-            "• /suivre : choisir les groupes dont vous voulez les rappels\n"
+            "• /agenda : les prochaines réunions et clôtures d'appels à projets\n"
+            "• /suivre : choisir les groupes et les appels à projets dont vous voulez "
+            "les rappels\n"
             "• /rappels : voir et changer quand vous êtes prévenu\n"
             "• /dispositifs : les dispositifs de financement\n"
             "• /oublier : effacer ce que je garde de cette conversation\n"
@@ -82,8 +83,8 @@ _MEMBER: dict[str, dict[str, str]] = {
             "<i>And the Senegal one?</i>\n"
             "• Under each answer: 📚 <b>Sources</b> to read the passages, 👍/👎 to tell us "
             "whether it helped.\n"
-            "• /agenda: upcoming meetings\n"
-            "• /follow: choose the groups you want reminders for\n"
+            "• /agenda: upcoming meetings and funding calls closing\n"
+            "• /follow: choose the groups and funding calls you want reminders for\n"
             "• /reminders: see and change when you are reminded\n"
             "• /funding: funding schemes\n"
             "• /forget: erase what I keep of this conversation\n"
@@ -153,12 +154,12 @@ _MEMBER: dict[str, dict[str, str]] = {
     "no_sources": {"fr": "Pas de source pour cette réponse.", "en": "No source for this answer."},
     "forgotten": {
         "fr": (
-            "C'est fait : j'ai effacé notre conversation, vos groupes suivis, vos rappels et vos "
-            "retours pour cette discussion."
+            "C'est fait : j'ai effacé notre conversation, vos groupes et dispositifs suivis, "
+            "vos rappels et vos retours pour cette discussion."
         ),
         "en": (
-            "Done: I erased our conversation, the groups you follow, your reminders and your "
-            "feedback for this chat."
+            "Done: I erased our conversation, the groups and funding schemes you follow, your "
+            "reminders and your feedback for this chat."
         ),
     },
     "unknown_command": {
@@ -202,6 +203,14 @@ _MEMBER: dict[str, dict[str, str]] = {
         "fr": "La prochaine réunion est le {when}. Les suivantes :",
         "en": "The next meeting is on {when}. The following ones:",
     },
+    "agenda_deadlines": {
+        "fr": "Clôtures d'appels à projets ({days} prochains jours)",
+        "en": "Funding calls closing (next {days} days)",
+    },
+    "agenda_deadlines_follow": {
+        "fr": "Rappel avant la clôture : /suivre",
+        "en": "Reminder before they close: /follow",
+    },
     "agenda_empty": {
         "fr": "Aucune réunion n'est inscrite au calendrier pour le moment.",
         "en": "No meeting is on the calendar at the moment.",
@@ -219,9 +228,34 @@ _MEMBER: dict[str, dict[str, str]] = {
         "en": "I don't know this scheme. Here is the list:",
     },
     "followed": {"fr": "Vous suivez {name} ✅", "en": "You follow {name} ✅"},
+    "followed_scheme": {
+        "fr": (
+            "Vous suivez {name} ✅\nJe vous rappellerai la clôture de ses appels "
+            "{days} jours avant."
+        ),
+        "en": "You follow {name} ✅\nI will remind you {days} days before its calls close.",
+    },
+    "follow_schemes_button": {
+        "fr": "💶 Appels à projets à suivre",
+        "en": "💶 Funding calls to follow",
+    },
+    "follow_groups_button": {"fr": "◀️ Groupes", "en": "◀️ Groups"},
+    "follow_schemes_view": {  # HTML
+        "fr": (
+            "<b>Dispositifs suivis</b> : {names}\n"
+            "Je vous rappelle la clôture de leurs appels {days} jours avant. "
+            "Touchez un dispositif pour le suivre ou ne plus le suivre (page {page}/{pages})."
+        ),
+        "en": (
+            "<b>Funding schemes followed</b>: {names}\n"
+            "I remind you {days} days before their calls close. "
+            "Tap a scheme to follow or unfollow it (page {page}/{pages})."
+        ),
+    },
+    "and": {"fr": " et ", "en": " and "},
     "unknown_group": {
-        "fr": "Je ne connais pas ce groupe. Choisissez :",
-        "en": "I don't know this group. Choose one:",
+        "fr": "Je ne connais pas ce groupe ni ce dispositif. Choisissez :",
+        "en": "I don't know this group or funding scheme. Choose one:",
     },
     "follow_view": {  # HTML
         "fr": (
@@ -240,16 +274,20 @@ _MEMBER: dict[str, dict[str, str]] = {
     "leads_view": {  # HTML
         "fr": (
             "<b>Rappels</b> : {leads} avant{default}\n"
-            "<b>Groupes suivis</b> : {names}\n"
+            "<b>Groupes suivis</b> : {names}\n{schemes}"
             "Touchez un délai pour l'ajouter ou le retirer."
         ),
         "en": (
             "<b>Reminders</b>: {leads} before{default}\n"
-            "<b>Groups followed</b>: {names}\n"
+            "<b>Groups followed</b>: {names}\n{schemes}"
             "Tap a lead time to add or remove it."
         ),
     },
     "leads_default": {"fr": " (par défaut)", "en": " (default)"},
+    "leads_schemes": {  # HTML
+        "fr": "<b>Appels suivis</b> : {names} (rappel {days} jours avant la clôture)\n",
+        "en": "<b>Funding calls followed</b>: {names} (reminded {days} days before closing)\n",
+    },
     "leads_reset": {"fr": "↩️ Par défaut", "en": "↩️ Defaults"},
     "leads_keep_one": {"fr": "Gardez au moins un rappel.", "en": "Keep at least one reminder."},
     "day": {"fr": "jour", "en": "day"},

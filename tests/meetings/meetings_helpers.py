@@ -84,3 +84,36 @@ def deliver_now(planner: ReminderPlanner, now: datetime, channel: Channel) -> li
     """One sweep of the production loop: plan, then deliver through ``channel``."""
     plan = planner.plan(now)
     return asyncio.run(deliver(plan, planner.outbox, channel, clock=lambda: now))
+
+
+def add_call_fiche(
+    knowledge: Path,
+    fiche_id: str,
+    calendar: list[dict[str, object]],
+    short_name: str | None = None,
+    category: str = "appel_a_projets",
+) -> Path:
+    """A minimal valid funding fiche in knowledge/funding/ with these calendar entries."""
+    import yaml
+
+    data = {
+        "id": fiche_id,
+        "name": f"Appel de test {fiche_id}",
+        "short_name": short_name or fiche_id.upper(),
+        "tagline": "un appel pour les tests",
+        "aliases": [f"appel {fiche_id}"],
+        "category": category,
+        "summary": "Un appel à projets fictif.",
+        "funder": "Personne",
+        "eligible": {"authorities": ["commune"], "summary": "Communes."},
+        "what_it_funds": ["Des tests"],
+        "calendar": calendar,
+        "official_url": f"https://example.org/{fiche_id}",
+        "sources": [{"title": "Page test", "url": f"https://example.org/{fiche_id}/source"}],
+        "last_verified": "2026-11-22",
+    }
+    folder = knowledge / "funding"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{fiche_id}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path

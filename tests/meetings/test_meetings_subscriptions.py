@@ -45,3 +45,28 @@ def test_parse_leads():
         parse_leads("0")
     with pytest.raises(ValueError, match="au moins un délai"):
         parse_leads(",")
+
+
+def test_funding_schemes_followed_persist_and_are_forgotten(database_target: str | Path):
+    store = SubscriptionStore(Database(database_target))
+    assert store.follow_scheme("42", "afd_ficol") is True
+    assert store.follow_scheme("42", "afd_ficol") is False
+    assert store.follow_scheme("42", "meae_aap_generaliste") is True
+    assert store.follow_scheme("7", "afd_ficol") is True
+    store.follow("42", "mali")
+
+    restarted = SubscriptionStore(Database(database_target))
+    assert restarted.schemes("42") == ["afd_ficol", "meae_aap_generaliste"]
+    assert restarted.scheme_follows() == (
+        ("42", "afd_ficol"),
+        ("42", "meae_aap_generaliste"),
+        ("7", "afd_ficol"),
+    )
+    subscriptions, schemes = restarted.everything()
+    assert subscriptions == [Subscription("42", frozenset({"mali"}), None)]
+    assert schemes == restarted.scheme_follows()
+    assert restarted.unfollow_scheme("42", "afd_ficol") is True
+    assert restarted.unfollow_scheme("42", "afd_ficol") is False
+    restarted.forget("42")
+    assert restarted.schemes("42") == [] and restarted.following("42") == []
+    assert restarted.schemes("7") == ["afd_ficol"]
