@@ -78,7 +78,7 @@ def build_application(
         )
         .concurrent_updates(PerChatUpdateProcessor())
         .post_init(_post_init)
-        .post_shutdown(stop_ops)
+        .post_shutdown(_post_shutdown)
     )
     if settings.telegram_base_url:
         builder = builder.base_url(settings.telegram_base_url)
@@ -90,6 +90,11 @@ def build_application(
     application.bot_data[RATE_LIMITER] = _rate_limits(services, monotonic)
     _add_handlers(application)
     return application
+
+
+async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    await stop_ops(application)
+    meetings.release_leadership(application)
 
 
 def _rate_limits(services: Services, monotonic: Callable[[], float]) -> RateLimits:

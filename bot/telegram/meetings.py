@@ -389,6 +389,13 @@ async def refresh_calendars(context: ContextTypes.DEFAULT_TYPE) -> None:
     await asyncio.to_thread(services(context).agenda.refresh)
 
 
+def release_leadership(application: Application) -> None:  # type: ignore[type-arg]
+    """A stopping bot lets another process (or its own restart) sweep at once."""
+    leader: Leadership | None = application.bot_data.pop(LEADER, None)
+    if leader is not None:
+        leader.resign()
+
+
 def schedule_reminders(application: Application) -> None:  # type: ignore[type-arg]
     """Rebuild the reminder jobs at start-up (the JobQueue keeps nothing across restarts)."""
     job_queue = application.job_queue

@@ -6,12 +6,14 @@ they fail: the CI must run them.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import os
 import shutil
 import socket
 import subprocess
 import threading
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -25,6 +27,7 @@ import pytest
 from bot.app import Services
 from bot.settings import Settings
 from bot.telegram.application import AnyApplication, build_application
+from bot.telegram.meetings import LEADER, SWEEPING
 
 from .driver import Emulator, watching
 
@@ -150,20 +153,36 @@ def make_services(tmp_path: Path, emulator: Emulator) -> Callable[..., ClockedSe
 
 @asynccontextmanager
 async def running_bot(services: Services, **options: Any) -> AsyncIterator[AnyApplication]:
-    """Start the bot as ``run_polling`` does (initialize, post_init, polling, start), then stop."""
+    """Run the bot as ``run_polling`` does: initialize, post_init, polling, start, then stop,
+    shutdown and post_shutdown (which lets the reminder lead go, as a stopping bot does)."""
     application = build_application(services, **options)
-    async with application:
-        if application.post_init is not None:
-            await application.post_init(application)
-        assert application.updater is not None
-        await application.updater.start_polling(timeout=1, poll_interval=0)
-        await application.start()
-        try:
-            with watching(application):
-                yield application
-        finally:
-            await application.updater.stop()
-            await application.stop()
+    try:
+        async with application:
+            if application.post_init is not None:
+                await application.post_init(application)
+            assert application.updater is not None
+            await application.updater.start_polling(timeout=1, poll_interval=0)
+            await application.start()
+            try:
+                with watching(application):
+                    yield application
+            finally:
+                await application.updater.stop()
+                await application.stop()
+    finally:
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
+
+
+async def swept(application: AnyApplication) -> None:
+    """Wait until this run has made a whole reminder sweep (led, and no sweep under way)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        lock = application.bot_data.get(SWEEPING)
+        if application.bot_data[LEADER].leading and lock is not None and not lock.locked():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the bot never finished a reminder sweep")
 
 
 @pytest.fixture

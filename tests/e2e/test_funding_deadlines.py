@@ -11,8 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,10 +21,8 @@ import yaml
 from bot.app import Services
 from bot.settings import Settings
 from bot.storage import Database
-from bot.telegram.application import AnyApplication
-from bot.telegram.meetings import LEADER, SWEEPING
 
-from .conftest import MEMBER_ID, REPO, ClockedServices, running_bot
+from .conftest import MEMBER_ID, REPO, ClockedServices, running_bot, swept
 from .driver import BotMessage, Emulator
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -61,26 +58,6 @@ def _knowledge(root: Path, calendar: list[dict[str, object]]) -> Path:
     return knowledge
 
 
-@asynccontextmanager
-async def bot_run(services: ClockedServices) -> AsyncIterator[AnyApplication]:
-    """One run of the bot in this process; when it stops, it lets the reminder lead go as
-    the end of its process would (the kernel frees the lock), so the next run sweeps."""
-    async with running_bot(services) as application:
-        yield application
-    application.bot_data[LEADER].resign()
-
-
-async def swept(application: AnyApplication) -> None:
-    """Wait until this run has made a whole sweep (led, and no sweep under way)."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        lock = application.bot_data.get(SWEEPING)
-        if application.bot_data[LEADER].leading and lock is not None and not lock.locked():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("the bot never finished a reminder sweep")
-
-
 CALLS = [
     {"edition": "FICOL 2024", "opens": "2024-01-04", "closes": "2025-02-28"},  # past
     {"edition": "FICOL 2025", "opens": "2025-01-06", "closes": "2025-04-02"},
@@ -94,7 +71,7 @@ async def test_a_funding_deadline_reminder_is_sent_once_across_restarts(
     # 3 March 2025 at 10:00: 30 days before FICOL 2025 closes (2 April), past 9:00.
     thirty = datetime(2025, 3, 3, 10, 0, tzinfo=PARIS)
     member = emulator.chat(MEMBER_ID)
-    async with bot_run(make_services(thirty, knowledge_dir=knowledge)):
+    async with running_bot(make_services(thirty, knowledge_dir=knowledge)):
         await member.command("/suivre FICOL")
         confirmation, reminder, ics = await member.replies(3)
         await member.command("/agenda")
@@ -116,7 +93,7 @@ async def test_a_funding_deadline_reminder_is_sent_once_across_restarts(
     assert "FICOL 2024" not in agenda.text  # closed on 28 February: never shown as open
 
     # Restarted the same day: this run sweeps, and the reminder is not sent again.
-    async with bot_run(make_services(thirty, knowledge_dir=knowledge)) as application:
+    async with running_bot(make_services(thirty, knowledge_dir=knowledge)) as application:
         await member.command("/start")
         assert (await member.reply()).text.startswith("Bonjour")
         await swept(application)
@@ -124,20 +101,20 @@ async def test_a_funding_deadline_reminder_is_sent_once_across_restarts(
 
     # Restarted 7 days before: the start-up sweep sends the second reminder, once.
     seven = datetime(2025, 3, 26, 9, 0, tzinfo=PARIS)
-    async with bot_run(make_services(seven, knowledge_dir=knowledge)):
+    async with running_bot(make_services(seven, knowledge_dir=knowledge)):
         second, second_ics = await member.replies(2)
         assert await member.silence() == []
     assert second.text.startswith(
         "🔔 Rappel : la clôture de l'appel « FICOL 2025 (FICOL (AFD)) » est dans 7 jours"
     )
     assert second_ics.document_name == ics.document_name
-    async with bot_run(make_services(seven, knowledge_dir=knowledge)) as application:
+    async with running_bot(make_services(seven, knowledge_dir=knowledge)) as application:
         await swept(application)
         assert await member.silence() == []
 
     # Once closed: no reminder, and the agenda does not list the call.
     closed = datetime(2025, 4, 3, 9, 0, tzinfo=PARIS)
-    async with bot_run(make_services(closed, knowledge_dir=knowledge)) as application:
+    async with running_bot(make_services(closed, knowledge_dir=knowledge)) as application:
         await member.command("/agenda")
         after = await member.reply()
         await swept(application)
@@ -151,7 +128,7 @@ async def test_the_follow_keyboard_has_the_funding_schemes(
     knowledge = _knowledge(tmp_path, CALLS)
     services = make_services(datetime(2025, 1, 10, 9, 0, tzinfo=PARIS), knowledge_dir=knowledge)
     member = emulator.chat(MEMBER_ID)
-    async with bot_run(services):
+    async with running_bot(services):
         await member.command("/suivre")
         groups = await member.reply()
         await member.press(groups, "💶 Appels à projets à suivre")

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .conftest import MEMBER_ID, REPO, ClockedServices, running_bot
+from .conftest import MEMBER_ID, REPO, ClockedServices, running_bot, swept
 from .driver import Emulator
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -61,7 +61,9 @@ async def test_follow_a_group_then_get_its_reminder_with_an_ics_once(
     )
     assert "Groupe-pays Mali" in settings_view.text
     # A restart (jobs rebuilt at start-up) sends nothing twice.
-    async with running_bot(make_services(clock, knowledge_dir=services.settings.knowledge_dir)):
+    restarted = make_services(clock, knowledge_dir=services.settings.knowledge_dir)
+    async with running_bot(restarted) as application:
+        await swept(application)  # the restart did sweep: its silence means something
         await member.command("/start")
         assert (await member.reply()).text.startswith("Bonjour")
         assert await member.silence() == []
