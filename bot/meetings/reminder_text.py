@@ -23,7 +23,9 @@ def render(reminder: Reminder, language: str = "fr") -> str:
         assert reminder.previous is not None
         before, after = _when_where(reminder.previous), _when_where(occurrence)
         return message("notice_moved", language, title=title, before=before, after=after)
-    delay = format_delay(occurrence.start, reminder.computed_at, days_only=occurrence.all_day)
+    delay = format_delay(
+        occurrence.start, reminder.computed_at, days_only=occurrence.all_day, language=language
+    )
     lines = [message("reminder", language, title=title, delay=delay, when=format_when(occurrence))]
     if occurrence.location:
         lines.append(message("reminder_place", language, location=occurrence.location))

@@ -27,10 +27,10 @@ from bot.db.leader import Leadership
 from bot.meetings import reminder_text
 from bot.meetings.delivery import deliver
 from bot.meetings.reminders import Reminder
+from bot.messages import message as say
 
 if TYPE_CHECKING:
     from bot.app import Services
-from bot.telegram import texts
 from bot.telegram.callbacks import pack, parse_id, unpack
 from bot.telegram.context import services
 from bot.telegram.language import update_language
@@ -52,7 +52,7 @@ def lead_label(minutes: int, language: str = "fr") -> str:
     """``1440`` → ``1 jour`` (``1 day``), ``180`` → ``3 h``, ``15`` → ``15 min``."""
     if minutes % (24 * 60) == 0:
         days = minutes // (24 * 60)
-        return f"{days} {texts.say('days' if days > 1 else 'day', language)}"
+        return f"{days} {say('days' if days > 1 else 'day', language)}"
     if minutes % 60 == 0:
         return f"{minutes // 60} h"
     return f"{minutes} min"
@@ -86,8 +86,8 @@ def _follow_view(
     if navigation:
         rows.append(navigation)
     names = ", ".join(svc.agenda.groups.name(group) for group in sorted(followed))
-    names = names or texts.say("none", language)
-    text = texts.say("follow_view", language, names=escape(names), page=page + 1, pages=pages)
+    names = names or say("none", language)
+    text = say("follow_view", language, names=escape(names), page=page + 1, pages=pages)
     return text, InlineKeyboardMarkup(rows)
 
 
@@ -101,11 +101,11 @@ async def follow_group(
     group = svc.agenda.groups.get(text) or await asyncio.to_thread(svc.agenda.groups.resolve, text)
     if group is not None:
         await asyncio.to_thread(svc.subscriptions.follow, chat_id, group.id)
-        followed = texts.say("followed", language, name=escape(group.name))
+        followed = say("followed", language, name=escape(group.name))
         await send_html(context.bot, message.chat_id, followed)
         wake_reminders(context.application)
         return
-    await send_html(context.bot, message.chat_id, escape(texts.say("unknown_group", language)))
+    await send_html(context.bot, message.chat_id, escape(say("unknown_group", language)))
     view, keyboard = await asyncio.to_thread(_follow_view, context, chat_id, 0, language)
     await send_html(context.bot, message.chat_id, view, reply_markup=keyboard)
 
@@ -132,18 +132,18 @@ async def on_follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     language = update_language(update)
     page = parse_id(parts[1], maximum=_MAX_PAGE) if len(parts) >= 2 else None
     if page is None or (parts[0] == "subp" and len(parts) != 2):
-        await query.answer(texts.say("expired", language))
+        await query.answer(say("expired", language))
         return
     if parts[0] == "sub":
         group = svc.agenda.groups.get(parts[2]) if len(parts) == 3 else None
         if group is None:
-            await query.answer(texts.say("expired", language))
+            await query.answer(say("expired", language))
             return
         followed = await asyncio.to_thread(svc.subscriptions.follow, chat_id, group.id)
         if not followed:
             await asyncio.to_thread(svc.subscriptions.unfollow, chat_id, group.id)
         key = "toggle_on" if followed else "toggle_off"
-        await query.answer(texts.say(key, language, name=group.name))
+        await query.answer(say(key, language, name=group.name))
         wake_reminders(context.application)
     else:
         await query.answer()
@@ -169,16 +169,16 @@ def _leads_view(
         for lead in choices
     ]
     rows = [buttons[index : index + 3] for index in range(0, len(buttons), 3)]
-    reset = texts.say("leads_reset", language)
+    reset = say("leads_reset", language)
     rows.append([InlineKeyboardButton(reset, callback_data=pack("leadr"))])
     followed = svc.subscriptions.following(chat_id)
     names = ", ".join(svc.agenda.groups.name(group) for group in followed)
-    text = texts.say(
+    text = say(
         "leads_view",
         language,
         leads=escape(", ".join(lead_label(lead, language) for lead in leads)),
-        default=texts.say("leads_default", language) if not own else "",
-        names=escape(names or texts.say("none_follow", language)),
+        default=say("leads_default", language) if not own else "",
+        names=escape(names or say("none_follow", language)),
     )
     return text, InlineKeyboardMarkup(rows)
 
@@ -206,7 +206,7 @@ async def on_lead_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         current = set(await asyncio.to_thread(svc.reminders.leads_for, chat_id))
         wanted = current ^ {lead}
         if not wanted:
-            await query.answer(texts.say("leads_keep_one", language))
+            await query.answer(say("leads_keep_one", language))
             return
         try:
             await asyncio.to_thread(svc.subscriptions.set_leads, chat_id, wanted)
@@ -214,7 +214,7 @@ async def on_lead_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             await query.answer(str(error), show_alert=True)
             return
     else:
-        await query.answer(texts.say("expired", language))
+        await query.answer(say("expired", language))
         return
     await query.answer()
     wake_reminders(context.application)
