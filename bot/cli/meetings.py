@@ -127,9 +127,9 @@ def run_agenda(args: argparse.Namespace, services: Services) -> int:
         print(f"Date invalide pour --now : « {args.now} » (format ISO 8601).", file=sys.stderr)
         return 2
     if args.calendar:
-        from bot.meetings.agenda import Agenda
+        from bot.app import build_agenda
 
-        agenda = Agenda.from_files(args.calendar, services.settings)
+        agenda = build_agenda(services.settings, files=args.calendar)
     else:
         agenda = services.agenda
     group_id = None
