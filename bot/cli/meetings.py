@@ -103,11 +103,11 @@ def _resolve_group(text: str, agenda: Agenda) -> Group | None:
     if group is not None:
         return group
     close = agenda.groups.close_matches(text)
-    print(f"Groupe inconnu : « {text} ».", file=sys.stderr)
+    print(message("cli_unknown_group", text=text), file=sys.stderr)
     if close:
         suggestions = ", ".join(f"{item.id} ({item.name})" for item in close)
-        print(f"Vouliez-vous dire : {suggestions} ?", file=sys.stderr)
-    print("La liste complète : python -m bot groups", file=sys.stderr)
+        print(message("cli_did_you_mean", suggestions=suggestions), file=sys.stderr)
+    print(message("cli_groups_hint"), file=sys.stderr)
     return None
 
 
@@ -124,7 +124,7 @@ def run_agenda(args: argparse.Namespace, services: Services) -> int:
     try:
         now = _now(args, services)
     except ValueError:
-        print(f"Date invalide pour --now : « {args.now} » (format ISO 8601).", file=sys.stderr)
+        print(message("cli_bad_now", now=args.now), file=sys.stderr)
         return 2
     if args.calendar:
         from bot.app import build_agenda
@@ -149,7 +149,7 @@ def run_agenda(args: argparse.Namespace, services: Services) -> int:
         print(json.dumps(items, ensure_ascii=False, indent=2))
         return 0
     if not occurrences:
-        print(f"Aucune réunion dans les {args.days} prochains jours.")
+        print(message("agenda_none_in_window", days=args.days))
         return 0
     for occurrence in occurrences:
         print(format_occurrence(occurrence, agenda.groups))
@@ -179,9 +179,9 @@ def run_follow(args: argparse.Namespace, services: Services) -> int:
     if group is None:
         return 1
     if services.subscriptions.follow(args.chat, group.id):
-        print(f"Vous suivez désormais : {group.name}.")
+        print(message("cli_followed", name=group.name))
     else:
-        print(f"Vous suiviez déjà : {group.name}.")
+        print(message("cli_already_followed", name=group.name))
     return 0
 
 
@@ -191,9 +191,9 @@ def run_unfollow(args: argparse.Namespace, services: Services) -> int:
     if group is None:
         return 1
     if services.subscriptions.unfollow(args.chat, group.id):
-        print(f"Vous ne suivez plus : {group.name}.")
+        print(message("cli_unfollowed", name=group.name))
     else:
-        print(f"Vous ne suiviez pas : {group.name}.")
+        print(message("cli_not_followed", name=group.name))
     return 0
 
 
@@ -201,7 +201,7 @@ def run_following(args: argparse.Namespace, services: Services) -> int:
     """The groups a chat follows."""
     group_ids = services.subscriptions.following(args.chat)
     if not group_ids:
-        print("Vous ne suivez aucun groupe. Exemple : python -m bot follow Japon --chat ID")
+        print(message("cli_following_none"))
         return 0
     for group_id in group_ids:
         print(f"{group_id:<26} {services.agenda.groups.name(group_id)}")
@@ -240,8 +240,8 @@ def run_reminders(args: argparse.Namespace, services: Services) -> int:
             return 1
     leads = services.reminders.leads_for(args.chat)
     own = services.subscriptions.leads(args.chat) is not None
-    suffix = "" if own else " (réglage par défaut)"
-    print(f"Rappels avant chaque réunion : {_format_leads(leads)}{suffix}.")
+    key = "cli_leads_own" if own else "cli_leads_default"
+    print(message(key, leads=_format_leads(leads)))
     return 0
 
 
@@ -281,12 +281,12 @@ def run_reminders_due(args: argparse.Namespace, services: Services) -> int:
     if args.send:
         outbox = services.reminders.outbox
         sent = asyncio.run(deliver(plan, outbox, StdoutSender(), clock=lambda: now))
-        print(f"{len(sent)} message(s) envoyé(s).", file=sys.stderr)
+        print(message("cli_reminders_sent", count=len(sent)), file=sys.stderr)
         return 0
     for reminder in plan.due:
         sys.stdout.write(_reminder_text(reminder))
     count = len(plan.due)
-    print(f"{count} message(s) à envoyer (aperçu, rien n'est enregistré).", file=sys.stderr)
+    print(message("cli_reminders_preview", count=count), file=sys.stderr)
     return 0
 
 
@@ -311,7 +311,7 @@ def run_ics(args: argparse.Namespace, services: Services) -> int:
     attachment = following_ics(services.agenda, services.subscriptions, args.chat, now, args.days)
     if args.output:
         args.output.write_bytes(attachment.content)
-        print(f"Écrit : {args.output}", file=sys.stderr)
+        print(message("cli_written", path=args.output), file=sys.stderr)
     else:
         sys.stdout.write(attachment.content.decode("utf-8"))
     return 0

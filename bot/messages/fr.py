@@ -404,6 +404,118 @@ FRENCH_ONLY: dict[str, str] = {
         "échec dont {timeouts} délais dépassés, {skipped} non tentées"
     ),
     "llm_status_followups": "Relances reformulées : {kept} gardées, {refused} refusées",
+    # --- The command line (python -m bot …)
+    "cli_unknown_group": "Groupe inconnu : « {text} ».",
+    "cli_did_you_mean": "Vouliez-vous dire : {suggestions} ?",
+    "cli_groups_hint": "La liste complète : python -m bot groups",
+    "cli_bad_now": "Date invalide pour --now : « {now} » (format ISO 8601).",
+    "cli_followed": "Vous suivez désormais : {name}.",
+    "cli_already_followed": "Vous suiviez déjà : {name}.",
+    "cli_unfollowed": "Vous ne suivez plus : {name}.",
+    "cli_not_followed": "Vous ne suiviez pas : {name}.",
+    "cli_following_none": (
+        "Vous ne suivez aucun groupe. Exemple : python -m bot follow Japon --chat ID"
+    ),
+    "cli_leads_own": "Rappels avant chaque réunion : {leads}.",
+    "cli_leads_default": "Rappels avant chaque réunion : {leads} (réglage par défaut).",
+    "cli_reminders_sent": "{count} message(s) envoyé(s).",
+    "cli_reminders_preview": "{count} message(s) à envoyer (aperçu, rien n'est enregistré).",
+    "cli_written": "Écrit : {path}",
+    "cli_fiche_skipped": "Fiche ignorée : {error}",
+    "cli_fiche_did_you_mean": "Vouliez-vous dire « {id} » ?",
+    "cli_unknown_fiche": "Fiche inconnue : « {id} ».{hint} Fiches disponibles : {known}",
+    "cli_gaps_title": "{questions} question(s) en {groups} groupe(s) sur {days} jours :",
+    "cli_invalid": "Invalide : {error}",
+    "cli_faq_valid": "{path} : {count} entrée(s) valide(s).",
+    "cli_faq_entry": "{number}. {question} (mise à jour le {date})",
+    "cli_faq_variant": "ou : {variant}",
+    "cli_faq_source": "source : {source}",
+    "cli_faq_none": "Aucune réponse de l'équipe dans {path}.",
+    "cli_no_such_gap": "Pas de lacune n° {number} (voir `python -m bot gaps`).",
+    "cli_refused": "Refusé : {error}",
+    "cli_faq_added": "Ajouté à {path} : « {question} » ({variants} variante(s)).",
+    "cli_passages": "{count} passage(s)",
+    "cli_no_documents": "Aucun document indexé (python ingest.py).",
+    "cli_unreadable": "Illisible : {path} ({reason})",
+    "cli_document_removed": "Retiré : {path} ; {passages} passages restent dans l'index.",
+    "cli_first_index": (
+        "Pas encore d'index dans {index} : indexation de {knowledge} "
+        "(quelques minutes la première fois, la progression s'affiche)…"
+    ),
+    "cli_indexed": (
+        "Indexation terminée en {seconds} s : {documents} document(s), {passages} passages, "
+        "{skipped} fichier(s) ignoré(s)."
+    ),
+    "cli_skipped": "ignoré : {path} ({reason})",
+    "cli_cannot_start": "Impossible de démarrer : {problem}",
+    "cli_console_no_token": (
+        "Pas de jeton Telegram (CUF_TELEGRAM_TOKEN) : conversation dans la console."
+    ),
+    "cli_loading": "Chargement de l'index et du modèle…",
+    "cli_interrupted": "Interrompu. L'index publié reste utilisable.",
+    "cli_starting": "Démarrage du bot Telegram (Ctrl-C pour arrêter)…",
+    "cli_db_current": "à jour",
+    "cli_db_behind": "migration nécessaire",
+    "cli_db_none": "aucune",
+    "cli_db_status": "{where} : révision {at}, la plus récente {newest} ({state}).",
+    "cli_db_unreachable": "Base de données inaccessible : {reason}",
+    "cli_db_up_to_date": "{where} : déjà à jour (révision {after}).",
+    "cli_db_migrated": "{where} : migrée de la révision {before} à {after}.",
+    "cli_backup_failed": "Sauvegarde impossible : {error}",
+    "cli_backup_done": "Sauvegarde écrite dans {folder} ({database}, {files} fichiers).",
+    "cli_backup_tables": "lignes par table : {tables}",
+    "cli_restore_failed": "Restauration impossible : {error}",
+    "cli_restore_done": "Sauvegarde {folder} restaurée ({database}).",
+    "cli_restore_index": "index publié : {generation}",
+    "cli_no_token": "Pas de jeton Telegram (CUF_TELEGRAM_TOKEN).",
+    "cli_webhook_failed": "Webhook : échec ({error})",
+    "cli_bad_setting": "Réglage invalide {name} : {reason}",
+    # --- Backups and restores (python -m bot backup / restore)
+    "backup_unsupported_database": "base de données non prise en charge : {scheme}",
+    "backup_folder_not_empty": (
+        "{folder} existe déjà et n'est pas vide : choisissez un dossier neuf"
+    ),
+    "backup_no_database": "pas de base de données à sauvegarder : {path}",
+    "backup_inconsistent_copy": "la copie de la base est incohérente : {check}",
+    "backup_no_pg_dump": (
+        "pg_dump introuvable : installez le client PostgreSQL (paquet postgresql-client) "
+        "de la même version majeure que le serveur"
+    ),
+    "backup_incomplete": "{folder} n'est pas une sauvegarde complète (pas de {manifest})",
+    "backup_unknown_format": "format de sauvegarde inconnu : {format}",
+    "backup_damaged": "sauvegarde altérée ({count} fichier(s) : {files})",
+    "backup_other_kind": (
+        "sauvegarde {saved} mais la configuration est {kind} : restaurez dans le même type de base"
+    ),
+    "backup_database_not_empty": "la base {path} contient des données",
+    "backup_knowledge_not_empty": "le dossier {folder} n'est pas vide",
+    "backup_index_published": "un index est déjà publié dans {folder}",
+    "backup_would_overwrite": (
+        "{problems} : arrêtez le bot et relancez avec --force pour remplacer"
+    ),
+    "backup_no_pg_restore": "pg_restore introuvable : installez le client PostgreSQL",
+    "backup_tool_failed": "{name} a échoué : {reason}",
+    # --- Start-up and webhook problems, said to the operator
+    "startup_bad_token": (
+        "Telegram refuse le jeton CUF_TELEGRAM_TOKEN : vérifiez-le auprès de @BotFather "
+        "(ou CUF_TELEGRAM_BASE_URL s'il désigne un autre serveur)."
+    ),
+    "startup_unreachable": (
+        "Telegram reste injoignable à {where} après {seconds} s ({reason}) : "
+        "vérifiez la connexion ou CUF_TELEGRAM_BASE_URL."
+    ),
+    "startup_retrying": (
+        "Telegram injoignable à {where} ({reason}) : nouvel essai dans {seconds} s…"
+    ),
+    "webhook_url_missing": "CUF_WEBHOOK_URL est requis en mode webhook",
+    "webhook_url_not_https": "CUF_WEBHOOK_URL doit commencer par https:// (exigé par Telegram)",
+    "webhook_secret_missing": (
+        "CUF_WEBHOOK_SECRET est requis en mode webhook (le même pour toutes les répliques)"
+    ),
+    "webhook_not_registered": (
+        "Attention : le webhook enregistré chez Telegram ({registered}) n'est pas "
+        "CUF_WEBHOOK_URL ; lancez `python -m bot webhook set` (étape de déploiement)."
+    ),
 }
 
 # Telegram command menus (setMyCommands): the default scope, then the admins' additions.
