@@ -9,7 +9,6 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
-import socket
 import subprocess
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -21,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from ports import free_port
 
 from bot.app import Services
 from bot.settings import Settings
@@ -51,13 +51,6 @@ def _ensure_node_modules(node: str) -> None:
     result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
     if result.returncode != 0:
         _unavailable(f"`npm ci --prefix {EMULATOR_DIR}` failed: {result.stderr.strip()[-500:]}")
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _wait_ready(process: subprocess.Popen[str]) -> str:
