@@ -32,18 +32,21 @@ def string_constants(path: Path) -> set[str]:
     }
 
 
-def lookups(path: Path) -> list[tuple[int, str]]:
-    """Literal keys passed to the catalog's lookup (``message`` or its alias ``say``)."""
-    found: list[tuple[int, str]] = []
+def lookups(path: Path) -> list[tuple[int, str, set[str] | None]]:
+    """Literal keys passed to the catalog's lookup (``message`` or its alias ``say``), each
+    with the names of the values passed (``None`` when ``**values`` hides them)."""
+    found: list[tuple[int, str, set[str] | None]] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if not (isinstance(node, ast.Call) and node.args):
             continue
         if not (isinstance(node.func, ast.Name) and node.func.id in {"message", "say"}):
             continue
+        names = {keyword.arg for keyword in node.keywords}
+        given = None if None in names else {name for name in names if name is not None}
         first = node.args[0]
         keys = [first.body, first.orelse] if isinstance(first, ast.IfExp) else [first]
         found += [
-            (node.lineno, key.value)
+            (node.lineno, key.value, given)
             for key in keys
             if isinstance(key, ast.Constant) and isinstance(key.value, str)
         ]
@@ -96,15 +99,18 @@ def test_every_key_is_used_somewhere_in_the_code() -> None:
     assert unused == [], f"catalog keys nothing looks up: {unused}"
 
 
-def test_every_key_the_code_looks_up_exists() -> None:
-    known = set(fr.TEXTS) | set(fr.FRENCH_ONLY)
-    missing = [
-        f"{path.relative_to(BOT.parent)}:{line}: {key}"
-        for path in source_files()
-        for line, key in lookups(path)
-        if key not in known
-    ]
+def test_every_key_the_code_looks_up_exists_and_gets_its_values() -> None:
+    texts = fr.TEXTS | fr.FRENCH_ONLY
+    missing, unfilled = [], []
+    for path in source_files():
+        for line, key, given in lookups(path):
+            where = f"{path.relative_to(BOT.parent)}:{line}: {key}"
+            if key not in texts:
+                missing.append(where)
+            elif given is not None and placeholders(texts[key]) - {"contact"} - given:
+                unfilled.append(where)
     assert missing == []
+    assert unfilled == [], "lookups without the values their text needs"
     assert sum(len(lookups(path)) for path in source_files()) > 100  # the scan sees the calls
 
 

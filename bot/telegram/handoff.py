@@ -166,11 +166,11 @@ async def on_staff_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     already = handoff.answered_at is not None
     await asyncio.to_thread(store.answered, handoff.id, svc.now())
-    done = say("handoff_staff_already") if already else say("handoff_relayed")
+    done = say("handoff_staff_already" if already else "handoff_relayed", number=handoff.id)
     await send_html(
         context.bot,
         message.chat_id,
-        escape(done.format(number=handoff.id)),
+        escape(done),
         reply_to=message.message_id,
     )
 
