@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -21,10 +22,11 @@ from bot.settings import Settings
 from bot.storage import Database
 
 if TYPE_CHECKING:
+    import httpx
     from langchain_core.embeddings import Embeddings
 
     from bot.answering.calibration import Calibration
-    from bot.answering.generative import GenerativeAnswerer
+    from bot.answering.generative import GenerativeAnswerer, LlmEndpoint
     from bot.answering.llm_health import ProbeResult
     from bot.assistant import Assistant
     from bot.conversation import ConversationStore
@@ -127,7 +129,7 @@ class Services:
 
     @cached_property
     def database(self) -> Database:
-        return Database.from_settings(self.settings)
+        return open_database(self.settings)
 
     # --- questions and answers -------------------------------------------------
 
@@ -290,7 +292,8 @@ class Services:
         """The LLM endpoint, or ``None`` (extractive mode); kept across re-indexing."""
         from bot.answering.generative import GenerativeAnswerer
 
-        return GenerativeAnswerer.from_settings(self.settings)
+        endpoint = llm_endpoint(self.settings)
+        return GenerativeAnswerer.from_endpoint(endpoint) if endpoint is not None else None
 
     def probe_llm(self) -> ProbeResult | None:
         """At start-up: check the endpoint's key and model, log one line (``None``: none)."""
@@ -312,9 +315,7 @@ class Services:
 
     @cached_property
     def agenda(self) -> Agenda:
-        from bot.meetings.agenda import Agenda
-
-        return Agenda.from_settings(self.settings, background=self.background)
+        return build_agenda(self.settings, background=self.background)
 
     @cached_property
     def subscriptions(self) -> SubscriptionStore:
@@ -356,7 +357,7 @@ class Services:
     def members(self) -> MemberStore:
         from bot.members import MemberStore
 
-        return MemberStore(self.database, self.settings)
+        return MemberStore(self.database, self.settings.admin_ids, self.settings.allowed_user_ids)
 
     @cached_property
     def feedback(self) -> FeedbackStore:
@@ -445,3 +446,59 @@ class Services:
 
 def build_services(settings: Settings) -> Services:
     return Services(settings)
+
+
+# --- settings become the values each part takes ---------------------------------------
+
+
+def open_database(settings: Settings) -> Database:
+    """PostgreSQL when ``database_url`` is set, else the SQLite file under the state folder."""
+    url = settings.database_url
+    return Database(url.get_secret_value() if url is not None else settings.database_path)
+
+
+def build_agenda(
+    settings: Settings,
+    *,
+    files: Sequence[Path] = (),
+    transport: httpx.BaseTransport | None = None,
+    background: bool = False,
+) -> Agenda:
+    """The configured agenda; with ``files``, exactly those calendars (``--calendar``)."""
+    from bot.meetings.agenda import Agenda
+    from bot.meetings.sources import Limits
+
+    limits = Limits(
+        max_bytes=settings.calendar_max_bytes,
+        max_events=settings.calendar_max_events,
+        fetch_seconds=settings.calendar_fetch_seconds,
+    )
+    return Agenda.from_knowledge(
+        settings.knowledge_dir,
+        ZoneInfo(settings.timezone),
+        files=files,
+        urls=() if files else settings.calendar_urls,
+        cache_dir=None if files else settings.state_dir / "calendars",
+        limits=limits,
+        transport=transport,
+        background=background,
+    )
+
+
+def llm_endpoint(settings: Settings) -> LlmEndpoint | None:
+    """The language model's endpoint, or ``None`` when none is configured (extractive mode)."""
+    from bot.answering.generative import LlmEndpoint
+
+    if not (settings.llm_base_url and settings.llm_model):
+        return None
+    key = settings.llm_api_key
+    return LlmEndpoint(
+        base_url=settings.llm_base_url,
+        model=settings.llm_model,
+        api_key=key.get_secret_value() if key is not None else None,
+        timeout_seconds=settings.llm_timeout_seconds,
+        max_tokens=settings.llm_max_tokens,
+        max_answer_chars=settings.llm_max_answer_chars,
+        breaker_failures=settings.llm_breaker_failures,
+        breaker_cooldown_seconds=settings.llm_breaker_cooldown_seconds,
+    )

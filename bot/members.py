@@ -8,6 +8,7 @@ decisions live in the state database; the settings lists always win (an id in
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,7 +18,6 @@ from sqlalchemy import cast, func, select, update
 
 from bot.db import dialect
 from bot.db.schema import access_requests
-from bot.settings import Settings
 from bot.storage import Database
 
 logger = logging.getLogger(__name__)
@@ -48,10 +48,12 @@ class AccessRequest:
 class MemberStore:
     """The allow-list, the admins and the access requests."""
 
-    def __init__(self, database: Database, settings: Settings) -> None:
+    def __init__(
+        self, database: Database, admin_ids: Iterable[int], allowed_user_ids: Iterable[int] = ()
+    ) -> None:
         self._database = database
-        self._admins = frozenset(settings.admin_ids)
-        self._allowed = frozenset(settings.allowed_user_ids) | self._admins
+        self._admins = frozenset(admin_ids)
+        self._allowed = frozenset(allowed_user_ids) | self._admins
 
     @property
     def admin_ids(self) -> frozenset[int]:

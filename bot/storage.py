@@ -21,7 +21,7 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -29,9 +29,6 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from bot.db.schema import STATE_TABLES
-
-if TYPE_CHECKING:
-    from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -108,12 +105,6 @@ class Database:
 
             upgrade(self.engine)
         self._restrict_files()
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Database:
-        """PostgreSQL when ``database_url`` is set, else the SQLite file under the state folder."""
-        url = settings.database_url
-        return cls(url.get_secret_value() if url is not None else settings.database_path)
 
     @property
     def dialect(self) -> str:

@@ -14,12 +14,12 @@ import itertools
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
 
 import pytest
+from ports import free_port
 
 PG_BIN = Path(os.environ.get("CUF_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
 
@@ -45,19 +45,13 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class PostgresServer:
     """One server in a temporary folder; :meth:`new_database` gives each test its own."""
 
     def __init__(self) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="cuf-pg-"))
         self.data = self.root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self._counter = itertools.count(1)
         self._as_postgres = os.geteuid() == 0
         if self._as_postgres:

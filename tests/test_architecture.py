@@ -4,6 +4,8 @@
 - ``bot/index`` owns the index's on-disk format and imports no other package of the
   bot: the ingest writes it, retrieval and answering read it.
 - No import cycle between the index, the ingest, retrieval and funding.
+- Only the composition root (``bot/app.py``) and the adapters (command line, Telegram,
+  operations) read ``Settings``; the domain's constructors take the values they use.
 """
 
 from __future__ import annotations
@@ -168,3 +170,29 @@ def test_the_dependency_scan_sees_lazy_imports_and_cycles(tmp_path: Path) -> Non
     assert _imported(module) == {"bot.text", "bot.funding.schema"}
     assert _reachable({"a": {"b"}, "b": {"c"}, "c": {"a"}}, "a") == {"a", "b", "c"}
     assert "d" not in _reachable({"a": {"b"}, "d": {"a"}}, "a")
+
+
+# --- who reads the settings ------------------------------------------------------------
+
+_READS_SETTINGS = ("bot/app.py", "bot/settings.py", "bot/cli/", "bot/telegram/", "bot/ops/")
+
+
+def _imports_settings(path: Path) -> bool:
+    """Whether ``path`` imports the ``Settings`` class (typing-only imports count too)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return any(
+        isinstance(node, ast.ImportFrom)
+        and node.module == "bot.settings"
+        and any(alias.name == "Settings" for alias in node.names)
+        for node in ast.walk(tree)
+    )
+
+
+def test_only_the_composition_root_and_the_adapters_read_settings() -> None:
+    readers = [
+        str(path.relative_to(REPO)) for path in sorted(BOT.rglob("*.py")) if _imports_settings(path)
+    ]
+
+    offenders = [name for name in readers if not name.startswith(_READS_SETTINGS)]
+    assert offenders == []
+    assert "bot/app.py" in readers  # the scan sees the imports it looks for

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from bot.members import APPROVED, PENDING, REFUSED, MemberStore
-from bot.settings import Settings
 from bot.storage import Database
 
 Target = str | Path
@@ -16,8 +15,7 @@ NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def _store(target: str | Path) -> MemberStore:
-    settings = Settings(admin_ids=[1], allowed_user_ids=[2])
-    return MemberStore(Database(target), settings)
+    return MemberStore(Database(target), admin_ids=[1], allowed_user_ids=[2])
 
 
 def test_settings_lists_define_admins_and_members(database_target: Target) -> None:
@@ -69,8 +67,7 @@ def test_counts_and_pending_list(database_target: Target) -> None:
 def test_the_first_decision_wins_and_a_second_admin_changes_nothing(
     database_target: str | Path,
 ) -> None:
-    settings = Settings(admin_ids=[1, 9], allowed_user_ids=[2])
-    store = MemberStore(Database(database_target), settings)
+    store = MemberStore(Database(database_target), admin_ids=[1, 9], allowed_user_ids=[2])
     store.request_access(8, "Paul", "paul", NOW)
     first, changed = store.decide(8, approve=True, admin_id=1, now=NOW)
     second, again = store.decide(8, approve=False, admin_id=9, now=NOW)

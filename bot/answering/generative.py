@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +28,6 @@ from bot.answering.llm_health import (
 )
 from bot.answering.verification import check_answer, passage_text
 from bot.answers import Answer
-from bot.settings import Settings
 
 if TYPE_CHECKING:  # LangChain's chat classes cost ~0.7 s to import: only with an LLM
     from langchain_core.language_models import BaseChatModel
@@ -42,6 +42,20 @@ _PASSAGES = 5
 
 def load_prompt() -> str:
     return resources.files("bot.answering").joinpath("prompt_fr.md").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class LlmEndpoint:
+    """Where the chat model is and how it may be used (the composition root fills it)."""
+
+    base_url: str
+    model: str
+    api_key: str | None
+    timeout_seconds: float
+    max_tokens: int
+    max_answer_chars: int
+    breaker_failures: int
+    breaker_cooldown_seconds: float
 
 
 class GenerativeAnswerer:
@@ -78,36 +92,31 @@ class GenerativeAnswerer:
         return self._guarded.model
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> GenerativeAnswerer | None:
-        """The configured endpoint, or ``None`` when none is configured (extractive mode)."""
-        if not settings.llm_configured:
-            return None
+    def from_endpoint(cls, endpoint: LlmEndpoint) -> GenerativeAnswerer:
+        """An answerer calling ``endpoint`` (an OpenAI-compatible chat API)."""
         from langchain_openai import ChatOpenAI
         from pydantic import SecretStr
 
-        api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
         model = ChatOpenAI(
-            base_url=settings.llm_base_url,
+            base_url=endpoint.base_url,
             # Local endpoints (Ollama, vLLM) need no key, but the client refuses to start
             # without one.
-            api_key=SecretStr(api_key or "no-key"),
-            model=str(settings.llm_model),
-            timeout=settings.llm_timeout_seconds,
+            api_key=SecretStr(endpoint.api_key or "no-key"),
+            model=endpoint.model,
+            timeout=endpoint.timeout_seconds,
             max_retries=0,
             temperature=0,
         )
         return cls(
             model,
             load_prompt(),
-            max_tokens=settings.llm_max_tokens,
-            max_answer_chars=settings.llm_max_answer_chars,
-            breaker=CircuitBreaker(
-                settings.llm_breaker_failures, settings.llm_breaker_cooldown_seconds
-            ),
-            base_url=str(settings.llm_base_url),
-            model_name=str(settings.llm_model),
-            api_key=api_key,
-            probe_timeout=settings.llm_timeout_seconds,
+            max_tokens=endpoint.max_tokens,
+            max_answer_chars=endpoint.max_answer_chars,
+            breaker=CircuitBreaker(endpoint.breaker_failures, endpoint.breaker_cooldown_seconds),
+            base_url=endpoint.base_url,
+            model_name=endpoint.model,
+            api_key=endpoint.api_key,
+            probe_timeout=endpoint.timeout_seconds,
         )
 
     def answer(self, question: str, hits: list[Hit], language: str) -> Answer | None:

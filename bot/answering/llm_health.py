@@ -20,6 +20,8 @@ from typing import Any
 
 import httpx
 
+from bot.messages import message
+
 logger = logging.getLogger(__name__)
 
 # Outcomes besides the refusal kinds of ``verification.REFUSALS``.
@@ -183,38 +185,49 @@ def _model_ids(response: httpx.Response) -> tuple[str, ...] | None:
 
 
 _PROBE_STATES_FR = {
-    PROBE_OK: "joignable, modèle servi",
-    PROBE_UNAUTHORIZED: "clé refusée (CUF_LLM_API_KEY)",
-    PROBE_MODEL_MISSING: "modèle absent du serveur (CUF_LLM_MODEL)",
-    PROBE_NO_MODEL_LIST: "pas de liste des modèles (CUF_LLM_BASE_URL ?)",
-    PROBE_UNREACHABLE: "injoignable au démarrage",
-    PROBE_NOT_RUN: "non vérifié",
+    PROBE_OK: "llm_probe_ok",
+    PROBE_UNAUTHORIZED: "llm_probe_unauthorized",
+    PROBE_MODEL_MISSING: "llm_probe_model_missing",
+    PROBE_NO_MODEL_LIST: "llm_probe_no_model_list",
+    PROBE_UNREACHABLE: "llm_probe_unreachable",
+    PROBE_NOT_RUN: "llm_probe_not_run",
 }
 _OUTCOMES_FR = {
-    "truncated": "coupées",
-    "too_long": "trop longues",
-    "bare_citation": "sans texte",
-    "wrong_language": "mauvaise langue",
-    "invalid_citation": "citations invalides",
-    "unsupported_claim": "chiffre ou nom absent des sources",
+    "truncated": "llm_refused_truncated",
+    "too_long": "llm_refused_too_long",
+    "bare_citation": "llm_refused_bare_citation",
+    "wrong_language": "llm_refused_wrong_language",
+    "invalid_citation": "llm_refused_invalid_citation",
+    "unsupported_claim": "llm_refused_unsupported_claim",
 }
 
 
 def status_lines(status: dict[str, Any]) -> list[str]:
     """The endpoint's state in French, for administrators (``/stats``)."""
     counts: dict[str, int] = status["outcomes"]
-    state = _PROBE_STATES_FR.get(status["probe"], status["probe"])
+    probe = _PROBE_STATES_FR.get(status["probe"])
+    state = message(probe) if probe else status["probe"]
     if status["breaker"] == "open":
-        state += " ; appels suspendus après des échecs répétés"
+        state += message("llm_breaker_open")
     refused = {kind: counts.get(kind, 0) for kind in _OUTCOMES_FR if counts.get(kind)}
-    detail = ", ".join(f"{number} {_OUTCOMES_FR[kind]}" for kind, number in refused.items())
+    detail = ", ".join(
+        f"{number} {message(_OUTCOMES_FR[kind])}" for kind, number in refused.items()
+    )
     failed = counts.get(ERROR, 0) + counts.get(TIMEOUT, 0)
     return [
-        f"Modèle de langage : {status['model']} — {state}",
-        f"Réponses générées : {counts.get(KEPT, 0)} affichées, "
-        f"{sum(refused.values())} refusées" + (f" ({detail})" if detail else "") + ", "
-        f"{failed} appels en échec dont {counts.get(TIMEOUT, 0)} délais dépassés, "
-        f"{counts.get(CIRCUIT_OPEN, 0)} non tentées",
-        f"Relances reformulées : {counts.get('followup_kept', 0)} gardées, "
-        f"{counts.get('followup_refused', 0)} refusées",
+        message("llm_status_model", model=status["model"], state=state),
+        message(
+            "llm_status_answers",
+            kept=counts.get(KEPT, 0),
+            refused=sum(refused.values()),
+            detail=f" ({detail})" if detail else "",
+            failed=failed,
+            timeouts=counts.get(TIMEOUT, 0),
+            skipped=counts.get(CIRCUIT_OPEN, 0),
+        ),
+        message(
+            "llm_status_followups",
+            kept=counts.get("followup_kept", 0),
+            refused=counts.get("followup_refused", 0),
+        ),
     ]

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from bot.app import build_services
 from bot.cli import ask, calibrate, database, evaluate, funding, meetings, members, ops, run, staff
+from bot.messages import message
 from bot.ops.logs import use_format
 from bot.settings import Settings
 
@@ -45,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in error.errors():
             name = "CUF_" + "_".join(str(part) for part in problem["loc"]).upper()
             reason = str(problem["msg"]).removeprefix("Value error, ")
-            print(f"Réglage invalide {name} : {reason}", file=sys.stderr)
+            print(message("cli_bad_setting", name=name, reason=reason), file=sys.stderr)
         return 2
     use_format(settings.log_format)
     services = build_services(settings)

@@ -10,6 +10,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from bot.messages import message
 from bot.storage import Database
 
 if TYPE_CHECKING:
@@ -38,17 +39,19 @@ def run_migrate(args: argparse.Namespace, services: Services) -> int:
         if args.status:
             at = current(database.engine)
             newest = head()
-            state = "à jour" if at == newest else "migration nécessaire"
-            print(f"{where} : révision {at or 'aucune'}, la plus récente {newest} ({state}).")
+            state = message("cli_db_current" if at == newest else "cli_db_behind")
+            revision = at or message("cli_db_none")
+            print(message("cli_db_status", where=where, at=revision, newest=newest, state=state))
             return 0
         before, after = upgrade(database.engine)
     except SQLAlchemyError as error:
         reason = str(error).splitlines()[0]
-        print(f"Base de données inaccessible : {reason}", file=sys.stderr)
+        print(message("cli_db_unreachable", reason=reason), file=sys.stderr)
         return 1
     if before == after:
-        print(f"{where} : déjà à jour (révision {after}).")
+        print(message("cli_db_up_to_date", where=where, after=after))
     else:
-        print(f"{where} : migrée de la révision {before or 'aucune'} à {after}.")
+        revision = before or message("cli_db_none")
+        print(message("cli_db_migrated", where=where, before=revision, after=after))
     database.close()
     return 0

@@ -8,6 +8,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from bot.funding.render import ALL_SECTIONS, render_answer
+from bot.messages import message
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -28,7 +29,7 @@ def run(args: argparse.Namespace, services: Services) -> int:
     """Print the list or one fiche; an unknown id prints the known ids and returns 1."""
     catalog = services.funding_catalog
     for error in catalog.errors:
-        print(f"Fiche ignorée : {error}", file=sys.stderr)
+        print(message("cli_fiche_skipped", error=error), file=sys.stderr)
     if args.id is None:
         if args.json:
             rows = [
@@ -44,10 +45,10 @@ def run(args: argparse.Namespace, services: Services) -> int:
     chosen = catalog.get(args.id.strip().lower().replace("-", "_"))
     if chosen is None:
         guesses = catalog.find(args.id)
-        hint = f" Vouliez-vous dire « {guesses[0].id} » ?" if guesses else ""
+        hint = " " + message("cli_fiche_did_you_mean", id=guesses[0].id) if guesses else ""
         known = ", ".join(item.id for item in catalog.fiches)
         print(
-            f"Fiche inconnue : « {args.id} ».{hint} Fiches disponibles : {known}",
+            message("cli_unknown_fiche", id=args.id, hint=hint, known=known),
             file=sys.stderr,
         )
         return 1

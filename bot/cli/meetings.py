@@ -114,11 +114,11 @@ def _resolve_group(text: str, agenda: Agenda) -> Group | None:
     if group is not None:
         return group
     close = agenda.groups.close_matches(text)
-    print(f"Groupe inconnu : « {text} ».", file=sys.stderr)
+    print(message("cli_unknown_group", text=text), file=sys.stderr)
     if close:
         suggestions = ", ".join(f"{item.id} ({item.name})" for item in close)
-        print(f"Vouliez-vous dire : {suggestions} ?", file=sys.stderr)
-    print("La liste complète : python -m bot groups", file=sys.stderr)
+        print(message("cli_did_you_mean", suggestions=suggestions), file=sys.stderr)
+    print(message("cli_groups_hint"), file=sys.stderr)
     return None
 
 
@@ -135,12 +135,12 @@ def run_agenda(args: argparse.Namespace, services: Services) -> int:
     try:
         now = _now(args, services)
     except ValueError:
-        print(f"Date invalide pour --now : « {args.now} » (format ISO 8601).", file=sys.stderr)
+        print(message("cli_bad_now", now=args.now), file=sys.stderr)
         return 2
     if args.calendar:
-        from bot.meetings.agenda import Agenda
+        from bot.app import build_agenda
 
-        agenda = Agenda.from_files(args.calendar, services.settings)
+        agenda = build_agenda(services.settings, files=args.calendar)
     else:
         agenda = services.agenda
     group_id = None
@@ -164,13 +164,13 @@ def run_agenda(args: argparse.Namespace, services: Services) -> int:
         print(json.dumps(items, ensure_ascii=False, indent=2))
         return 0
     if not occurrences:
-        print(f"Aucune réunion dans les {args.days} prochains jours.")
+        print(message("agenda_none_in_window", days=args.days))
     for occurrence in occurrences:
         print(format_occurrence(occurrence, agenda.groups))
         for note in agenda.notes_for(occurrence):
             print(f"  Compte rendu : {note.title} ({note.path})")
     if closing:
-        print(f"\nClôtures d'appels à projets dans les {args.days} prochains jours :")
+        print("\n" + message("cli_deadlines_title", days=args.days))
         for deadline in closing:
             print(format_deadline(deadline, today))
     return 0
@@ -212,7 +212,7 @@ def _resolve_target(text: str, services: Services) -> Target | None:
     target = resolve(text, services.agenda.groups, services.funding_catalog)
     if target is None:
         _resolve_group(text, services.agenda)  # the groups' "did you mean"
-        print("Les dispositifs de financement : python -m bot funding", file=sys.stderr)
+        print(message("cli_funding_hint"), file=sys.stderr)
     return target
 
 
@@ -226,12 +226,10 @@ def run_follow(args: argparse.Namespace, services: Services) -> int:
         new = store.follow(args.chat, target.id)
     else:
         new = store.follow_scheme(args.chat, target.id)
-    print(
-        f"Vous suivez désormais : {target.name}." if new else f"Vous suiviez déjà : {target.name}."
-    )
+    print(message("cli_followed" if new else "cli_already_followed", name=target.name))
     if target.kind != GROUP and new:
-        days = " et ".join(str(day) for day in services.settings.funding_reminder_days)
-        print(f"Rappel {days} jours avant la clôture de chacun de ses appels.")
+        days = message("and").join(str(day) for day in services.settings.funding_reminder_days)
+        print(message("cli_scheme_reminders", days=days))
     return 0
 
 
@@ -245,9 +243,7 @@ def run_unfollow(args: argparse.Namespace, services: Services) -> int:
         done = store.unfollow(args.chat, target.id)
     else:
         done = store.unfollow_scheme(args.chat, target.id)
-    print(
-        f"Vous ne suivez plus : {target.name}." if done else f"Vous ne suiviez pas : {target.name}."
-    )
+    print(message("cli_unfollowed" if done else "cli_not_followed", name=target.name))
     return 0
 
 
@@ -256,16 +252,14 @@ def run_following(args: argparse.Namespace, services: Services) -> int:
     group_ids = services.subscriptions.following(args.chat)
     fiche_ids = services.subscriptions.schemes(args.chat)
     if not group_ids and not fiche_ids:
-        print(
-            "Vous ne suivez aucun groupe ni dispositif. "
-            "Exemple : python -m bot follow Japon --chat ID"
-        )
+        print(message("cli_following_none"))
         return 0
     for group_id in group_ids:
         print(f"{group_id:<26} {services.agenda.groups.name(group_id)}")
     for fiche_id in fiche_ids:
         fiche = services.funding_catalog.get(fiche_id)
-        print(f"{fiche_id:<26} {fiche.short_name if fiche else fiche_id} (dispositif)")
+        name = fiche.short_name if fiche else fiche_id
+        print(f"{fiche_id:<26} {message('cli_scheme_followed', name=name)}")
     return 0
 
 
@@ -301,8 +295,8 @@ def run_reminders(args: argparse.Namespace, services: Services) -> int:
             return 1
     leads = services.reminders.leads_for(args.chat)
     own = services.subscriptions.leads(args.chat) is not None
-    suffix = "" if own else " (réglage par défaut)"
-    print(f"Rappels avant chaque réunion : {_format_leads(leads)}{suffix}.")
+    key = "cli_leads_own" if own else "cli_leads_default"
+    print(message(key, leads=_format_leads(leads)))
     return 0
 
 
@@ -342,12 +336,12 @@ def run_reminders_due(args: argparse.Namespace, services: Services) -> int:
     if args.send:
         outbox = services.reminders.outbox
         sent = asyncio.run(deliver(plan, outbox, StdoutSender(), clock=lambda: now))
-        print(f"{len(sent)} message(s) envoyé(s).", file=sys.stderr)
+        print(message("cli_reminders_sent", count=len(sent)), file=sys.stderr)
         return 0
     for reminder in plan.due:
         sys.stdout.write(_reminder_text(reminder))
     count = len(plan.due)
-    print(f"{count} message(s) à envoyer (aperçu, rien n'est enregistré).", file=sys.stderr)
+    print(message("cli_reminders_preview", count=count), file=sys.stderr)
     return 0
 
 
@@ -372,7 +366,7 @@ def run_ics(args: argparse.Namespace, services: Services) -> int:
     attachment = following_ics(services.agenda, services.subscriptions, args.chat, now, args.days)
     if args.output:
         args.output.write_bytes(attachment.content)
-        print(f"Écrit : {args.output}", file=sys.stderr)
+        print(message("cli_written", path=args.output), file=sys.stderr)
     else:
         sys.stdout.write(attachment.content.decode("utf-8"))
     return 0

@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.messages import message
+
 if TYPE_CHECKING:
     from bot.app import Services
 
@@ -62,12 +64,16 @@ def handle_backup(args: argparse.Namespace, services: Services) -> int:
     try:
         report = backup(services.settings, args.folder, include_index=not args.without_index)
     except BackupError as error:
-        print(f"Sauvegarde impossible : {error}")
+        print(message("cli_backup_failed", error=error))
         return 1
     tables = ", ".join(f"{name} {count}" for name, count in report.tables.items())
-    print(f"Sauvegarde écrite dans {report.folder} ({report.database}, {report.files} fichiers).")
+    print(
+        message(
+            "cli_backup_done", folder=report.folder, database=report.database, files=report.files
+        )
+    )
     if tables:
-        print(f"  lignes par table : {tables}")
+        print("  " + message("cli_backup_tables", tables=tables))
     if report.index_generation:
         print(f"  index : {report.index_generation}")
     return 0
@@ -79,21 +85,21 @@ def handle_restore(args: argparse.Namespace, services: Services) -> int:
     try:
         report = restore(services.settings, args.folder, force=args.force)
     except BackupError as error:
-        print(f"Restauration impossible : {error}")
+        print(message("cli_restore_failed", error=error))
         return 1
     tables = ", ".join(f"{name} {count}" for name, count in report.tables.items())
-    print(f"Sauvegarde {report.folder} restaurée ({report.database}).")
+    print(message("cli_restore_done", folder=report.folder, database=report.database))
     if tables:
-        print(f"  lignes par table : {tables}")
+        print("  " + message("cli_backup_tables", tables=tables))
     if report.index_generation:
-        print(f"  index publié : {report.index_generation}")
+        print("  " + message("cli_restore_index", generation=report.index_generation))
     return 0
 
 
 def handle_webhook(args: argparse.Namespace, services: Services) -> int:
     settings = services.settings
     if settings.telegram_token is None:
-        print("Pas de jeton Telegram (CUF_TELEGRAM_TOKEN).")
+        print(message("cli_no_token"))
         return 2
     from bot.telegram import webhook
     from bot.telegram.logs import protect_logs
@@ -113,7 +119,7 @@ def handle_webhook(args: argparse.Namespace, services: Services) -> int:
         return 2
     except Exception as error:  # one line, never the token
         first = redact(str(error), token).splitlines()[0] if str(error) else ""
-        print(f"Webhook : échec ({type(error).__name__}: {first})"[:300])
+        print(message("cli_webhook_failed", error=f"{type(error).__name__}: {first}")[:300])
         return 1
     print(json.dumps(result, ensure_ascii=False))
     return 0

@@ -16,6 +16,8 @@ import logging
 import sys
 from typing import TYPE_CHECKING
 
+from bot.messages import message
+
 if TYPE_CHECKING:
     from bot.app import Services
 
@@ -49,10 +51,7 @@ def ensure_index(services: Services) -> None:
     settings = services.settings
     if readable_generation(settings.index_dir) is not None:
         return
-    _say(
-        f"Pas encore d'index dans {settings.index_dir} : indexation de {settings.knowledge_dir} "
-        "(quelques minutes la première fois, la progression s'affiche)…"
-    )
+    _say(message("cli_first_index", index=settings.index_dir, knowledge=settings.knowledge_dir))
     try:
         report = run_ingest(
             settings.knowledge_dir, settings.index_dir, services.embeddings, show_progress=True
@@ -62,11 +61,16 @@ def ensure_index(services: Services) -> None:
         raise
     metrics.record_ingest(ok=True)
     _say(
-        f"Indexation terminée en {report.seconds:.0f} s : {len(report.added)} document(s), "
-        f"{report.chunks_total} passages, {len(report.skipped)} fichier(s) ignoré(s)."
+        message(
+            "cli_indexed",
+            seconds=f"{report.seconds:.0f}",
+            documents=len(report.added),
+            passages=report.chunks_total,
+            skipped=len(report.skipped),
+        )
     )
     for path, reason in sorted(report.skipped.items()):
-        _say(f"  ignoré : {path} ({reason})")
+        _say("  " + message("cli_skipped", path=path, reason=reason))
     _ = services.names  # the cross-language name table, cached with the new generation
 
 
@@ -82,7 +86,7 @@ def handle(args: argparse.Namespace, services: Services) -> int:
 
         problem = settings_problem(services.settings)  # said before any long work
         if problem is not None:
-            _say(f"Impossible de démarrer : {problem}")
+            _say(message("cli_cannot_start", problem=problem))
             return 1
     try:
         ensure_index(services)
@@ -90,14 +94,14 @@ def handle(args: argparse.Namespace, services: Services) -> int:
             from bot.cli.ask import console_chat
 
             if token is None:
-                _say("Pas de jeton Telegram (CUF_TELEGRAM_TOKEN) : conversation dans la console.")
-            _say("Chargement de l'index et du modèle…")
+                _say(message("cli_console_no_token"))
+            _say(message("cli_loading"))
             services.warm_up()
             services.probe_llm()  # a misconfigured endpoint is said once, here
             return console_chat(services)
         return _run_bot(services, secret)
     except KeyboardInterrupt:
-        _say("\nInterrompu. L'index publié reste utilisable.")
+        _say("\n" + message("cli_interrupted"))
         return 130
 
 
@@ -107,16 +111,17 @@ def _run_bot(services: Services, token: str) -> int:
 
     services.background = True  # calendar URLs fetched off the request path
     logging.getLogger("bot").setLevel(min(logging.getLogger().level, logging.INFO))
-    _say("Démarrage du bot Telegram (Ctrl-C pour arrêter)…")
+    _say(message("cli_starting"))
     try:
         return run(services, say=_say)
     except StartupError as error:
-        _say(f"Impossible de démarrer : {redact(str(error), token)}")
+        _say(message("cli_cannot_start", problem=redact(str(error), token)))
         return 1
     except Exception as error:  # one line here; the traceback, redacted, in the log
         logger.debug("start-up failure", exc_info=True)
         first = redact(str(error), token).splitlines()[0] if str(error) else ""
-        _say(f"Impossible de démarrer : {type(error).__name__}: {first}"[:300])
+        problem = f"{type(error).__name__}: {first}"
+        _say(message("cli_cannot_start", problem=problem)[:300])
         return 1
     finally:
         sys.stdout.flush()

@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.messages import message
+
 if TYPE_CHECKING:
     from bot.app import Services
 
@@ -71,9 +73,9 @@ def handle_gaps(args: argparse.Namespace, services: Services) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=1))
         return 0
     if not groups:
-        print(f"Aucune question sans réponse ni 👎 depuis {args.days} jours.")
+        print(message("gaps_none", days=args.days))
         return 0
-    print(f"{questions} question(s) en {len(groups)} groupe(s) sur {args.days} jours :")
+    print(message("cli_gaps_title", questions=questions, groups=len(groups), days=args.days))
     print("\n".join(render(groups, services.timezone)))
     return 0
 
@@ -86,18 +88,19 @@ def handle_faq(args: argparse.Namespace, services: Services) -> int:
         try:
             entries = load_faq(path)
         except FaqError as error:
-            print(f"Invalide : {error}", file=sys.stderr)
+            print(message("cli_invalid", error=error), file=sys.stderr)
             return 1
         if args.check:
-            print(f"{path} : {len(entries)} entrée(s) valide(s).")
+            print(message("cli_faq_valid", path=path, count=len(entries)))
             return 0
         for number, entry in enumerate(entries, start=1):
-            print(f"{number}. {entry.question} (mise à jour le {entry.updated:%d/%m/%Y})")
+            updated = f"{entry.updated:%d/%m/%Y}"
+            print(message("cli_faq_entry", number=number, question=entry.question, date=updated))
             for variant in entry.variants:
-                print(f"   ou : {variant}")
-            print(f"   → {entry.answer}\n   source : {entry.source}")
+                print("   " + message("cli_faq_variant", variant=variant))
+            print(f"   → {entry.answer}\n   " + message("cli_faq_source", source=entry.source))
         if not entries:
-            print(f"Aucune réponse de l'équipe dans {path}.")
+            print(message("cli_faq_none", path=path))
         return 0
     question, variants = args.question, list(args.variant)
     if args.gap is not None:
@@ -105,7 +108,7 @@ def handle_faq(args: argparse.Namespace, services: Services) -> int:
 
         groups, _count = knowledge_gaps(services, args.days, limit=max(args.gap, 10))
         if not 1 <= args.gap <= len(groups):
-            print(f"Pas de lacune n° {args.gap} (voir `python -m bot gaps`).", file=sys.stderr)
+            print(message("cli_no_such_gap", number=args.gap), file=sys.stderr)
             return 1
         group = groups[args.gap - 1]
         question = group.example
@@ -121,9 +124,10 @@ def handle_faq(args: argparse.Namespace, services: Services) -> int:
         )
         append_entry(path, entry)
     except (FaqError, ValueError) as error:
-        print(f"Refusé : {error}", file=sys.stderr)
+        print(message("cli_refused", error=error), file=sys.stderr)
         return 1
-    print(f"Ajouté à {path} : « {entry.question} » ({len(entry.variants)} variante(s)).")
+    count = len(entry.variants)
+    print(message("cli_faq_added", path=path, question=entry.question, variants=count))
     return 0
 
 
@@ -134,17 +138,20 @@ def handle_documents(args: argparse.Namespace, services: Services) -> int:
     if args.action == "list":
         documents = indexed_documents(services.settings.index_dir)
         for document in documents:
-            state = document.skipped_reason or f"{document.passages} passage(s)"
+            state = document.skipped_reason or message("cli_passages", count=document.passages)
             print(f"{document.path}\t{document.title}\t{state}")
         if not documents:
-            print("Aucun document indexé (python ingest.py).")
+            print(message("cli_no_documents"))
         return 0
     try:
         if args.action == "add":
             try:
                 content = args.file.read_bytes()
             except OSError as error:
-                print(f"Illisible : {args.file} ({error.strerror})", file=sys.stderr)
+                print(
+                    message("cli_unreadable", path=args.file, reason=error.strerror),
+                    file=sys.stderr,
+                )
                 return 1
             outcome = add_document(services, args.file.name, content, args.kind, args.group)
             print(outcome.summary())
@@ -154,7 +161,7 @@ def handle_documents(args: argparse.Namespace, services: Services) -> int:
     except LibraryError as error:
         print(str(error), file=sys.stderr)
         return 1
-    print(f"Retiré : {args.path} ; {report.chunks_total} passages restent dans l'index.")
+    print(message("cli_document_removed", path=args.path, passages=report.chunks_total))
     return 0
 
 

@@ -20,6 +20,7 @@ from bot.funding.schema import (
     Fiche,
     ServiceKind,
 )
+from bot.messages import message
 
 LOCAL_AUTHORITIES = frozenset(
     {
@@ -31,40 +32,41 @@ LOCAL_AUTHORITIES = frozenset(
     }
 )
 
-# Patterns on folded text (no accents, lower case, apostrophes as "'").
+# Patterns on folded text (no accents, lower case, apostrophes as "'"), each with the
+# catalog key of how the applicant is named back to it.
 _KIND_PATTERNS: tuple[tuple[str, frozenset[AuthorityKind], str], ...] = (
-    (r"\bagences? de l'?\s?eau\b", frozenset({AuthorityKind.AGENCE_EAU}), "agence de l'eau"),
+    (r"\bagences? de l'?\s?eau\b", frozenset({AuthorityKind.AGENCE_EAU}), "applicant_water_agency"),
     (
         r"\b(aom|autorites? organisatrices? de (la )?mobilite"
         r"|ile[- ]de[- ]france mobilites|idf mobilites)\b",
         frozenset({AuthorityKind.AOM}),
-        "autorité organisatrice de la mobilité",
+        "applicant_aom",
     ),
     (
         r"\bsyndicats?\b|\bsivu\b|\bsivom\b",
         frozenset({AuthorityKind.SYNDICAT_MIXTE, AuthorityKind.EPCI}),
-        "syndicat",
+        "applicant_syndicat",
     ),
     (
         r"\b(epci|intercommunalites?|interco|agglos?|metropoles?"
         r"|communautes? (de communes|d'agglomeration|urbaines?))\b",
         frozenset({AuthorityKind.EPCI}),
-        "intercommunalité",
+        "applicant_epci",
     ),
     (
         r"\b(communes?|villes?|mairies?|municipalites?)\b",
         frozenset({AuthorityKind.COMMUNE}),
-        "commune",
+        "applicant_commune",
     ),
     (
         r"\b(departements?|conseil departemental)\b",
         frozenset({AuthorityKind.DEPARTEMENT}),
-        "département",
+        "applicant_departement",
     ),
-    (r"\b(regions?|conseil regional)\b", frozenset({AuthorityKind.REGION}), "région"),
-    (r"\b(gip|groupement d'interet public)\b", frozenset({AuthorityKind.GIP}), "GIP"),
-    (r"\bassociations?\b", frozenset({AuthorityKind.ASSOCIATION}), "association"),
-    (r"\bcollectivites?\b", LOCAL_AUTHORITIES, "collectivité"),
+    (r"\b(regions?|conseil regional)\b", frozenset({AuthorityKind.REGION}), "applicant_region"),
+    (r"\b(gip|groupement d'interet public)\b", frozenset({AuthorityKind.GIP}), "applicant_gip"),
+    (r"\bassociations?\b", frozenset({AuthorityKind.ASSOCIATION}), "applicant_association"),
+    (r"\bcollectivites?\b", LOCAL_AUTHORITIES, "applicant_collectivite"),
 )
 
 _SERVICE_PATTERNS: tuple[tuple[str, ServiceKind], ...] = (
@@ -80,13 +82,15 @@ _IMPLIED_SERVICES = {
     AuthorityKind.AGENCE_EAU: frozenset({ServiceKind.EAU, ServiceKind.ASSAINISSEMENT}),
 }
 
-SERVICE_LABELS = {
-    ServiceKind.EAU: "l'eau potable",
-    ServiceKind.ASSAINISSEMENT: "l'assainissement",
-    ServiceKind.ENERGIE: "la distribution d'électricité ou de gaz",
-    ServiceKind.DECHETS: "la collecte ou du traitement des déchets ménagers",
-    ServiceKind.MOBILITE: "la mobilité (AOM)",
+# Catalog keys of the services, as named in a reason (« vous êtes chargé de … »).
+_SERVICE_KEYS = {
+    ServiceKind.EAU: "service_water",
+    ServiceKind.ASSAINISSEMENT: "service_sanitation",
+    ServiceKind.ENERGIE: "service_energy",
+    ServiceKind.DECHETS: "service_waste",
+    ServiceKind.MOBILITE: "service_mobility",
 }
+
 
 # The applicant speaks about itself, or asks what one kind of body may do.
 _SELF = re.compile(
@@ -154,7 +158,7 @@ def parse_applicant(question: str) -> Applicant | None:
                 for service_pattern, service in _SERVICE_PATTERNS
                 if re.search(service_pattern, description)
             )
-            return Applicant(kinds=kinds, services=services, label=label)
+            return Applicant(kinds=kinds, services=services, label=message(label))
     return None
 
 
@@ -179,18 +183,19 @@ def assess(fiche: Fiche, applicant: Applicant) -> Assessment:
     if fiche.category not in APPLICABLE_CATEGORIES or not eligible.authorities:
         return Assessment(fiche, Verdict.NO, eligible.summary)
     if not applicant.kinds & set(eligible.authorities):
-        return Assessment(fiche, Verdict.NO, f"réservé à : {eligible.summary}")
+        return Assessment(fiche, Verdict.NO, message("reserved_to", who=eligible.summary))
     if not eligible.services:
         return Assessment(fiche, Verdict.YES, eligible.summary)
     required = set(eligible.services)
     runs = applicant.all_services() & required
     if runs:
         service = sorted(runs)[0]
-        return Assessment(fiche, Verdict.YES, f"vous êtes chargé de {SERVICE_LABELS[service]}")
-    services_text = " ou ".join(SERVICE_LABELS[service] for service in eligible.services)
+        reason = message("runs_service", service=message(_SERVICE_KEYS[service]))
+        return Assessment(fiche, Verdict.YES, reason)
+    services = message("or").join(message(_SERVICE_KEYS[kind]) for kind in eligible.services)
     if applicant.services:
-        return Assessment(fiche, Verdict.NO, f"réservé aux structures chargées de {services_text}")
-    return Assessment(fiche, Verdict.IF_SERVICE, f"si vous êtes chargé de {services_text}")
+        return Assessment(fiche, Verdict.NO, message("reserved_to_services", services=services))
+    return Assessment(fiche, Verdict.IF_SERVICE, message("if_runs_service", services=services))
 
 
 _ORDER = {

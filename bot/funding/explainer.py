@@ -28,6 +28,7 @@ from bot.funding.eligibility import (
 from bot.funding.matching import fold, normalize
 from bot.funding.render import Section, format_date, render_answer
 from bot.funding.schema import APPLICABLE_CATEGORIES, Category, Fiche
+from bot.messages import message
 from bot.understanding.routing import Route
 
 # Each intent: regular expressions over folded text (no accents, lower case).
@@ -199,16 +200,14 @@ class FundingResponder:
     def _verdict(self, fiche: Fiche, applicant: Applicant) -> Answer:
         result = assess(fiche, applicant)
         opening = {
-            Verdict.YES: (
-                f"Oui, a priori : {fiche.short_name} est ouvert à votre {applicant.label}."
-            ),
-            Verdict.IF_SERVICE: f"Oui, sous condition : {fiche.short_name} — {result.reason}.",
-            Verdict.NO: f"A priori non : {fiche.short_name} — {result.reason}.",
+            Verdict.YES: message("funding_yes", name=fiche.short_name, applicant=applicant.label),
+            Verdict.IF_SERVICE: message("funding_if", name=fiche.short_name, reason=result.reason),
+            Verdict.NO: message("funding_no", name=fiche.short_name, reason=result.reason),
         }[result.verdict]
         lines = [opening, fiche.summary]
         if result.verdict is Verdict.YES and fiche.eligible.services:
-            lines.append(f"Pourquoi : {result.reason} ; {fiche.tagline}.")
-        lines.append(f"Qui peut en bénéficier : {fiche.eligible.summary}")
+            lines.append(message("funding_why", reason=result.reason, tagline=fiche.tagline))
+        lines.append(f"{message('fiche_who')} : {fiche.eligible.summary}")
         if result.verdict is not Verdict.NO:
             lines += [f"• {fact.render()}" for fact in fiche.eligible.conditions[:2]]
         if result.verdict is Verdict.NO:
@@ -218,7 +217,7 @@ class FundingResponder:
                 if item.fiche.id != fiche.id
             ][:4]
             if others:
-                lines.append("Dispositifs ouverts à votre structure :")
+                lines.append(message("funding_others"))
                 lines += [f"• {item.fiche.short_name}" for item in others]
         lines += _footer([fiche])
         return _answer("\n".join(lines), [fiche])
@@ -226,11 +225,7 @@ class FundingResponder:
     def _eligibility(self, applicant: Applicant) -> Answer:
         results = schemes_for(self.catalog.fiches, applicant)
         if not results:
-            text = (
-                f"Je ne connais pas de dispositif de financement ouvert à une structure de type "
-                f"« {applicant.label} » dans mes fiches. Contactez Cités Unies France : "
-                "coop-dec@cites-unies-france.org."
-            )
+            text = message("funding_no_scheme", applicant=applicant.label)
             return Answer(text=text, answered=False, kind="funding")
         direct = [
             item for item in results if item.fiche.eligible.services and item.verdict is Verdict.YES
@@ -243,13 +238,9 @@ class FundingResponder:
             lines.append(f"• {item.fiche.short_name} : {_short_reason(item)}")
         if conditional:
             names = ", ".join(item.fiche.short_name for item in conditional)
-            lines.append(
-                f"• {names} : si votre structure gère le service concerné, elle peut y consacrer "
-                "jusqu'à 1 % de son budget"
-            )
+            lines.append(f"• {message('funding_one_percent_if', names=names)}")
         lines.append(
-            "Pour le détail d'un dispositif, demandez par exemple « C'est quoi le "
-            f"{(shown or conditional)[0].fiche.short_name} ? »."
+            message("funding_detail_hint", name=(shown or conditional)[0].fiche.short_name)
         )
         fiches = [item.fiche for item in [*shown, *conditional]]
         lines.append(_verified_line(fiches))
@@ -262,19 +253,12 @@ class FundingResponder:
         laws = [fiche for fiche in applicable if fiche.category is Category.DISPOSITIF_LEGAL]
         others = [fiche for fiche in applicable if fiche.category is not Category.DISPOSITIF_LEGAL]
         others.sort(key=lambda fiche: fiche.category is not Category.APPEL_A_PROJETS)
-        lines = [
-            "Principaux dispositifs pour financer l'action internationale d'une collectivité :"
-        ]
+        lines = [message("funding_overview")]
         if laws:
             names = ", ".join(fiche.short_name for fiche in laws)
-            lines.append(
-                f"• {names} : les services concernés peuvent y consacrer jusqu'à 1 % de leur budget"
-            )
+            lines.append(f"• {message('funding_one_percent', names=names)}")
         lines += [f"• {fiche.short_name} : {fiche.tagline}" for fiche in others[:_MAX_OVERVIEW]]
-        lines.append(
-            "Dites-moi quel type de structure vous êtes (commune, syndicat d'eau…) "
-            "pour savoir lesquels vous sont ouverts."
-        )
+        lines.append(message("funding_ask_kind"))
         shown = [*laws, *others[:_MAX_OVERVIEW]]
         lines.append(_verified_line(shown))
         return _answer("\n".join(lines), shown)
@@ -322,11 +306,8 @@ def _mentions_funding_context(question: str) -> bool:
 def _eligibility_opening(applicant: Applicant, direct: list[Assessment]) -> str:
     if direct:
         names = ", ".join(item.fiche.short_name for item in direct)
-        return (
-            f"Oui, notamment avec le {names}. Dispositifs ouverts à une structure de type "
-            f"« {applicant.label} » :"
-        )
-    return f"Dispositifs ouverts à une structure de type « {applicant.label} » :"
+        return message("funding_open_to_with", names=names, applicant=applicant.label)
+    return message("funding_open_to", applicant=applicant.label)
 
 
 def _short_reason(item: Assessment) -> str:
@@ -338,12 +319,12 @@ def _short_reason(item: Assessment) -> str:
 def _footer(fiches: list[Fiche]) -> list[str]:
     fiche = fiches[0]
     sources = " ; ".join(source.render() for source in fiche.sources[:2])
-    return [f"Sources : {sources}", _verified_line(fiches)]
+    return [f"{message('sources')} : {sources}", _verified_line(fiches)]
 
 
 def _verified_line(fiches: list[Fiche]) -> str:
     oldest = min(fiche.last_verified for fiche in fiches)
-    return f"Vérifié le {format_date(oldest)}."
+    return message("fiche_verified", date=format_date(oldest))
 
 
 def _answer(text: str, fiches: list[Fiche]) -> Answer:

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from bot.dates import format_date
 from bot.funding.schema import Amount, AmountKind, CalendarEntry, Category, Fiche
+from bot.messages import message
 
 BULLET = "• "
 
@@ -28,34 +29,28 @@ class Section(StrEnum):
 
 ALL_SECTIONS = tuple(Section)
 
-_LABELS = {
-    "fr": {
-        Section.WHAT: "Base légale",
-        Section.WHO: "Qui peut en bénéficier",
-        Section.AMOUNTS: "Montants et taux",
-        Section.HOW: "Comment faire",
-        Section.HELP: "Qui aide",
-        Section.CALENDAR: "Calendrier",
-        "funds": "Ce que ça finance",
-        "sources": "Sources",
-        "verified": "Vérifié le",
-        "notes": "À savoir",
-        "funder": "Financeur",
-    },
-    "en": {
-        Section.WHAT: "Legal basis",
-        Section.WHO: "Who can use it",
-        Section.AMOUNTS: "Amounts and rates",
-        Section.HOW: "How to apply",
-        Section.HELP: "Who can help",
-        Section.CALENDAR: "Calendar",
-        "funds": "What it funds",
-        "sources": "Sources",
-        "verified": "Checked on",
-        "notes": "Good to know",
-        "funder": "Funder",
-    },
+# Catalog keys of the section headings (the catalog has them in French and English).
+_LABEL_KEYS: dict[str, str] = {
+    Section.WHAT: "fiche_what",
+    Section.WHO: "fiche_who",
+    Section.AMOUNTS: "fiche_amounts",
+    Section.HOW: "fiche_how",
+    Section.HELP: "fiche_help",
+    Section.CALENDAR: "fiche_calendar",
+    "funds": "fiche_funds",
+    "sources": "sources",
+    "notes": "fiche_notes",
+    "funder": "fiche_funder",
 }
+
+
+def _labels(language: str) -> dict[str, str]:
+    return {name: message(key, language) for name, key in _LABEL_KEYS.items()}
+
+
+def unconfirmed(text: str) -> str:
+    """``text`` marked as not confirmed by the sources."""
+    return message("unconfirmed", text=text)
 
 
 class CallStatus(StrEnum):
@@ -88,22 +83,24 @@ def call_status(entry: CalendarEntry, today: date) -> CallStatus:
 
 def _entry_line(entry: CalendarEntry, status: CallStatus) -> str:
     edition = entry.edition
+    opens = format_date(entry.opens) if entry.opens else ""
+    closes = format_date(entry.closes) if entry.closes else ""
     if status is CallStatus.CLOSED and entry.closes:
-        span = f" (ouvert le {format_date(entry.opens)})" if entry.opens else ""
-        text = f"{edition} : clos depuis le {format_date(entry.closes)}{span}"
+        key = "call_closed_opened" if entry.opens else "call_closed"
+        text = message(key, edition=edition, opens=opens, closes=closes)
     elif status is CallStatus.OPEN and entry.closes:
-        text = f"{edition} : ouvert, clôture le {format_date(entry.closes)}"
+        text = message("call_open", edition=edition, closes=closes)
     elif status is CallStatus.UPCOMING and entry.opens:
-        end = f", clôture le {format_date(entry.closes)}" if entry.closes else ""
-        text = f"{edition} : ouvrira le {format_date(entry.opens)}{end}"
+        key = "call_upcoming_closes" if entry.closes else "call_upcoming"
+        text = message(key, edition=edition, opens=opens, closes=closes)
     elif entry.opens:
-        text = f"{edition} : ouverture le {format_date(entry.opens)}, clôture non connue"
+        text = message("call_opens_only", edition=edition, opens=opens)
     else:
-        text = f"{edition} : {entry.note or 'dates non connues'}"
+        text = f"{edition} : {entry.note or message('dates_unknown')}"
     if entry.note and (entry.opens or entry.closes):
         text = f"{text}. {entry.note}"
     if not entry.confirmed:
-        text = f"{text} (non confirmé)"
+        text = unconfirmed(text)
     return text
 
 
@@ -119,8 +116,8 @@ def calendar_lines(fiche: Fiche, today: date, limit: int = 3) -> list[str]:
     lines = [_entry_line(item.entry, item.status) for item in dated[: limit - 1 or 1]]
     lines += [_entry_line(entry, CallStatus.UNKNOWN) for entry in undated[:1]]
     if dated and not any(item.status in (CallStatus.OPEN, CallStatus.UPCOMING) for item in dated):
-        where = fiche.official_url or fiche.first_url() or "le site officiel"
-        lines.append(f"Aucun appel ouvert connu à ce jour : prochaine édition sur {where}")
+        where = fiche.official_url or fiche.first_url() or message("official_site")
+        lines.append(message("call_none_open", where=where))
     return lines
 
 
@@ -140,10 +137,8 @@ def amount_lines(fiche: Fiche, today: date, limit: int = 3, with_url: bool = Tru
         and newest.year < today.year
     ):
         where = (fiche.official_url or fiche.first_url()) if with_url else None
-        lines.append(
-            f"Derniers montants connus : {newest.label()}. Vérifiez ceux de {today.year}"
-            + (f" sur {where}" if where else " auprès du financeur")
-        )
+        key = "amounts_outdated_at" if where else "amounts_outdated"
+        lines.append(message(key, label=newest.label(), year=today.year, where=where))
     return lines
 
 
@@ -161,7 +156,7 @@ def help_lines(fiche: Fiche, limit: int = 3, detailed: bool = True) -> list[str]
         reach = reach if detailed else reach[:1]
         if reach:
             text = f"{text} : {', '.join(reach)}"
-        lines.append(text if contact.confirmed else f"{text} (non confirmé)")
+        lines.append(text if contact.confirmed else unconfirmed(text))
     return lines
 
 
@@ -184,7 +179,7 @@ def render_answer(
     compact: bool = True,
 ) -> str:
     """The explainer's answer: what, who, how much (with year), how, who helps, sources."""
-    labels = _LABELS.get(language, _LABELS["fr"])
+    labels = _labels(language)
     wanted = set(sections)
     few = 2 if compact else 20
     body: list[str] = [fiche.name, fiche.summary]
@@ -218,7 +213,9 @@ def render_answer(
         : (1 if len(wanted) > 2 else 2) if compact else 20
     ]
     body.append(f"{labels['sources']} : {' ; '.join(sources)}")
-    body.append(f"{labels['verified']} {format_date(fiche.last_verified, language)}.")
+    body.append(
+        message("fiche_verified", language, date=format_date(fiche.last_verified, language))
+    )
     return "\n".join(body)
 
 
@@ -228,10 +225,11 @@ def render_document(fiche: Fiche, heading: str = "") -> str:
     With ``heading``, each part's label is a heading line (``heading`` + label) rather
     than « label : », so the index keeps the parts apart as sections.
     """
-    labels = _LABELS["fr"]
+    labels = _labels("fr")
     lines = [fiche.name, fiche.summary]
     if fiche.aliases or fiche.acronyms:
-        lines.append(f"Autres noms : {', '.join([*fiche.acronyms, *fiche.aliases])}.")
+        names = ", ".join([*fiche.acronyms, *fiche.aliases])
+        lines.append(message("fiche_other_names", names=names))
     lines.append(f"{labels['funder']} : {fiche.funder}")
     lines += _block(labels[Section.WHAT], [fact.render() for fact in fiche.legal_basis], heading)
     lines += _block(
@@ -245,17 +243,17 @@ def render_document(fiche: Fiche, heading: str = "") -> str:
     calendar = []
     for entry in fiche.calendar:
         dates = [
-            f"ouverture le {format_date(entry.opens)}" if entry.opens else "",
-            f"clôture le {format_date(entry.closes)}" if entry.closes else "",
+            message("call_opening", date=format_date(entry.opens)) if entry.opens else "",
+            message("call_closing", date=format_date(entry.closes)) if entry.closes else "",
         ]
         text = ", ".join(item for item in dates if item)
-        text = f"{entry.edition} : {text or entry.note or 'dates non connues'}"
+        text = f"{entry.edition} : {text or entry.note or message('dates_unknown')}"
         if entry.note and (entry.opens or entry.closes):
             text = f"{text}. {entry.note}"
-        calendar.append(text if entry.confirmed else f"{text} (non confirmé)")
+        calendar.append(text if entry.confirmed else unconfirmed(text))
     lines += _block(labels[Section.CALENDAR], calendar, heading)
     lines += _block(labels[Section.HELP], help_lines(fiche, 20), heading)
     lines += _block(labels["notes"], [fact.render() for fact in fiche.notes], heading)
     lines += _block(labels["sources"], source_lines(fiche, 50), heading)
-    lines.append(f"{labels['verified']} {format_date(fiche.last_verified)}.")
+    lines.append(message("fiche_verified", date=format_date(fiche.last_verified)))
     return "\n".join(lines)

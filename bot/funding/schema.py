@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from bot import safe_yaml
+from bot.messages import message
 
 
 class FicheError(Exception):
@@ -81,7 +82,7 @@ class Fact(_Strict):
         return {"text": value} if isinstance(value, str) else value
 
     def render(self) -> str:
-        return self.text if self.confirmed else f"{self.text} (non confirmé)"
+        return self.text if self.confirmed else message("unconfirmed", text=self.text)
 
 
 class AmountKind(StrEnum):
@@ -103,7 +104,7 @@ class Amount(_Strict):
 
     def render(self) -> str:
         text = f"{self.label()} : {self.text}"
-        return text if self.confirmed else f"{text} (non confirmé)"
+        return text if self.confirmed else message("unconfirmed", text=text)
 
 
 class CalendarEntry(_Strict):

@@ -34,7 +34,6 @@ from bot.meetings.sources import (
     load_files,
     load_urls,
 )
-from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -93,36 +92,32 @@ class Agenda:
         self._fetcher: threading.Thread | None = None
 
     @classmethod
-    def from_settings(
+    def from_knowledge(
         cls,
-        settings: Settings,
+        knowledge_dir: Path,
+        timezone: ZoneInfo,
+        *,
+        files: Sequence[Path] = (),
+        urls: Sequence[str] = (),
+        cache_dir: Path | None = None,
+        limits: Limits | None = None,
         transport: httpx.BaseTransport | None = None,
         background: bool = False,
     ) -> Agenda:
-        """The agenda of ``knowledge/meetings/*.ics`` and ``settings.calendar_urls``."""
-        meetings_dir = settings.knowledge_dir / "meetings"
+        """The agenda of ``knowledge/meetings/*.ics`` (or of exactly ``files``) and ``urls``,
+        with the groups of ``knowledge/meetings`` and the notes of ``knowledge/notes``."""
+        meetings_dir = knowledge_dir / "meetings"
         return cls(
             _load_groups(meetings_dir / GROUPS_FILE),
-            ZoneInfo(settings.timezone),
-            calendar_dir=meetings_dir,
-            urls=settings.calendar_urls,
-            cache_dir=settings.state_dir / "calendars",
-            notes_dir=settings.knowledge_dir / "notes",
-            transport=transport,
-            limits=_limits(settings),
-            background=background,
-        )
-
-    @classmethod
-    def from_files(cls, files: Sequence[Path], settings: Settings) -> Agenda:
-        """An agenda of exactly these ``.ics`` files (``--calendar``), with the usual groups."""
-        meetings_dir = settings.knowledge_dir / "meetings"
-        return cls(
-            _load_groups(meetings_dir / GROUPS_FILE),
-            ZoneInfo(settings.timezone),
+            timezone,
+            calendar_dir=None if files else meetings_dir,
             files=files,
-            notes_dir=settings.knowledge_dir / "notes",
-            limits=_limits(settings),
+            urls=urls,
+            cache_dir=cache_dir,
+            notes_dir=knowledge_dir / "notes",
+            transport=transport,
+            limits=limits,
+            background=background,
         )
 
     # --- loading -------------------------------------------------------------------
@@ -322,14 +317,6 @@ class Agenda:
         for group in occurrence.groups:
             found.extend(notes_by_day.get((group, day), ()))
         return found
-
-
-def _limits(settings: Settings) -> Limits:
-    return Limits(
-        max_bytes=settings.calendar_max_bytes,
-        max_events=settings.calendar_max_events,
-        fetch_seconds=settings.calendar_fetch_seconds,
-    )
 
 
 def _load_groups(path: Path) -> GroupDirectory:

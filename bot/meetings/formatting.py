@@ -9,6 +9,7 @@ from bot.dates import format_date
 from bot.funding.deadlines import Deadline
 from bot.meetings.groups import GroupDirectory
 from bot.meetings.schedule import Occurrence
+from bot.messages import message
 
 
 def format_day(moment: datetime, language: str = "fr", with_year: bool = True) -> str:
@@ -25,31 +26,31 @@ def format_time(moment: datetime, language: str = "fr") -> str:
 
 def format_when(occurrence: Occurrence, language: str = "fr", with_end: bool = True) -> str:
     """The date and time of a meeting, e.g. « jeudi 14 janvier 2027 à 12 h 30 (fin à 13 h 30) »."""
-    en = language == "en"
     start, end = occurrence.start, occurrence.end
     if occurrence.all_day:
         last_day = end - timedelta(days=1) if end > start else start
         if last_day.date() <= start.date():
-            return f"{format_day(start, language)} ({'all day' if en else 'toute la journée'})"
+            return message("meeting_all_day", language, day=format_day(start, language))
         same_year = last_day.year == start.year
         first = format_day(start, language, with_year=not same_year)
-        last = format_day(last_day, language)
-        return f"from {first} to {last}" if en else f"du {first} au {last}"
-    text = f"{format_day(start, language)} {'at' if en else 'à'} {format_time(start, language)}"
+        return message("meeting_days", language, first=first, last=format_day(last_day, language))
+    text = _day_at(start, language)
     if occurrence.timezone and occurrence.timezone != str(start.tzinfo):
         local = start.astimezone(ZoneInfo(occurrence.timezone))
         place = occurrence.timezone.split("/")[-1].replace("_", " ")
         hour = format_time(local, language)
-        text += f" ({hour} {place} time)" if en else f" ({hour} heure de {place})"
+        text += " " + message("meeting_local_time", language, time=hour, place=place)
     if with_end and end > start:
         if end.date() == start.date():
-            text += f" ({'until' if en else 'fin à'} {format_time(end, language)})"
+            text += " " + message("meeting_ends", language, time=format_time(end, language))
         else:
-            until = (
-                f"{format_day(end, language)} {'at' if en else 'à'} {format_time(end, language)}"
-            )
-            text += f" ({'until' if en else 'jusqu’au'} {until})"
+            text += " " + message("meeting_until", language, when=_day_at(end, language))
     return text
+
+
+def _day_at(moment: datetime, language: str) -> str:
+    day, time = format_day(moment, language), format_time(moment, language)
+    return message("meeting_at", language, day=day, time=time)
 
 
 def _capitalize(text: str) -> str:
@@ -60,39 +61,41 @@ def format_occurrence(
     occurrence: Occurrence, groups: GroupDirectory | None = None, language: str = "fr"
 ) -> str:
     """A few lines: title, when, where, link, group and status."""
-    en = language == "en"
-    colon = ":" if en else " :"
     lines = [f"• {occurrence.title}", f"  {_capitalize(format_when(occurrence, language))}"]
     if occurrence.location:
-        lines.append(f"  {'Place' if en else 'Lieu'}{colon} {occurrence.location}")
+        lines.append("  " + message("reminder_place", language, location=occurrence.location))
     if occurrence.url:
-        lines.append(f"  {'Link' if en else 'Lien'}{colon} {occurrence.url}")
+        lines.append("  " + message("reminder_link", language, url=occurrence.url))
     if groups is not None and occurrence.groups:
         names = ", ".join(groups.name(group) for group in occurrence.groups)
-        lines.append(f"  {'Group' if en else 'Groupe'}{colon} {names}")
+        lines.append("  " + message("meeting_groups", language, names=names))
     if occurrence.tentative:
-        lines.append("  (tentative, to be confirmed)" if en else "  (provisoire, à confirmer)")
+        lines.append("  " + message("meeting_tentative", language))
     if occurrence.cancelled:
-        lines.append("  CANCELLED" if en else "  ANNULÉE")
+        lines.append("  " + message("meeting_cancelled", language))
     return "\n".join(lines)
 
 
-def format_delay(start: datetime, now: datetime, days_only: bool = False) -> str:
-    """How soon, in French: « dans 45 min », « dans 1 h », « aujourd'hui », « demain »."""
+def format_delay(
+    start: datetime, now: datetime, days_only: bool = False, language: str = "fr"
+) -> str:
+    """How soon: « dans 45 min », « dans 1 h », « aujourd'hui », « demain »."""
     minutes = int((start - now).total_seconds() // 60)
     if days_only:
         minutes = max(minutes, 180)  # all-day events: speak in days
     if minutes < 60:
-        return f"dans {max(minutes, 1)} min"
+        return message("delay_minutes", language, minutes=max(minutes, 1))
     if minutes < 180:
         hours, rest = divmod(minutes, 60)
-        return f"dans {hours} h {rest:02d}" if rest else f"dans {hours} h"
+        if rest:
+            return message("delay_hours_minutes", language, hours=hours, minutes=f"{rest:02d}")
+        return message("delay_hours", language, hours=hours)
     days = (start.date() - now.astimezone(start.tzinfo).date()).days
     if days == 0:
-        return "aujourd’hui"
+        return message("delay_today", language)
     if days == 1:
-        return "demain"
-    return f"dans {days} jours"
+        return message("delay_tomorrow", language)
+    return message("delay_days", language, days=days)
 
 
 def format_deadline(deadline: Deadline, today: date, language: str = "fr") -> str:
@@ -101,25 +104,22 @@ def format_deadline(deadline: Deadline, today: date, language: str = "fr") -> st
     A call whose closing day has passed says so (« Clos depuis le … »): it is never
     shown as open (the agenda lists only calls not yet closed).
     """
-    en = language == "en"
     day = format_date(deadline.closes, language, weekday=True)
     left = (deadline.closes - today).days
     if left < 0:
-        closed = f"Closed since {day}" if en else f"Clos depuis le {day}"
-        return f"• {deadline.title}\n  {closed}"
+        return f"• {deadline.title}\n  {message('deadline_closed', language, day=day)}"
     if left == 0:
-        when = f"today, {day}" if en else f"aujourd’hui, {day}"
+        when = message("deadline_today", language, day=day)
     elif left == 1:
-        when = f"tomorrow, {day}" if en else f"demain, {day}"
+        when = message("deadline_tomorrow", language, day=day)
     else:
-        when = f"{day} (in {left} days)" if en else f"{day} (dans {left} jours)"
-    colon = ":" if en else " :"
-    lines = [f"• {deadline.title}", f"  {'Closes' if en else 'Clôture'}{colon} {when}"]
+        when = message("deadline_in_days", language, day=day, days=left)
+    lines = [f"• {deadline.title}", f"  {message('deadline_closes', language, when=when)}"]
     if deadline.opens is not None and deadline.opens > today:
         opens = format_date(deadline.opens, language)
-        lines.append(f"  {'Opens' if en else 'Ouverture'}{colon} {opens}")
+        lines.append(f"  {message('deadline_opens', language, day=opens)}")
     if not deadline.confirmed:
-        lines.append("  (date not confirmed)" if en else "  (date non confirmée)")
+        lines.append(f"  {message('deadline_not_confirmed', language)}")
     if deadline.url:
-        lines.append(f"  {'Link' if en else 'Lien'}{colon} {deadline.url}")
+        lines.append(f"  {message('deadline_url', language, url=deadline.url)}")
     return "\n".join(lines)

@@ -15,6 +15,7 @@ import icalendar
 from bot.answers import Attachment
 from bot.meetings.groups import normalize
 from bot.meetings.schedule import CANCELLED, Occurrence
+from bot.messages import message
 
 PRODID = "-//Cités Unies France//Assistant des membres//FR"
 
@@ -53,7 +54,7 @@ def _event(occurrence: Occurrence, stamp: datetime, cancelled: bool) -> icalenda
 def calendar_bytes(
     occurrences: Iterable[Occurrence],
     stamp: datetime,
-    name: str = "Réunions CUF",
+    name: str | None = None,
     cancelled: bool = False,
 ) -> bytes:
     """A VCALENDAR holding these occurrences (``cancelled`` marks them all cancelled)."""
@@ -62,7 +63,7 @@ def calendar_bytes(
     calendar.add("VERSION", "2.0")
     calendar.add("CALSCALE", "GREGORIAN")
     calendar.add("METHOD", "CANCEL" if cancelled else "PUBLISH")
-    calendar.add("X-WR-CALNAME", name)
+    calendar.add("X-WR-CALNAME", name or message("ics_calendar_name"))
     for occurrence in occurrences:
         calendar.add_component(_event(occurrence, stamp, cancelled))
     return bytes(calendar.to_ical())

@@ -27,7 +27,9 @@ def render(reminder: Reminder, language: str = "fr") -> str:
         return message("notice_moved", language, title=title, before=before, after=after)
     if reminder.kind == DEADLINE:
         return _deadline(reminder, language)
-    delay = format_delay(occurrence.start, reminder.computed_at, days_only=occurrence.all_day)
+    delay = format_delay(
+        occurrence.start, reminder.computed_at, days_only=occurrence.all_day, language=language
+    )
     lines = [message("reminder", language, title=title, delay=delay, when=format_when(occurrence))]
     if occurrence.location:
         lines.append(message("reminder_place", language, location=occurrence.location))
@@ -41,7 +43,7 @@ def render(reminder: Reminder, language: str = "fr") -> str:
 def _deadline(reminder: Reminder, language: str) -> str:
     """« Rappel : la clôture de l'appel « … » est dans 30 jours, le mercredi 2 avril 2025. »"""
     call = reminder.occurrence
-    delay = format_delay(call.start, reminder.computed_at, days_only=True)
+    delay = format_delay(call.start, reminder.computed_at, days_only=True, language=language)
     day = format_day(call.start, language)
     lines = [message("deadline_reminder", language, title=call.title, delay=delay, day=day)]
     if call.tentative:

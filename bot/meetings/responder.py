@@ -19,6 +19,7 @@ from bot.meetings.formatting import format_day, format_occurrence
 from bot.meetings.groups import Group, normalize
 from bot.meetings.ics_export import calendar_bytes, occurrence_attachment
 from bot.meetings.schedule import Occurrence
+from bot.messages import message
 from bot.understanding.routing import Route
 
 _MEETING_WORDS = (
@@ -152,29 +153,20 @@ class AgendaResponder:
         return found[:limit]
 
     def _render(self, query: AgendaQuery, found: list[Occurrence], context: AskContext) -> Answer:
-        en = context.language == "en"
+        language = context.language
         names = ", ".join(group.name for group in query.groups)
         if not found:
-            if en:
-                scope = f" for {names}" if names else ""
-                text = f"No upcoming meeting{scope} is on the CUF agenda I have."
+            if names:
+                text = message("agenda_answer_none_for", language, names=names)
             else:
-                scope = f" pour « {names} »" if names else ""
-                text = (
-                    f"Aucune réunion à venir{scope} n'est inscrite "
-                    "à l'agenda de CUF dont je dispose."
-                )
+                text = message("agenda_answer_none", language)
             return Answer(text=text, answered=True, kind="agenda")
-        if en:
-            heading = (
-                "Next meeting" if len(found) == 1 and not query.plural else "Upcoming meetings"
-            )
-        else:
-            heading = (
-                "Prochaine réunion" if len(found) == 1 and not query.plural else "Réunions à venir"
-            )
+        one = len(found) == 1
+        heading = message(
+            "agenda_next" if one and not query.plural else "agenda_upcoming", language
+        )
         if all(item.cancelled for item in found):
-            heading = "Cancelled" if en else ("Annulée" if len(found) == 1 else "Annulées")
+            heading = message("agenda_cancelled_one" if one else "agenda_cancelled_many", language)
         if query.window is not None:
             heading += f" ({_window_label(query.window, context.now, context.language)})"
         if names:
@@ -185,7 +177,7 @@ class AgendaResponder:
             if occurrence.description:
                 block += f"\n  {occurrence.description[:_DESCRIPTION_CHARS]}"
             for note in self.agenda.notes_for(occurrence):
-                label = "Notes" if en else "Compte rendu"
+                label = message("agenda_notes", language)
                 block += f"\n  {label} : {note.title} ({note.path.name})"
             blocks.append(block)
         if len(found) == 1:
@@ -193,7 +185,7 @@ class AgendaResponder:
         else:
             attachment = Attachment("reunions-cuf.ics", calendar_bytes(found, context.now))
         sources = tuple(
-            Source(title="Agenda de CUF", file=f"meetings/{source}")
+            Source(title=message("agenda_source"), file=f"meetings/{source}")
             for source in dict.fromkeys(item.source for item in found if item.source)
         )
         return Answer(
@@ -261,6 +253,5 @@ def _window_label(name: str, now: datetime, language: str) -> str:
     last = end - timedelta(days=1)
     if start.date() == last.date():
         return format_day(start, language)
-    if language == "en":
-        return f"{format_day(start, language, False)} to {format_day(last, language)}"
-    return f"du {format_day(start, language, False)} au {format_day(last, language)}"
+    first = format_day(start, language, False)
+    return message("agenda_window", language, first=first, last=format_day(last, language))

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, delete, select
 
 from bot.db import dialect
 from bot.db.schema import funding_follows, meeting_follows, meeting_leads
+from bot.messages import message
 from bot.storage import Database
 
 MAX_LEAD_MINUTES = 14 * 24 * 60
@@ -28,9 +29,7 @@ def parse_leads(text: str) -> tuple[int, ...]:
     try:
         leads = [int(part) for part in text.replace(" ", "").split(",") if part]
     except ValueError:
-        raise ValueError(
-            f"« {text} » n'est pas une liste de minutes (exemple : 1440,60)."
-        ) from None
+        raise ValueError(message("leads_not_minutes", text=text)) from None
     return normalize_leads(leads)
 
 
@@ -38,12 +37,10 @@ def normalize_leads(leads: Iterable[int]) -> tuple[int, ...]:
     """Distinct lead times, largest first, each between 1 minute and 14 days."""
     values = sorted({int(lead) for lead in leads}, reverse=True)
     if not values:
-        raise ValueError("Indiquez au moins un délai de rappel, en minutes (exemple : 1440,60).")
+        raise ValueError(message("leads_none"))
     for lead in values:
         if not 1 <= lead <= MAX_LEAD_MINUTES:
-            raise ValueError(
-                f"Délai de {lead} minutes refusé : entre 1 minute et {MAX_LEAD_MINUTES} (14 jours)."
-            )
+            raise ValueError(message("leads_out_of_range", lead=lead, most=MAX_LEAD_MINUTES))
     return tuple(values)
 
 

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from bot.messages import message
 from bot.settings import Settings
 from bot.storage import make_private_folder
 
@@ -69,7 +70,7 @@ def database_kind(settings: Settings) -> str:
         return "sqlite"
     if url.startswith(("postgresql", "postgres")):
         return "postgresql"
-    raise BackupError(f"base de données non prise en charge : {url.split(':', 1)[0]}")
+    raise BackupError(message("backup_unsupported_database", scheme=url.split(":", 1)[0]))
 
 
 def _database_url(settings: Settings) -> str | None:
@@ -114,7 +115,7 @@ def backup(settings: Settings, folder: Path, include_index: bool = True) -> Back
     """Write a complete backup into ``folder`` (which must not exist, or be empty)."""
     folder = folder.resolve()
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise BackupError(f"{folder} existe déjà et n'est pas vide : choisissez un dossier neuf")
+        raise BackupError(message("backup_folder_not_empty", folder=folder))
     partial = folder.with_name(folder.name + ".partial")
     if partial.exists():
         shutil.rmtree(partial)  # what an interrupted backup left
@@ -155,14 +156,14 @@ def backup(settings: Settings, folder: Path, include_index: bool = True) -> Back
 def _backup_sqlite(source: Path, target: Path) -> dict[str, int]:
     """SQLite's online backup API: consistent even while the bot writes."""
     if not source.exists():
-        raise BackupError(f"pas de base de données à sauvegarder : {source}")
+        raise BackupError(message("backup_no_database", path=source))
     os.close(os.open(target, os.O_CREAT | os.O_WRONLY, _FILE_MODE))
     with _connect(source) as origin, _connect(target) as copy:
         origin.backup(copy)
     with _connect(target) as copy:
         check = copy.execute("PRAGMA integrity_check").fetchone()[0]
         if check != "ok":
-            raise BackupError(f"la copie de la base est incohérente : {check}")
+            raise BackupError(message("backup_inconsistent_copy", check=check))
         return table_counts(copy)
 
 
@@ -199,10 +200,7 @@ def dump_postgres(url: str, target: Path) -> None:
     """``pg_dump`` in its custom format (schema and data, without owners or grants)."""
     pg_dump = shutil.which("pg_dump")
     if pg_dump is None:
-        raise BackupError(
-            "pg_dump introuvable : installez le client PostgreSQL (paquet postgresql-client) "
-            "de la même version majeure que le serveur"
-        )
+        raise BackupError(message("backup_no_pg_dump"))
     libpq_url, env = libpq_target(url)
     _run(
         [pg_dump, "--format=custom", "--no-owner", "--no-privileges", f"--file={target}"]
@@ -233,10 +231,10 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     """The manifest, after checking every file against its checksum."""
     path = folder / MANIFEST
     if not path.is_file():
-        raise BackupError(f"{folder} n'est pas une sauvegarde complète (pas de {MANIFEST})")
+        raise BackupError(message("backup_incomplete", folder=folder, manifest=MANIFEST))
     manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     if manifest.get("format") != FORMAT:
-        raise BackupError(f"format de sauvegarde inconnu : {manifest.get('format')!r}")
+        raise BackupError(message("backup_unknown_format", format=repr(manifest.get("format"))))
     expected: dict[str, str] = manifest["files"]
     found = _checksums(folder, skip={MANIFEST})
     damaged = sorted(
@@ -244,7 +242,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     )
     if damaged:
         listed = ", ".join(damaged[:5]) + (" …" if len(damaged) > 5 else "")
-        raise BackupError(f"sauvegarde altérée ({len(damaged)} fichier(s) : {listed})")
+        raise BackupError(message("backup_damaged", count=len(damaged), files=listed))
     return manifest
 
 
@@ -254,10 +252,7 @@ def restore(settings: Settings, folder: Path, force: bool = False) -> BackupRepo
     manifest = read_manifest(folder)
     kind = database_kind(settings)
     if manifest["database"] != kind:
-        raise BackupError(
-            f"sauvegarde {manifest['database']} mais la configuration est {kind} : "
-            "restaurez dans le même type de base"
-        )
+        raise BackupError(message("backup_other_kind", saved=manifest["database"], kind=kind))
     if not force:
         _refuse_overwrite(settings, kind, manifest)
     report = BackupReport(folder=folder, database=kind, files=len(manifest["files"]))
@@ -281,16 +276,14 @@ def _refuse_overwrite(settings: Settings, kind: str, manifest: dict[str, Any]) -
     if kind == "sqlite" and sqlite_path(settings).exists():
         with _connect(sqlite_path(settings)) as connection:
             if any(table_counts(connection).values()):
-                problems.append(f"la base {sqlite_path(settings)} contient des données")
+                problems.append(message("backup_database_not_empty", path=sqlite_path(settings)))
     knowledge = settings.knowledge_dir
     if knowledge.is_dir() and any(knowledge.iterdir()):
-        problems.append(f"le dossier {knowledge} n'est pas vide")
+        problems.append(message("backup_knowledge_not_empty", folder=knowledge))
     if manifest.get("index_generation") and current_generation(settings.index_dir) is not None:
-        problems.append(f"un index est déjà publié dans {settings.index_dir}")
+        problems.append(message("backup_index_published", folder=settings.index_dir))
     if problems:
-        raise BackupError(
-            "; ".join(problems) + " : arrêtez le bot et relancez avec --force pour remplacer"
-        )
+        raise BackupError(message("backup_would_overwrite", problems="; ".join(problems)))
 
 
 def _restore_sqlite(source: Path, target: Path) -> dict[str, int]:
@@ -313,7 +306,7 @@ def load_postgres(source: Path, url: str) -> None:
     """``pg_restore`` in one transaction, dropping what the dump recreates."""
     pg_restore = shutil.which("pg_restore")
     if pg_restore is None:
-        raise BackupError("pg_restore introuvable : installez le client PostgreSQL")
+        raise BackupError(message("backup_no_pg_restore"))
     libpq_url, env = libpq_target(url)
     _run(
         [pg_restore, "--clean", "--if-exists", "--no-owner", "--no-privileges"]
@@ -391,4 +384,5 @@ def _run(command: list[str], env: dict[str, str], name: str) -> None:
     )
     if result.returncode != 0:
         lines = (result.stderr or result.stdout or "").strip().splitlines()
-        raise BackupError(f"{name} a échoué : {lines[-1] if lines else result.returncode}")
+        reason = lines[-1] if lines else result.returncode
+        raise BackupError(message("backup_tool_failed", name=name, reason=reason))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.messages import message
 from bot.staff.library import SavedDocument, remove_document, save_upload
 
 if TYPE_CHECKING:
@@ -28,19 +29,22 @@ class DocumentOutcome:
 
     def summary(self) -> str:
         """The staff's summary, in French."""
+        path = self.saved.path
         if self.skipped_reason:
-            return (
-                f"⚠️ {self.saved.path} n'a pas pu être indexé : {self.skipped_reason}. "
-                "Le fichier a été retiré ; corrigez-le puis renvoyez-le."
-            )
-        lines = [f"✅ {self.saved.path} indexé : {self.passages} passage(s)."]
+            return message("document_skipped", path=path, reason=self.skipped_reason)
+        lines = [message("document_indexed", path=path, passages=self.passages)]
         if self.saved.replaced:
-            lines.append("Remplace : " + ", ".join(self.saved.replaced) + ".")
-        elif self.saved.path in self.report.changed:
-            lines.append("La version précédente est remplacée.")
+            lines.append(message("document_replaces", paths=", ".join(self.saved.replaced)))
+        elif path in self.report.changed:
+            lines.append(message("document_previous_replaced"))
+        report = self.report
         lines.append(
-            f"Index : {self.report.chunks_total} passages en tout "
-            f"({self.report.chunks_embedded} calculés maintenant, {self.report.seconds:.1f} s)."
+            message(
+                "document_index_totals",
+                total=report.chunks_total,
+                embedded=report.chunks_embedded,
+                seconds=f"{report.seconds:.1f}",
+            )
         )
         return "\n".join(lines)
 

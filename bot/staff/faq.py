@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from bot import safe_yaml
 from bot.answers import Answer, AskContext, Source
 from bot.funding.schema import describe_validation_error
-from bot.staff.messages import message
+from bot.messages import message
 from bot.text import content_stems, fold
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ def parse_faq(data: object, file_name: str = FAQ_FILE) -> list[FaqEntry]:
     if data is None:
         return []
     if not isinstance(data, list):
-        raise FaqError(f"{file_name}: the file must be a list of entries (« - question: … »)")
+        raise FaqError(f"{file_name}: the file must be a list of entries ('- question: …')")
     entries = []
     for number, item in enumerate(data, start=1):
         if not isinstance(item, dict):
@@ -223,7 +223,8 @@ class FaqResponder:
 
 def curated_answer(entry: FaqEntry, language: str = "fr") -> Answer:
     heading = message("faq_heading", language, date=entry.updated.strftime("%d/%m/%Y"))
-    source = Source(title=f"FAQ de l'équipe CUF — {entry.source}", file=FAQ_FILE, excerpt="")
+    title = message("faq_source", language, source=entry.source)
+    source = Source(title=title, file=FAQ_FILE, excerpt="")
     return Answer(f"{heading}\n{entry.answer}", answered=True, sources=(source,), kind="faq")
 
 

@@ -24,6 +24,7 @@ import numpy as np
 from sqlalchemy import func, select
 
 from bot.db.schema import answer_log, feedback, feedback_archive
+from bot.messages import message
 from bot.text import content_stems, fold
 
 if TYPE_CHECKING:
@@ -210,17 +211,23 @@ def render(groups: Sequence[GapGroup], timezone: object | None = None) -> list[s
     for number, group in enumerate(groups, start=1):
         reasons = []
         if group.unanswered:
-            reasons.append(f"{group.unanswered} sans réponse")
+            reasons.append(message("gaps_unanswered", count=group.unanswered))
         if group.thumbs_down:
             reasons.append(f"{group.thumbs_down} 👎")
         last = group.last.astimezone(timezone) if timezone else group.last  # type: ignore[arg-type]
         lines.append(
-            f"{number}. « {group.example} » — {group.count} fois ({', '.join(reasons)}), "
-            f"dernière le {last:%d/%m/%Y}"
+            message(
+                "gaps_line",
+                number=number,
+                example=group.example,
+                count=group.count,
+                reasons=", ".join(reasons),
+                last=f"{last:%d/%m/%Y}",
+            )
         )
         others = sorted({q.question for q in group.questions} - {group.example})[:2]
-        lines += [f"   aussi : « {other} »" for other in others]
+        lines += ["   " + message("gaps_also", question=other) for other in others]
         for passage in group.passages:
             where = f"{passage.title}, p. {passage.page}" if passage.page else passage.title
-            lines.append(f"   au plus près : {where} — {passage.excerpt}")
+            lines.append("   " + message("gaps_closest", where=where, excerpt=passage.excerpt))
     return lines

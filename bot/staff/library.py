@@ -20,6 +20,7 @@ from pathlib import Path
 from bot.index.layout import current_generation
 from bot.index.reader import read_chunks
 from bot.index.writer import Manifest
+from bot.messages import message
 
 logger = logging.getLogger(__name__)
 
@@ -131,12 +132,10 @@ def remove_document(knowledge_dir: Path, relative_path: str) -> None:
     """Delete a publication or note file (the next ingest removes its passages)."""
     parts = Path(relative_path).parts
     if not parts or parts[0] not in _MANAGED or ".." in parts or Path(relative_path).is_absolute():
-        raise LibraryError(
-            "Seuls les documents de publications/ et notes/ peuvent être retirés ici."
-        )
+        raise LibraryError(message("document_not_removable"))
     path = knowledge_dir / relative_path
     if not path.is_file():
-        raise LibraryError(f"Document introuvable : {relative_path}")
+        raise LibraryError(message("document_not_found", path=relative_path))
     path.unlink()
     logger.info("document removed: %s", relative_path)
 

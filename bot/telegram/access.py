@@ -12,8 +12,8 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.members import APPROVED, REFUSED
+from bot.messages import message as say
 from bot.rate_limits import SharedRateLimiter
-from bot.telegram import texts
 from bot.telegram.callbacks import pack, parse_id, unpack
 from bot.telegram.context import ADMIN_NAMES, rate_limiters, services
 from bot.telegram.language import update_language
@@ -23,6 +23,8 @@ from bot.telegram.render import escape
 from bot.telegram.replies import edit_html, send_html
 
 logger = logging.getLogger(__name__)
+# How a decided access request reads to the admins (catalog keys).
+_DECISION_KEYS = {"approved": "decision_approved", "refused": "decision_refused"}
 
 
 def is_addressed(message: Message, bot_id: int, bot_username: str | None) -> bool:
@@ -79,7 +81,7 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if not allowed:
             log_reply(update, "limit", "refused", "rate limited", 0.0)
             if warn and message is not None:
-                await message.reply_text(texts.say("rate_limited", update_language(update)))
+                await message.reply_text(say("rate_limited", update_language(update)))
             raise ApplicationHandlerStop
     if query is not None and unpack(query.data)[0] == "acc":
         return  # access buttons check their own rights
@@ -93,23 +95,15 @@ async def _refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """What a non-member sees: no content, only the way to ask for access."""
     language = update_language(update)
     if update.callback_query is not None:
-        await update.callback_query.answer(
-            texts.say("not_allowed_button", language), show_alert=True
-        )
+        await update.callback_query.answer(say("not_allowed_button", language), show_alert=True)
         return
     message = update.effective_message
     if message is None:
         return
     keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    texts.say("request_button", language), callback_data=pack("acc", "req")
-                )
-            ]
-        ]
+        [[InlineKeyboardButton(say("request_button", language), callback_data=pack("acc", "req"))]]
     )
-    await message.reply_text(texts.say("not_member", language), reply_markup=keyboard)
+    await message.reply_text(say("not_member", language), reply_markup=keyboard)
 
 
 async def on_access_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -123,7 +117,7 @@ async def on_access_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     elif len(parts) == 3 and parts[1] in ("ok", "no") and user_id is not None:
         await _decide(update, context, approve=parts[1] == "ok", user_id=user_id)
     else:
-        await query.answer(texts.say("expired", update_language(update)))
+        await query.answer(say("expired", update_language(update)))
 
 
 async def _request_access(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -132,35 +126,33 @@ async def _request_access(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     assert query is not None and user is not None
     svc, language = services(context), update_language(update)
     if await asyncio.to_thread(svc.members.is_member, user.id):
-        await query.answer(texts.say("user_approved", language).split("\n")[0])
+        await query.answer(say("user_approved", language).split("\n")[0])
         return
     request, new = await asyncio.to_thread(
         svc.members.request_access, user.id, user.full_name, user.username, svc.now()
     )
     await query.answer()
     if request.status == REFUSED:
-        await edit_html(query, escape(texts.say("request_refused", language)))
+        await edit_html(query, escape(say("request_refused", language)))
         return
     if not svc.members.admin_ids:
-        await edit_html(query, escape(texts.say("no_admin", language)))
+        await edit_html(query, escape(say("no_admin", language)))
         return
-    await edit_html(
-        query, escape(texts.say("request_sent" if new else "request_already", language))
-    )
+    await edit_html(query, escape(say("request_sent" if new else "request_already", language)))
     if new:
         keyboard = InlineKeyboardMarkup(
             [
                 [
                     InlineKeyboardButton(
-                        texts.ADMIN_APPROVE, callback_data=pack("acc", "ok", user.id)
+                        say("admin_approve"), callback_data=pack("acc", "ok", user.id)
                     ),
                     InlineKeyboardButton(
-                        texts.ADMIN_REFUSE, callback_data=pack("acc", "no", user.id)
+                        say("admin_refuse"), callback_data=pack("acc", "no", user.id)
                     ),
                 ]
             ]
         )
-        notice = escape(texts.ADMIN_NEW_REQUEST.format(label=request.label()))
+        notice = escape(say("admin_new_request", label=request.label()))
         await _tell_admins(context, notice, reply_markup=keyboard)
 
 
@@ -197,16 +189,17 @@ async def _decide(
     assert query is not None and admin is not None
     svc = services(context)
     if not svc.members.is_admin(admin.id):
-        await query.answer(texts.say("admin_only", update_language(update)), show_alert=True)
+        await query.answer(say("admin_only", update_language(update)), show_alert=True)
         return
     context.application.bot_data.setdefault(ADMIN_NAMES, {})[admin.id] = admin.full_name
     request, changed = await asyncio.to_thread(
         svc.members.decide, user_id, approve, admin.id, svc.now()
     )
-    decision = texts.DECISION[request.status]
+    decision = say(_DECISION_KEYS[request.status])
     if not changed:
         when = _when(request.decided_at)
-        already = texts.ADMIN_ALREADY_DECIDED.format(
+        already = say(
+            "admin_already_decided",
             label=request.label(),
             decision=decision,
             admin=_admin_name(context, request.decided_by),
@@ -216,11 +209,10 @@ async def _decide(
         await edit_html(query, escape(already))
         return
     await query.answer()
-    summary = texts.ADMIN_DECIDED.format(
-        label=request.label(), decision=decision, admin=admin.full_name
-    )
+    summary = say("admin_decided", label=request.label(), decision=decision, admin=admin.full_name)
     await edit_html(query, escape(summary))
-    elsewhere = texts.ADMIN_DECIDED_ELSEWHERE.format(
+    elsewhere = say(
+        "admin_decided_elsewhere",
         label=request.label(),
         decision=decision,
         admin=admin.full_name,
@@ -229,7 +221,7 @@ async def _decide(
     await _tell_admins(context, escape(elsewhere), except_id=admin.id)
     notice = "user_approved" if request.status == APPROVED else "request_refused"
     try:
-        await send_html(context.bot, user_id, escape(texts.say(notice)))
+        await send_html(context.bot, user_id, escape(say(notice)))
     except TelegramError as error:
         logger.warning("could not tell user %s about the decision: %s", user_id, error)
 
@@ -239,7 +231,7 @@ def _when(decided_at: str | None) -> str:
     if not decided_at:
         return "?"
     moment = datetime.fromisoformat(decided_at)
-    return moment.strftime("%d/%m/%Y à %H:%M")
+    return say("staff_when", date=f"{moment:%d/%m/%Y}", time=f"{moment:%H:%M}")
 
 
 async def on_revoke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -252,28 +244,28 @@ async def on_revoke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     if not svc.members.is_admin(admin.id):
         await send_html(
-            context.bot, message.chat_id, escape(texts.say("admin_only", update_language(update)))
+            context.bot, message.chat_id, escape(say("admin_only", update_language(update)))
         )
         return
     arguments = context.args or []
     user_id = parse_id(arguments[0]) if len(arguments) == 1 else None
     if user_id is None:
-        await send_html(context.bot, message.chat_id, escape(texts.REVOKE_USAGE))
+        await send_html(context.bot, message.chat_id, escape(say("revoke_usage")))
         return
     if svc.members.is_configured(user_id):
-        text = texts.REVOKE_CONFIGURED.format(user_id=user_id)
+        text = say("revoke_configured", user_id=user_id)
         await send_html(context.bot, message.chat_id, escape(text))
         return
     request = await asyncio.to_thread(svc.revoke_member, user_id, admin.id)
     if request is None:
-        text = texts.REVOKE_NOT_MEMBER.format(user_id=user_id)
+        text = say("revoke_not_member", user_id=user_id)
         await send_html(context.bot, message.chat_id, escape(text))
         return
-    done = escape(texts.REVOKE_DONE.format(label=request.label(), admin=admin.full_name))
+    done = escape(say("revoke_done", label=request.label(), admin=admin.full_name))
     await send_html(context.bot, message.chat_id, done)
     await _tell_admins(context, done, except_id=admin.id)
     try:
-        await send_html(context.bot, user_id, escape(texts.say("user_revoked")))
+        await send_html(context.bot, user_id, escape(say("user_revoked")))
     except TelegramError as error:
         logger.warning("could not tell user %s about the revocation: %s", user_id, error)
 

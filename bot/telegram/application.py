@@ -25,7 +25,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram import access, commands, conversation, media, meetings, staff, texts
+from bot.messages import ADMIN_MENU, menu
+from bot.telegram import access, commands, conversation, media, meetings, staff
 from bot.telegram.context import RATE_LIMITER, SERVICES, RateLimits
 from bot.telegram.errors import on_error
 from bot.telegram.logs import protect_logs
@@ -185,11 +186,11 @@ async def _announce_ready(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def register_commands(application: AnyApplication) -> None:
     """setMyCommands: the menu in French (default) and English, plus the admin commands."""
     bot = application.bot
-    await bot.set_my_commands([BotCommand(name, text) for name, text in texts.COMMANDS])
+    await bot.set_my_commands([BotCommand(name, text) for name, text in menu("fr")])
     await bot.set_my_commands(
-        [BotCommand(name, text) for name, text in texts.COMMANDS_EN], language_code="en"
+        [BotCommand(name, text) for name, text in menu("en")], language_code="en"
     )
-    admin_menu = [BotCommand(name, text) for name, text in texts.COMMANDS + texts.ADMIN_COMMANDS]
+    admin_menu = [BotCommand(name, text) for name, text in menu("fr") + ADMIN_MENU]
     for admin_id in sorted(application.bot_data[SERVICES].members.admin_ids):
         try:
             await bot.set_my_commands(admin_menu, scope=BotCommandScopeChat(admin_id))

@@ -16,8 +16,8 @@ from telegram.ext import ContextTypes
 
 from bot.funding.deadlines import upcoming
 from bot.meetings.formatting import format_day, format_deadline, format_occurrence
+from bot.messages import message as say
 from bot.ops import metrics
-from bot.telegram import texts
 from bot.telegram.callbacks import pack, parse_id, unpack
 from bot.telegram.chat_action import typing
 from bot.telegram.context import services
@@ -52,7 +52,7 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_html(
         context.bot,
         message.chat_id,
-        texts.say("welcome", language, name=escape(user.first_name)),
+        say("welcome", language, name=escape(user.first_name)),
     )
 
 
@@ -73,7 +73,7 @@ async def _deep_link(
         if fiche.id in (target, fiche_id):
             await _send_fiche(context, message.chat_id, index)
             return
-    await send_html(context.bot, message.chat_id, escape(texts.say("unknown_fiche", language)))
+    await send_html(context.bot, message.chat_id, escape(say("unknown_fiche", language)))
     await on_funding(update, context)
 
 
@@ -81,9 +81,9 @@ async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The list of commands and how to ask (admins also see theirs)."""
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
-    text = texts.say("help", update_language(update), username=escape(context.bot.username or ""))
+    text = say("help", update_language(update), username=escape(context.bot.username or ""))
     if services(context).members.is_admin(user.id):
-        text += texts.ADMIN_HELP
+        text += say("admin_help")
     await send_html(context.bot, message.chat_id, text)
 
 
@@ -99,22 +99,22 @@ async def on_agenda(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     groups = svc.agenda.groups
     if upcoming:
         lines = [format_occurrence(item, groups, language) for item in upcoming[:_AGENDA_MAX]]
-        html = f"<b>{escape(texts.say('agenda_title', language))}</b>\n\n"
+        html = f"<b>{escape(say('agenda_title', language))}</b>\n\n"
         html += escape("\n".join(lines))
         if len(upcoming) > _AGENDA_MAX:
-            more = texts.say("agenda_more", language, count=len(upcoming) - _AGENDA_MAX)
+            more = say("agenda_more", language, count=len(upcoming) - _AGENDA_MAX)
             html += f"\n\n{escape(more)}"
     else:
         later = await asyncio.to_thread(svc.agenda.next_meetings, now, _NEXT_WHEN_EMPTY)
-        html = escape(texts.say("agenda_none_in_window", language, days=AGENDA_DAYS))
+        html = escape(say("agenda_none_in_window", language, days=AGENDA_DAYS))
         if later:
             key = "agenda_next_one" if len(later) == 1 else "agenda_next_many"
             when = format_day(later[0].start, language)
             lines = [format_occurrence(item, groups, language) for item in later]
-            html += "\n" + escape(texts.say(key, language, when=when))
+            html += "\n" + escape(say(key, language, when=when))
             html += "\n\n" + escape("\n".join(lines))
         else:
-            html += "\n" + escape(texts.say("agenda_empty", language))
+            html += "\n" + escape(say("agenda_empty", language))
     html += await asyncio.to_thread(_closing_calls, svc, now.date(), language)
     await send_html(context.bot, message.chat_id, html)
     log_reply(update, "agenda", "answered", None, time.perf_counter() - started)
@@ -125,9 +125,9 @@ def _closing_calls(svc: Services, today: date, language: str) -> str:
     closing = upcoming(svc.funding_deadlines(), today, AGENDA_DAYS)
     if not closing:
         return ""
-    title = texts.say("agenda_deadlines", language, days=AGENDA_DAYS)
+    title = say("agenda_deadlines", language, days=AGENDA_DAYS)
     lines = "\n".join(format_deadline(item, today, language) for item in closing[:_AGENDA_MAX])
-    follow = texts.say("agenda_deadlines_follow", language)
+    follow = say("agenda_deadlines_follow", language)
     return f"\n\n<b>{escape(title)}</b>\n\n{escape(lines)}\n\n{escape(follow)}"
 
 
@@ -141,9 +141,9 @@ async def on_funding(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         [InlineKeyboardButton(fiche.short_name, callback_data=pack("fi", index))]
         for index, fiche in enumerate(catalog.fiches)
     ]
-    html = texts.say("funding_title", language)
+    html = say("funding_title", language)
     if not rows:
-        html = escape(texts.say("funding_none", language))
+        html = escape(say("funding_none", language))
     await send_html(context.bot, message.chat_id, html, reply_markup=InlineKeyboardMarkup(rows))
 
 
@@ -155,7 +155,7 @@ async def on_funding_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     count = len(svc.funding_catalog.fiches)
     index = parse_id(parts[1], maximum=count - 1) if len(parts) == 2 and count else None
     if index is None:
-        await query.answer(texts.say("expired", update_language(update)))
+        await query.answer(say("expired", update_language(update)))
         return
     await query.answer()
     await _send_fiche(context, query.message.chat.id, index)
@@ -181,9 +181,7 @@ async def on_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     await asyncio.to_thread(svc.forget_chat, str(message.chat_id))
     await asyncio.to_thread(svc.forget_user, user.id)
-    await send_html(
-        context.bot, message.chat_id, escape(texts.say("forgotten", update_language(update)))
-    )
+    await send_html(context.bot, message.chat_id, escape(say("forgotten", update_language(update))))
 
 
 async def _admin_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -191,7 +189,7 @@ async def _admin_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> boo
     assert user is not None and message is not None
     if services(context).members.is_admin(user.id):
         return True
-    text = texts.say("admin_only", update_language(update))
+    text = say("admin_only", update_language(update))
     await send_html(context.bot, message.chat_id, escape(text))
     return False
 
@@ -205,7 +203,7 @@ async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     members = await asyncio.to_thread(svc.members.counts)
     feedback = await asyncio.to_thread(svc.feedback.stats)
-    html = texts.STATS.format(**members, **feedback)
+    html = say("stats", **members, **feedback)
     llm = svc.llm_status()
     if llm is not None:
         from bot.answering.llm_health import status_lines
@@ -221,7 +219,7 @@ async def on_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     message = update.effective_message
     assert message is not None
     svc = services(context)
-    await send_html(context.bot, message.chat_id, escape(texts.REINDEX_STARTED))
+    await send_html(context.bot, message.chat_id, escape(say("reindex_started")))
     async with typing(context.bot, message.chat_id):
         try:
             report = await asyncio.to_thread(svc.reindex)
@@ -230,7 +228,8 @@ async def on_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             raise
         metrics.record_ingest(ok=True)
         await asyncio.to_thread(svc.warm_up)
-    summary = texts.REINDEX_DONE.format(
+    summary = say(
+        "reindex_done",
         added=len(report.added),
         changed=len(report.changed),
         removed=len(report.removed),
@@ -238,7 +237,8 @@ async def on_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         skipped=len(report.skipped),
     )
     lines = [summary] + [
-        f"• ignoré : {path} ({reason})" for path, reason in sorted(report.skipped.items())
+        say("reindex_skipped", path=path, reason=reason)
+        for path, reason in sorted(report.skipped.items())
     ]
     await send_html(context.bot, message.chat_id, escape("\n".join(lines)))
 
@@ -247,7 +247,7 @@ async def on_stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     """A button this version of the bot does not know (an old message)."""
     query = update.callback_query
     assert query is not None
-    await query.answer(texts.say("expired", update_language(update)))
+    await query.answer(say("expired", update_language(update)))
 
 
 async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -256,5 +256,5 @@ async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
     assert message is not None
     if message.chat.type != ChatType.PRIVATE:
         return
-    text = texts.say("unknown_command", update_language(update))
+    text = say("unknown_command", update_language(update))
     await send_html(context.bot, message.chat_id, escape(text))

@@ -13,8 +13,8 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.answers import Answer
-from bot.messages import message as core_message
-from bot.telegram import handoff, texts
+from bot.messages import message as say
+from bot.telegram import handoff
 from bot.telegram.callbacks import pack, parse_id, unpack
 from bot.telegram.chat_action import typing
 from bot.telegram.context import services
@@ -41,7 +41,7 @@ def answer_keyboard(
         InlineKeyboardButton("👎", callback_data=pack("fb", answer_id, "-1")),
     ]
     if has_sources:
-        label = texts.say("sources_button", language)
+        label = say("sources_button", language)
         row.insert(0, InlineKeyboardButton(label, callback_data=pack("src", answer_id)))
     return InlineKeyboardMarkup([row])
 
@@ -62,7 +62,7 @@ async def on_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     question = question_text(message.text, context.bot.username)
     language = language_of(question, update.effective_user)
     if not question:
-        await message.reply_text(core_message("empty_question", language))
+        await message.reply_text(say("empty_question", language))
         log_reply(update, "empty", "refused", "empty question", time.perf_counter() - started)
         return
     logger.debug("question in chat %s: %s", message.chat_id, question)
@@ -100,14 +100,12 @@ async def on_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if answer_id is not None:
         logged = await asyncio.to_thread(svc.feedback.answer, answer_id, chat_id)
     if logged is None:
-        await query.answer(texts.say("expired", update_language(update)))
+        await query.answer(say("expired", update_language(update)))
         return
     await query.answer()
     language = language_of(logged.question, update.effective_user)
     dates = await asyncio.to_thread(_fiche_dates, context)
-    html = render_sources(logged.sources, language, dates) or escape(
-        texts.say("no_sources", language)
-    )
+    html = render_sources(logged.sources, language, dates) or escape(say("no_sources", language))
     await send_html(context.bot, query.message.chat.id, html, reply_to=query.message.message_id)
 
 
@@ -136,8 +134,8 @@ async def on_rating(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             svc.feedback.rate, answer_id, chat_id, user.id, rating, svc.now()
         )
     if not stored:
-        await query.answer(texts.say("expired", language))
+        await query.answer(say("expired", language))
         return
-    await query.answer(texts.say("thanks_up" if parts[2] == "+1" else "thanks_down", language))
+    await query.answer(say("thanks_up" if parts[2] == "+1" else "thanks_down", language))
     if parts[2] == "-1" and answer_id is not None:
         await handoff.offer_after_thumbs_down(update, context, answer_id)

@@ -20,6 +20,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot.messages import message as say
 from bot.staff.documents import add_document, delete_document
 from bot.staff.library import (
     MAX_UPLOAD_BYTES,
@@ -31,8 +32,6 @@ from bot.staff.library import (
     safe_file_name,
 )
 from bot.telegram import media
-from bot.telegram import staff_texts as texts
-from bot.telegram import texts as common_texts
 from bot.telegram.callbacks import pack, parse_id, unpack
 from bot.telegram.chat_action import typing
 from bot.telegram.context import services
@@ -69,7 +68,7 @@ async def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     assert user is not None
     if services(context).members.is_admin(user.id):
         return True
-    text = common_texts.say("admin_only", update_language(update))
+    text = say("admin_only", update_language(update))
     if update.callback_query is not None:
         await update.callback_query.answer(text, show_alert=True)
     elif message is not None:
@@ -94,7 +93,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await send_html(context.bot, message.chat_id, escape(str(error)))
         return
     if document.file_size is not None and document.file_size > MAX_UPLOAD_BYTES:
-        await send_html(context.bot, message.chat_id, escape(texts.UPLOAD_TOO_BIG))
+        await send_html(context.bot, message.chat_id, escape(say("upload_too_big")))
         return
     token = next(_counter)
     _uploads(context)[token] = _Upload(document.file_id, name, user.id)
@@ -102,17 +101,17 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         [
             [
                 InlineKeyboardButton(
-                    texts.UPLOAD_PUBLICATION, callback_data=pack("doc", token, "p")
+                    say("upload_publication"), callback_data=pack("doc", token, "p")
                 ),
-                InlineKeyboardButton(texts.UPLOAD_NOTE, callback_data=pack("doc", token, "n")),
+                InlineKeyboardButton(say("upload_note"), callback_data=pack("doc", token, "n")),
             ],
-            [InlineKeyboardButton(texts.UPLOAD_CANCEL, callback_data=pack("doc", token, "x"))],
+            [InlineKeyboardButton(say("upload_cancel"), callback_data=pack("doc", token, "x"))],
         ]
     )
     await send_html(
         context.bot,
         message.chat_id,
-        escape(texts.UPLOAD_WHERE.format(name=name)),
+        escape(say("upload_where", name=name)),
         reply_markup=keyboard,
     )
     log_reply(update, "document", "answered", None, time.perf_counter() - started)
@@ -128,31 +127,31 @@ async def on_upload_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     token = parse_id(parts[1]) if len(parts) >= 3 else None
     upload = _uploads(context).get(token) if token is not None else None
     if token is None or upload is None:
-        await query.answer(common_texts.say("expired"))
+        await query.answer(say("expired"))
         return
     await query.answer()
     choice = parts[2]
     if choice == "x":
         _uploads(context).pop(token, None)
-        await edit_html(query, escape(texts.UPLOAD_CANCELLED.format(name=upload.name)))
+        await edit_html(query, escape(say("upload_cancelled", name=upload.name)))
     elif choice == "p" and len(parts) == 3:
         await _store(update, context, token, PUBLICATION, None)
     elif choice == "n" and len(parts) == 3:
         await edit_html(
             query,
-            escape(texts.UPLOAD_WHICH_GROUP.format(name=upload.name)),
+            escape(say("upload_which_group", name=upload.name)),
             reply_markup=_group_keyboard(context, token),
         )
     elif choice == "g" and len(parts) == 4:
         groups = services(context).agenda.groups.groups
         index = parse_id(parts[3], maximum=len(groups) - 1) if groups else None
         if parts[3] != "-" and index is None:
-            await edit_html(query, escape(common_texts.say("expired")))
+            await edit_html(query, escape(say("expired")))
             return
         group = groups[index].id if index is not None else None
         await _store(update, context, token, NOTE, group)
     else:
-        await edit_html(query, escape(common_texts.say("expired")))
+        await edit_html(query, escape(say("expired")))
 
 
 def _group_keyboard(context: ContextTypes.DEFAULT_TYPE, token: int) -> InlineKeyboardMarkup:
@@ -163,8 +162,8 @@ def _group_keyboard(context: ContextTypes.DEFAULT_TYPE, token: int) -> InlineKey
     ]
     rows = [buttons[start : start + _GROUP_COLUMNS] for start in range(0, len(buttons), 2)]
     none = pack("doc", token, "g", "-")
-    rows.append([InlineKeyboardButton(texts.UPLOAD_NO_GROUP, callback_data=none)])
-    rows.append([InlineKeyboardButton(texts.UPLOAD_CANCEL, callback_data=pack("doc", token, "x"))])
+    rows.append([InlineKeyboardButton(say("upload_no_group"), callback_data=none)])
+    rows.append([InlineKeyboardButton(say("upload_cancel"), callback_data=pack("doc", token, "x"))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -182,12 +181,12 @@ async def _store(
     if upload is None:  # pressed twice
         return
     chat_id = query.message.chat.id
-    await edit_html(query, escape(texts.UPLOAD_INDEXING.format(name=upload.name)))
+    await edit_html(query, escape(say("upload_indexing", name=upload.name)))
     try:
         telegram_file = await context.bot.get_file(upload.file_id)
         content = bytes(await telegram_file.download_as_bytearray())
     except TelegramError as error:
-        text = texts.UPLOAD_DOWNLOAD_FAILED.format(reason=error)
+        text = say("upload_download_failed", reason=error)
         await send_html(context.bot, chat_id, escape(text))
         return
     svc = services(context)
@@ -195,7 +194,7 @@ async def _store(
         try:
             outcome = await asyncio.to_thread(add_document, svc, upload.name, content, kind, group)
         except LibraryError as error:
-            text = texts.UPLOAD_FAILED.format(name=upload.name, reason=error)
+            text = say("upload_failed", name=upload.name, reason=error)
             await send_html(context.bot, chat_id, escape(text))
             return
         await asyncio.to_thread(svc.warm_up)  # the first question after it stays fast
@@ -220,22 +219,23 @@ async def on_documents(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     svc = services(context)
     documents = await asyncio.to_thread(indexed_documents, svc.settings.index_dir)
     if not documents:
-        await send_html(context.bot, message.chat_id, escape(texts.DOCUMENTS_EMPTY))
+        await send_html(context.bot, message.chat_id, escape(say("documents_empty")))
         return
-    lines = [texts.DOCUMENTS_TITLE.format(count=len(documents))]
+    lines = [say("documents_title", count=len(documents))]
     for document in documents:
         if document.skipped_reason:
-            line = texts.DOCUMENTS_SKIPPED_LINE.format(
-                path=document.path, reason=document.skipped_reason
-            )
+            line = say("documents_skipped_line", path=document.path, reason=document.skipped_reason)
         else:
-            line = texts.DOCUMENTS_LINE.format(
-                title=document.title, path=document.path, passages=document.passages
+            line = say(
+                "documents_line",
+                title=document.title,
+                path=document.path,
+                passages=document.passages,
             )
         lines.append(escape(line))
     removable = [document for document in documents if document.removable]
     if removable:
-        lines.append("\n" + escape(texts.DOCUMENTS_REMOVE_HINT))
+        lines.append("\n" + escape(say("documents_remove_hint")))
     rows = [
         [
             InlineKeyboardButton(
@@ -271,7 +271,7 @@ async def on_remove_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     documents = await asyncio.to_thread(indexed_documents, svc.settings.index_dir)
     document = _by_key(documents, parts[1]) if len(parts) in (2, 3) else None
     if document is None:
-        await query.answer(texts.REMOVE_UNKNOWN, show_alert=True)
+        await query.answer(say("remove_unknown"), show_alert=True)
         return
     await query.answer()
     chat_id = query.message.chat.id
@@ -280,19 +280,19 @@ async def on_remove_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             [
                 [
                     InlineKeyboardButton(
-                        texts.REMOVE_YES, callback_data=pack("docrm", parts[1], "y")
+                        say("remove_yes"), callback_data=pack("docrm", parts[1], "y")
                     ),
                     InlineKeyboardButton(
-                        texts.REMOVE_NO, callback_data=pack("docrm", parts[1], "n")
+                        say("remove_no"), callback_data=pack("docrm", parts[1], "n")
                     ),
                 ]
             ]
         )
-        text = escape(texts.REMOVE_CONFIRM.format(path=document.path))
+        text = escape(say("remove_confirm", path=document.path))
         await send_html(context.bot, chat_id, text, reply_markup=keyboard)
         return
     if parts[2] != "y":
-        await edit_html(query, escape(texts.REMOVE_KEPT.format(path=document.path)))
+        await edit_html(query, escape(say("remove_kept", path=document.path)))
         return
     async with typing(context.bot, chat_id):
         try:
@@ -302,5 +302,5 @@ async def on_remove_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             return
         await asyncio.to_thread(svc.warm_up)
     logger.info("document %s removed by an admin", document.path)
-    done = texts.REMOVE_DONE.format(path=document.path, passages=report.chunks_total)
+    done = say("remove_done", path=document.path, passages=report.chunks_total)
     await edit_html(query, escape(done))

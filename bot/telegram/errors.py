@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.messages import message
+from bot.messages import message as say
 from bot.telegram.language import update_language
 
 logger = logging.getLogger(__name__)
@@ -19,7 +19,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     logger.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update):
         return
-    text = message("error", update_language(update))
+    text = say("error", update_language(update))
     try:
         if update.callback_query is not None:
             await update.callback_query.answer(text, show_alert=True)

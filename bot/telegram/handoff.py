@@ -15,8 +15,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes, filters
 
-from bot.telegram import staff_texts as texts
-from bot.telegram import texts as common_texts
+from bot.messages import message as say
 from bot.telegram.callbacks import pack, parse_id, unpack
 from bot.telegram.context import services
 from bot.telegram.language import language_of, update_language
@@ -36,7 +35,7 @@ def staff_reply_filter(staff_chat_id: int) -> filters.BaseFilter:
 
 def handoff_button(answer_id: int, language: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(
-        texts.say("handoff_button", language), callback_data=pack("ho", answer_id)
+        say("handoff_button", language), callback_data=pack("ho", answer_id)
     )
 
 
@@ -85,26 +84,27 @@ async def on_handoff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if answer_id is not None:
         logged = await asyncio.to_thread(svc.feedback.answer, answer_id, chat_id)
     if answer_id is None or logged is None:
-        await query.answer(common_texts.say("expired", update_language(update)))
+        await query.answer(say("expired", update_language(update)))
         return
     language = language_of(logged.question, user)
     staff_chat = svc.settings.staff_chat_id
     if staff_chat is None:
-        await query.answer(texts.say("handoff_unavailable", language), show_alert=True)
+        await query.answer(say("handoff_unavailable", language), show_alert=True)
         return
     store = svc.handoffs
     now = svc.now()
     if not await asyncio.to_thread(store.allowed, user.id, now, svc.settings.handoff_per_day):
         logger.info("handoff refused: user over the daily limit")
-        await query.answer(texts.say("handoff_limited", language)[:200], show_alert=True)
+        await query.answer(say("handoff_limited", language)[:200], show_alert=True)
         return
     handoff, new = await asyncio.to_thread(
         store.open, chat_id, user.id, answer_id, logged.question, language, now
     )
     if not new and handoff.staff_message_id is not None:
-        await query.answer(texts.say("handoff_already", language, number=handoff.id))
+        await query.answer(say("handoff_already", language, number=handoff.id))
         return
-    html = texts.HANDOFF_STAFF.format(
+    html = say(
+        "handoff_staff",
         label=escape(_label(user.full_name, user.username, user.id)),
         number=handoff.id,
         question=escape(logged.question),
@@ -115,20 +115,20 @@ async def on_handoff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         for turn in turns[-_CONTEXT_TURNS:]
     ]
     if lines:
-        html += texts.HANDOFF_STAFF_CONTEXT.format(turns="\n".join(lines))
+        html += say("handoff_staff_context", turns="\n".join(lines))
     try:
         sent = await send_html(context.bot, staff_chat, html)
     except TelegramError as error:
         logger.warning("handoff %s: the staff chat could not be reached: %s", handoff.id, error)
         await asyncio.to_thread(store.cancel, handoff.id)
-        await query.answer(texts.say("handoff_unavailable", language)[:200], show_alert=True)
+        await query.answer(say("handoff_unavailable", language)[:200], show_alert=True)
         return
     await asyncio.to_thread(store.forwarded, handoff.id, str(staff_chat), sent.message_id)
     await query.answer()
     await send_html(
         context.bot,
         query.message.chat.id,
-        escape(texts.say("handoff_sent", language, number=handoff.id)),
+        escape(say("handoff_sent", language, number=handoff.id)),
     )
 
 
@@ -149,11 +149,11 @@ async def on_staff_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             await send_html(
                 context.bot,
                 message.chat_id,
-                escape(texts.HANDOFF_UNKNOWN_REPLY),
+                escape(say("handoff_unknown_reply")),
                 reply_to=message.message_id,
             )
         return
-    reply = texts.say(
+    reply = say(
         "handoff_reply",
         handoff.language,
         question=escape(handoff.question),
@@ -166,11 +166,11 @@ async def on_staff_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     already = handoff.answered_at is not None
     await asyncio.to_thread(store.answered, handoff.id, svc.now())
-    done = texts.HANDOFF_ALREADY if already else texts.HANDOFF_RELAYED
+    done = say("handoff_staff_already" if already else "handoff_relayed", number=handoff.id)
     await send_html(
         context.bot,
         message.chat_id,
-        escape(done.format(number=handoff.id)),
+        escape(done),
         reply_to=message.message_id,
     )
 

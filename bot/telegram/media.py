@@ -14,7 +14,7 @@ import time
 from telegram import Update
 from telegram.ext import ContextTypes, filters
 
-from bot.telegram import texts
+from bot.messages import message as say
 from bot.telegram.language import update_language
 from bot.telegram.oplog import log_reply
 
@@ -38,6 +38,6 @@ async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert message is not None
     is_voice = bool(message.voice or message.audio or message.video_note)
     language = update_language(update)
-    await message.reply_text(texts.say("voice" if is_voice else "media", language))
+    await message.reply_text(say("voice" if is_voice else "media", language))
     kind = "voice" if is_voice else "media"
     log_reply(update, kind, "refused", "not a written question", time.perf_counter() - started)

@@ -33,10 +33,10 @@ from bot.meetings import reminder_text
 from bot.meetings.delivery import deliver
 from bot.meetings.follows import GROUP, resolve
 from bot.meetings.reminders import Reminder
+from bot.messages import message as say
 
 if TYPE_CHECKING:
     from bot.app import Services
-from bot.telegram import texts
 from bot.telegram.callbacks import pack, parse_id, unpack
 from bot.telegram.context import services
 from bot.telegram.language import update_language
@@ -58,7 +58,7 @@ def lead_label(minutes: int, language: str = "fr") -> str:
     """``1440`` → ``1 jour`` (``1 day``), ``180`` → ``3 h``, ``15`` → ``15 min``."""
     if minutes % (24 * 60) == 0:
         days = minutes // (24 * 60)
-        return f"{days} {texts.say('days' if days > 1 else 'day', language)}"
+        return f"{days} {say('days' if days > 1 else 'day', language)}"
     if minutes % 60 == 0:
         return f"{minutes // 60} h"
     return f"{minutes} min"
@@ -91,18 +91,18 @@ def _follow_view(
         navigation.append(InlineKeyboardButton("▶️", callback_data=pack("subp", page + 1)))
     if navigation:
         rows.append(navigation)
-    schemes = texts.say("follow_schemes_button", language)
+    schemes = say("follow_schemes_button", language)
     rows.append([InlineKeyboardButton(schemes, callback_data=pack("subf", 0))])
     names = ", ".join(svc.agenda.groups.name(group) for group in sorted(followed))
-    names = names or texts.say("none", language)
-    text = texts.say("follow_view", language, names=escape(names), page=page + 1, pages=pages)
+    names = names or say("none", language)
+    text = say("follow_view", language, names=escape(names), page=page + 1, pages=pages)
     return text, InlineKeyboardMarkup(rows)
 
 
 def _days(context: ContextTypes.DEFAULT_TYPE, language: str) -> str:
     """« 30 et 7 » (``CUF_FUNDING_REMINDER_DAYS``)."""
     days = [str(day) for day in services(context).settings.funding_reminder_days]
-    joiner = texts.say("and", language)
+    joiner = say("and", language)
     return f"{', '.join(days[:-1])}{joiner}{days[-1]}" if len(days) > 1 else days[0]
 
 
@@ -125,7 +125,7 @@ def _schemes_view(
         for fiche in fiches[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     ]
     navigation = [
-        InlineKeyboardButton(texts.say("follow_groups_button", language), callback_data="subp:0")
+        InlineKeyboardButton(say("follow_groups_button", language), callback_data="subp:0")
     ]
     if page > 0:
         navigation.append(InlineKeyboardButton("◀️", callback_data=pack("subf", page - 1)))
@@ -133,10 +133,10 @@ def _schemes_view(
         navigation.append(InlineKeyboardButton("▶️", callback_data=pack("subf", page + 1)))
     rows.append(navigation)
     names = ", ".join(fiche.short_name for fiche in fiches if fiche.id in followed)
-    text = texts.say(
+    text = say(
         "follow_schemes_view",
         language,
-        names=escape(names or texts.say("none", language)),
+        names=escape(names or say("none", language)),
         days=_days(context, language),
         page=page + 1,
         pages=pages,
@@ -156,15 +156,15 @@ async def follow_group(
     if target is not None:
         if target.kind == GROUP:
             await asyncio.to_thread(svc.subscriptions.follow, chat_id, target.id)
-            followed = texts.say("followed", language, name=escape(target.name))
+            followed = say("followed", language, name=escape(target.name))
         else:
             await asyncio.to_thread(svc.subscriptions.follow_scheme, chat_id, target.id)
             days = _days(context, language)
-            followed = texts.say("followed_scheme", language, name=escape(target.name), days=days)
+            followed = say("followed_scheme", language, name=escape(target.name), days=days)
         await send_html(context.bot, message.chat_id, followed)
         wake_reminders(context.application)
         return
-    await send_html(context.bot, message.chat_id, escape(texts.say("unknown_group", language)))
+    await send_html(context.bot, message.chat_id, escape(say("unknown_group", language)))
     view, keyboard = await asyncio.to_thread(_follow_view, context, chat_id, 0, language)
     await send_html(context.bot, message.chat_id, view, reply_markup=keyboard)
 
@@ -191,7 +191,7 @@ async def on_follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     language = update_language(update)
     page = parse_id(parts[1], maximum=_MAX_PAGE) if len(parts) >= 2 else None
     if page is None or (parts[0] in ("subp", "subf") and len(parts) != 2):
-        await query.answer(texts.say("expired", language))
+        await query.answer(say("expired", language))
         return
     if parts[0] in ("subf", "subs"):
         await _on_scheme_button(update, context, parts, page, language)
@@ -199,13 +199,13 @@ async def on_follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if parts[0] == "sub":
         group = svc.agenda.groups.get(parts[2]) if len(parts) == 3 else None
         if group is None:
-            await query.answer(texts.say("expired", language))
+            await query.answer(say("expired", language))
             return
         followed = await asyncio.to_thread(svc.subscriptions.follow, chat_id, group.id)
         if not followed:
             await asyncio.to_thread(svc.subscriptions.unfollow, chat_id, group.id)
         key = "toggle_on" if followed else "toggle_off"
-        await query.answer(texts.say(key, language, name=group.name))
+        await query.answer(say(key, language, name=group.name))
         wake_reminders(context.application)
     else:
         await query.answer()
@@ -222,13 +222,13 @@ async def _on_scheme_button(
     if parts[0] == "subs":
         fiche = svc.funding_catalog.get(parts[2]) if len(parts) == 3 else None
         if fiche is None or fiche not in followable_fiches(svc.funding_catalog):
-            await query.answer(texts.say("expired", language))
+            await query.answer(say("expired", language))
             return
         followed = await asyncio.to_thread(svc.subscriptions.follow_scheme, chat_id, fiche.id)
         if not followed:
             await asyncio.to_thread(svc.subscriptions.unfollow_scheme, chat_id, fiche.id)
         key = "toggle_on" if followed else "toggle_off"
-        await query.answer(texts.say(key, language, name=fiche.short_name))
+        await query.answer(say(key, language, name=fiche.short_name))
         wake_reminders(context.application)
     else:
         await query.answer()
@@ -254,7 +254,7 @@ def _leads_view(
         for lead in choices
     ]
     rows = [buttons[index : index + 3] for index in range(0, len(buttons), 3)]
-    reset = texts.say("leads_reset", language)
+    reset = say("leads_reset", language)
     rows.append([InlineKeyboardButton(reset, callback_data=pack("leadr"))])
     followed = svc.subscriptions.following(chat_id)
     names = ", ".join(svc.agenda.groups.name(group) for group in followed)
@@ -264,13 +264,13 @@ def _leads_view(
         catalog = svc.funding_catalog
         named = [fiche.short_name if (fiche := catalog.get(item)) else item for item in schemes]
         days = _days(context, language)
-        calls = texts.say("leads_schemes", language, names=escape(", ".join(named)), days=days)
-    text = texts.say(
+        calls = say("leads_schemes", language, names=escape(", ".join(named)), days=days)
+    text = say(
         "leads_view",
         language,
         leads=escape(", ".join(lead_label(lead, language) for lead in leads)),
-        default=texts.say("leads_default", language) if not own else "",
-        names=escape(names or texts.say("none_follow", language)),
+        default=say("leads_default", language) if not own else "",
+        names=escape(names or say("none_follow", language)),
         schemes=calls,
     )
     return text, InlineKeyboardMarkup(rows)
@@ -299,7 +299,7 @@ async def on_lead_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         current = set(await asyncio.to_thread(svc.reminders.leads_for, chat_id))
         wanted = current ^ {lead}
         if not wanted:
-            await query.answer(texts.say("leads_keep_one", language))
+            await query.answer(say("leads_keep_one", language))
             return
         try:
             await asyncio.to_thread(svc.subscriptions.set_leads, chat_id, wanted)
@@ -307,7 +307,7 @@ async def on_lead_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             await query.answer(str(error), show_alert=True)
             return
     else:
-        await query.answer(texts.say("expired", language))
+        await query.answer(say("expired", language))
         return
     await query.answer()
     wake_reminders(context.application)

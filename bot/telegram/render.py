@@ -16,7 +16,7 @@ from datetime import date
 
 from bot.answers import Answer, Source
 from bot.dates import format_date
-from bot.messages import message
+from bot.messages import message as say
 
 #: Telegram's limit is 4,096; keep a margin for the tags we close and reopen.
 MESSAGE_LIMIT = 4000
@@ -51,7 +51,7 @@ def source_footer(
     labels += [escape(item) for item in extra if item]
     if not labels:
         return ""
-    return f"<i>{escape(message('sources', language))} : {' · '.join(labels)}</i>"
+    return f"<i>{escape(say('sources', language))} : {' · '.join(labels)}</i>"
 
 
 def _split_sources_lines(text: str) -> tuple[str, list[str]]:
@@ -80,14 +80,18 @@ def render_answer(answer: Answer, language: str = "fr") -> str:
 
 def source_kind(source: Source, language: str = "fr") -> str | None:
     """What kind of document a source is, for people: never its file path."""
-    en = language == "en"
+    key = _kind_key(source)
+    return say(key, language) if key else None
+
+
+def _kind_key(source: Source) -> str | None:
     file = source.file.lower()
     if file.startswith("funding/") or file.endswith((".yaml", ".yml")):
-        return "funding fiche" if en else "fiche de financement"
+        return "source_kind_fiche"
     if file.startswith("notes/") or file.endswith(".md"):
-        return "meeting notes" if en else "compte rendu"
+        return "source_kind_notes"
     if file.startswith("meetings/") or file.endswith(".ics"):
-        return "CUF calendar" if en else "agenda de CUF"
+        return "source_kind_calendar"
     return None
 
 
@@ -112,7 +116,6 @@ def render_sources(
     ``dates`` gives a date per source file when the caller knows one (a fiche's
     last check); a note's date comes from its file name. File paths are never shown.
     """
-    en = language == "en"
     parts = []
     for number, source in enumerate(sources, 1):
         lines = [f"<b>[{number}] {escape(source.title)}</b>"]
@@ -125,16 +128,16 @@ def render_sources(
                 details.append(kind)
         when = (dates or {}).get(source.file) or source_date(source)
         if when is not None:
-            is_fiche = source_kind(source) == "fiche de financement"
-            label = ("checked on" if en else "vérifiée le") if is_fiche else ""
-            details.append(f"{label} {format_date(when, language)}".strip())
+            day = format_date(when, language)
+            is_fiche = _kind_key(source) == "source_kind_fiche"
+            details.append(say("source_checked_on", language, date=day) if is_fiche else day)
         if details:
             lines.append(escape(" · ".join(details)))
         excerpt = " ".join(source.excerpt.split())
         if excerpt:
             if len(excerpt) > _EXCERPT_CHARS:
                 excerpt = excerpt[:_EXCERPT_CHARS].rsplit(" ", 1)[0] + " …"
-            lines.append(f"<i>« {escape(excerpt)} »</i>")
+            lines.append(f"<i>{escape(say('source_excerpt', language, excerpt=excerpt))}</i>")
         if source.url:
             url = html.escape(source.url, quote=True)
             lines.append(f'<a href="{url}">{escape(source.url)}</a>')

@@ -23,6 +23,8 @@ from telegram.ext import BaseRateLimiter
 logger = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
+ApiResult = bool | dict[str, Any] | list[dict[str, Any]]  # what a Bot API call returns
+Callback = Callable[..., Coroutine[Any, Any, ApiResult]]  # one Bot API call, as PTB passes it
 
 
 class RetryingLimiter(BaseRateLimiter[None]):
@@ -50,13 +52,13 @@ class RetryingLimiter(BaseRateLimiter[None]):
 
     async def process_request(
         self,
-        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        callback: Callback,
         args: Any,
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
         rate_limit_args: None,
-    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+    ) -> ApiResult:
         deadline = self._clock() + self.budget_seconds
         failures = 0
         while True:
@@ -69,7 +71,7 @@ class RetryingLimiter(BaseRateLimiter[None]):
                 failures += 1
                 self._check_budget(error, endpoint, str(error), delay, deadline, failures)
             except RetryAfter as error:
-                delay = _seconds(error.retry_after)
+                delay = retry_after_seconds(error)
                 failures += 1
                 self._check_budget(error, endpoint, "flood control", delay, deadline, failures)
             await self._sleep(delay)
@@ -96,6 +98,8 @@ class RetryingLimiter(BaseRateLimiter[None]):
         logger.warning("%s: %s, retrying in %.1f s", endpoint, what, delay)
 
 
-def _seconds(retry_after: object) -> float:
+def retry_after_seconds(error: RetryAfter) -> float:
+    """How long Telegram asked to wait (a number or a ``timedelta``, by PTB version)."""
+    retry_after: object = error.retry_after
     total_seconds = getattr(retry_after, "total_seconds", None)
     return float(total_seconds() if callable(total_seconds) else retry_after)  # type: ignore[arg-type]

@@ -22,8 +22,8 @@ from telegram.ext import (
     filters,
 )
 
+from bot.messages import message as say
 from bot.telegram import documents, handoff
-from bot.telegram import staff_texts as texts
 from bot.telegram.callbacks import parse_id
 from bot.telegram.context import SERVICES, services
 from bot.telegram.language import update_language
@@ -93,7 +93,7 @@ async def on_gaps(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if arguments:
         parsed = parse_id(arguments[0], maximum=_MAX_GAP_DAYS) if len(arguments) == 1 else None
         if not parsed:
-            await send_html(context.bot, message.chat_id, escape(texts.GAPS_USAGE))
+            await send_html(context.bot, message.chat_id, escape(say("gaps_usage")))
             return
         days = parsed
     html = await asyncio.to_thread(gaps_report, context, days)
@@ -107,8 +107,8 @@ def gaps_report(context: ContextTypes.DEFAULT_TYPE, days: int) -> str:
     svc = services(context)
     groups, questions = knowledge_gaps(svc, days)
     if not groups:
-        return escape(texts.GAPS_NONE.format(days=days))
-    title = texts.GAPS_TITLE.format(days=days, questions=questions, groups=len(groups))
+        return escape(say("gaps_none", days=days))
+    title = say("gaps_title", days=days, questions=questions, groups=len(groups))
     return title + "\n\n" + escape("\n".join(render(groups, svc.timezone)))
 
 
@@ -121,7 +121,9 @@ async def digest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     if not groups:
         return
     html = (
-        texts.GAPS_DIGEST_TITLE + "\n" + await asyncio.to_thread(gaps_report, context, _DIGEST_DAYS)
+        say("gaps_digest_title")
+        + "\n"
+        + await asyncio.to_thread(gaps_report, context, _DIGEST_DAYS)
     )
     for admin_id in sorted(svc.members.admin_ids):
         try:
@@ -148,7 +150,7 @@ async def on_my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await context.bot.send_document(
         message.chat_id,
         InputFile(content, filename=f"mes-donnees-cuf-{message.chat_id}.json"),
-        caption=texts.say("my_data_caption", update_language(update)),
+        caption=say("my_data_caption", update_language(update)),
     )
     log_reply(update, "privacy", "answered", None, time.perf_counter() - started)
 

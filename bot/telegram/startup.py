@@ -15,6 +15,8 @@ from collections.abc import Awaitable, Callable
 from telegram import Bot
 from telegram.error import InvalidToken, NetworkError
 
+from bot.messages import message
+
 Say = Callable[[str], None]
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -53,21 +55,18 @@ async def wait_for_telegram(
             async with bot:
                 return bot.username
         except InvalidToken:
-            raise StartupError(
-                "Telegram refuse le jeton CUF_TELEGRAM_TOKEN : vérifiez-le auprès de @BotFather "
-                "(ou CUF_TELEGRAM_BASE_URL s'il désigne un autre serveur)."
-            ) from None
+            raise StartupError(message("startup_bad_token")) from None
         except NetworkError as error:  # TimedOut included
             reason = (
                 redact(str(error), token).splitlines()[0] if str(error) else type(error).__name__
             )
             remaining = deadline - clock()
             if remaining <= 0:
+                waited = f"{wait_seconds:.0f}"
                 raise StartupError(
-                    f"Telegram reste injoignable à {where} après {wait_seconds:.0f} s ({reason}) : "
-                    "vérifiez la connexion ou CUF_TELEGRAM_BASE_URL."
+                    message("startup_unreachable", where=where, seconds=waited, reason=reason)
                 ) from None
             pause = min(delay, remaining)
-            say(f"Telegram injoignable à {where} ({reason}) : nouvel essai dans {pause:.0f} s…")
+            say(message("startup_retrying", where=where, reason=reason, seconds=f"{pause:.0f}"))
             await sleep(pause)
             delay = min(delay * 2, MAX_DELAY_SECONDS)

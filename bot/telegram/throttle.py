@@ -15,17 +15,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter, BaseRateLimiter
 
-from bot.telegram.retry import RetryingLimiter, _seconds
+from bot.telegram.retry import ApiResult, Callback, RetryingLimiter, retry_after_seconds
 
 logger = logging.getLogger(__name__)
-
-Callback = Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]]
 
 
 class _NoRetryNoise(logging.Filter):
@@ -74,8 +71,8 @@ class ThrottledLimiter(BaseRateLimiter[None]):
         endpoint: str,
         data: dict[str, Any],
         rate_limit_args: None,
-    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        async def attempt(*a: Any, **kw: Any) -> bool | dict[str, Any] | list[dict[str, Any]]:
+    ) -> ApiResult:
+        async def attempt(*a: Any, **kw: Any) -> ApiResult:
             loop = asyncio.get_running_loop()
             pause = self._resume_at - loop.time()
             if pause > 0:
@@ -83,7 +80,7 @@ class ThrottledLimiter(BaseRateLimiter[None]):
             try:
                 return await self.throttle.process_request(callback, a, kw, endpoint, data, 0)
             except RetryAfter as error:
-                self._resume_at = max(self._resume_at, loop.time() + _seconds(error.retry_after))
+                self._resume_at = max(self._resume_at, loop.time() + retry_after_seconds(error))
                 raise
 
         return await self.retry.process_request(attempt, args, kwargs, endpoint, data, None)

@@ -24,6 +24,7 @@ from urllib.parse import urlparse
 
 from telegram import Update
 
+from bot.messages import message
 from bot.ops import metrics
 from bot.ops.http import Response, Route, json_response, ops_routes, start_server, stop_server
 from bot.telegram.ops import MONITOR, plain_bot
@@ -45,18 +46,16 @@ class WebhookConfigError(Exception):
 def webhook_path(settings: Settings) -> str:
     """The path Telegram posts to, from ``CUF_WEBHOOK_URL`` (``/`` when it has none)."""
     if not settings.webhook_url:
-        raise WebhookConfigError("CUF_WEBHOOK_URL est requis en mode webhook")
+        raise WebhookConfigError(message("webhook_url_missing"))
     parsed = urlparse(settings.webhook_url)
     if parsed.scheme != "https" and parsed.hostname not in ("127.0.0.1", "localhost", "::1"):
-        raise WebhookConfigError("CUF_WEBHOOK_URL doit commencer par https:// (exigé par Telegram)")
+        raise WebhookConfigError(message("webhook_url_not_https"))
     return "/" + parsed.path.lstrip("/")
 
 
 def webhook_secret(settings: Settings) -> str:
     if settings.webhook_secret is None:
-        raise WebhookConfigError(
-            "CUF_WEBHOOK_SECRET est requis en mode webhook (le même pour toutes les répliques)"
-        )
+        raise WebhookConfigError(message("webhook_secret_missing"))
     return settings.webhook_secret.get_secret_value()
 
 
@@ -95,11 +94,7 @@ async def check_registration(settings: Settings, say: Callable[[str], None]) -> 
         logger.warning("getWebhookInfo impossible : %s", type(error).__name__)
         return
     if info.url != settings.webhook_url:
-        registered = info.url or "aucun"
-        say(
-            f"Attention : le webhook enregistré chez Telegram ({registered}) n'est pas "
-            "CUF_WEBHOOK_URL ; lancez `python -m bot webhook set` (étape de déploiement)."
-        )
+        say(message("webhook_not_registered", registered=info.url or message("none")))
 
 
 async def serve(

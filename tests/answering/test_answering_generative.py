@@ -37,6 +37,7 @@ from bot.answering.generative import GenerativeAnswerer
 from bot.answering.llm_health import CircuitBreaker, status_lines
 from bot.answering.verification import check_answer, cited_sentences, language_of
 from bot.answers import Answer
+from bot.app import llm_endpoint
 from bot.index.records import Chunk
 from bot.messages import message
 from bot.settings import Settings
@@ -524,8 +525,8 @@ def test_no_endpoint_configured_means_extractive_mode(tmp_path: Path) -> None:
     none = answering_settings(tmp_path)
     only_url = answering_settings(tmp_path, llm_base_url="http://x/v1")
 
-    assert GenerativeAnswerer.from_settings(none) is None
-    assert GenerativeAnswerer.from_settings(only_url) is None
+    assert llm_endpoint(none) is None
+    assert llm_endpoint(only_url) is None
 
 
 @pytest.mark.parametrize("api_key", ["secret-key", None])
@@ -540,9 +541,10 @@ def test_a_configured_endpoint_builds_a_chat_openai_model(
         llm_timeout_seconds=7.5,
     )
 
-    answerer = GenerativeAnswerer.from_settings(settings)
+    endpoint = llm_endpoint(settings)
+    assert endpoint is not None
+    answerer = GenerativeAnswerer.from_endpoint(endpoint)
 
-    assert answerer is not None
     model = answerer.model
     assert isinstance(model, ChatOpenAI)
     assert model.openai_api_base == "http://127.0.0.1:11434/v1"

@@ -10,7 +10,6 @@ import asyncio
 import itertools
 import os
 import shutil
-import socket
 import subprocess
 import threading
 import time
@@ -23,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from ports import free_port
 
 from bot.app import Services
 from bot.settings import Settings
@@ -54,13 +54,6 @@ def _ensure_node_modules(node: str) -> None:
     result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
     if result.returncode != 0:
         _unavailable(f"`npm ci --prefix {EMULATOR_DIR}` failed: {result.stderr.strip()[-500:]}")
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _wait_ready(process: subprocess.Popen[str]) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.telegram import texts
+from bot.messages import menu, message
 
 from .conftest import ADMIN_ID, MEMBER_ID, ClockedServices, running_bot
 from .driver import Emulator
@@ -46,7 +46,7 @@ async def test_menu_is_registered_and_members_are_welcomed(
         welcome = await member.reply()
     assert welcome.parse_mode == "HTML"
     assert welcome.text.startswith("Bonjour Élu 1002 👋")
-    assert [c["command"] for c in await emulator.commands()] == [n for n, _ in texts.COMMANDS]
+    assert [c["command"] for c in await emulator.commands()] == [n for n, _ in menu("fr")]
     admin_menu = await emulator.post(
         "/_test/commands", {"token": emulator.token, "chat_id": ADMIN_ID}
     )
@@ -69,11 +69,11 @@ async def test_a_non_member_gets_no_content_from_any_command_text_or_button(
         answers = await _wait_answers(emulator, len(BUTTONS))
         assert await stranger.silence() == []
     assert {(r.text, tuple(r.labels)) for r in replies} == {
-        (texts.say("not_member"), (texts.say("request_button"),))
+        (message("not_member"), (message("request_button"),))
     }
     assert [(a["text"], a.get("show_alert")) for a in answers[:-1]] == [
-        (texts.say("not_allowed_button"), "true")
-    ] * (len(BUTTONS) - 2) + [(texts.say("admin_only"), "true")]
+        (message("not_allowed_button"), "true")
+    ] * (len(BUTTONS) - 2) + [(message("admin_only"), "true")]
 
 
 async def test_access_refused_then_another_user_approved(
@@ -89,25 +89,25 @@ async def test_access_refused_then_another_user_approved(
         await stranger.say("Bonjour")
         refusal = await stranger.reply()
         await stranger.press(refusal, "Demander")
-        assert (await stranger.reply()).text == texts.say("request_sent")
+        assert (await stranger.reply()).text == message("request_sent")
         notice = await admin.reply()
         assert notice.text == "🔔 Demande d'accès de Élu 2001 (2001)."
-        assert notice.labels == [texts.ADMIN_APPROVE, texts.ADMIN_REFUSE]
+        assert notice.labels == [message("admin_approve"), message("admin_refuse")]
         await stranger.press(refusal, "Demander")  # asking twice does not notify twice
-        assert (await stranger.reply()).text == texts.say("request_already")
+        assert (await stranger.reply()).text == message("request_already")
         await admin.press(notice, "Refuser")
         decided = await admin.reply()
         assert decided.text == "Élu 2001 (2001) : accès refusé par Élu 1001."
-        assert [m.text for m in await stranger.replies(1)] == [texts.say("request_refused")]
+        assert [m.text for m in await stranger.replies(1)] == [message("request_refused")]
         await stranger.command("/aide")
-        assert (await stranger.reply()).text == texts.say("not_member")
+        assert (await stranger.reply()).text == message("not_member")
 
         await other.command("/start")
         await other.press(await other.reply(), "Demander")
         await other.reply()
         await admin.press(await admin.reply(), "Accepter")
         await admin.reply()
-        assert (await other.reply()).text == texts.say("user_approved")
+        assert (await other.reply()).text == message("user_approved")
         await other.command("/start")
         assert (await other.reply()).text.startswith("Bonjour Élu 2002")
     assert services.members.is_member(OTHER) and not services.members.is_member(STRANGER)

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 from bot.answers import Answer
 from bot.messages import message
-from bot.telegram import texts
 
 from .conftest import ADMIN_ID, MEMBER_ID, REPO, ClockedServices, running_bot
 from .driver import Emulator
@@ -55,14 +54,14 @@ async def test_two_admins_deciding_one_request_the_first_decision_wins(
         )
         await paul.say("Bonjour")
         await paul.press(await paul.reply(), "Demander")
-        assert (await paul.reply()).text == texts.say("request_sent")
+        assert (await paul.reply()).text == message("request_sent")
         notice, notice_2 = await admin.reply(), await admin_2.reply()
         assert notice.text == notice_2.text == "🔔 Demande d'accès de Élu 2002 (2002)."
 
         await admin.press(notice, "Accepter")
         assert (await admin.reply()).text == "Élu 2002 (2002) : accès accordé par Élu 1001."
         told_2 = await admin_2.reply()  # the other admin hears of it
-        assert (await paul.reply()).text == texts.say("user_approved")
+        assert (await paul.reply()).text == message("user_approved")
 
         await admin_2.press(notice_2, "Refuser")  # too late: changes nothing
         edited_2 = await admin_2.reply()
@@ -117,12 +116,12 @@ async def test_revoking_a_member_is_explicit_told_to_all_and_drops_their_reminde
         "Ses groupes suivis et ses rappels sont supprimés."
     )
     assert done.text == told_2.text == expected
-    assert revoked.text == texts.say("user_revoked")
-    assert refused.text == texts.say("not_member")
+    assert revoked.text == message("user_revoked")
+    assert refused.text == message("not_member")
     assert services.subscriptions.following(str(PAUL)) == []
     assert services.reminders.plan(half_hour_before).due == ()
     assert configured.text.startswith(f"{MEMBER_ID} est membre par la configuration")
-    assert usage.text == texts.REVOKE_USAGE
+    assert usage.text == message("revoke_usage")
 
 
 async def test_forged_buttons_are_refused_without_errors(
@@ -150,7 +149,7 @@ async def test_forged_buttons_are_refused_without_errors(
             await admin.press_data(help_message.message_id, data)
         answers = await _callback_answers(emulator, len(forged))
         assert await admin.silence() == []
-    assert [a.get("text") for a in answers] == [texts.say("expired")] * len(forged)
+    assert [a.get("text") for a in answers] == [message("expired")] * len(forged)
     assert message("error") not in str(answers)
 
 
@@ -166,7 +165,7 @@ async def test_in_groups_commands_for_another_bot_are_ignored(
         await member.command("/aide@TestNameBot")
         assert (await member.reply()).text.startswith("<b>Ce que je sais faire")
         await stranger.command("/start@TestNameBot")
-        assert (await stranger.reply()).text == texts.say("not_member")
+        assert (await stranger.reply()).text == message("not_member")
 
 
 class EchoAssistant:
@@ -194,7 +193,7 @@ async def test_forget_erases_ones_ratings_in_groups_and_access_request_details(
         forgotten = await private.reply()
         await private.command("/start")
         welcome = await private.reply()
-    assert forgotten.text == texts.say("forgotten")
+    assert forgotten.text == message("forgotten")
     assert services.feedback.ratings() == []
     request = services.members.get(PAUL)
     assert request is not None

@@ -6,7 +6,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.telegram import texts
+from bot.messages import message
 
 from .conftest import ADMIN_ID, MEMBER_ID, REPO, ClockedServices, running_bot
 from .driver import Emulator
@@ -39,8 +39,8 @@ async def test_reindex_is_for_admins_and_makes_new_notes_answerable(
         await member.say("Qu'a décidé le groupe-pays Bénin ?")
         answer = await member.reply(timeout=60)
 
-    assert refused.text == texts.say("admin_only")
-    assert started.text == texts.REINDEX_STARTED
+    assert refused.text == message("admin_only")
+    assert started.text == message("reindex_started")
     assert "Réindexation terminée : 1 ajouté(s), 0 modifié(s), 0 supprimé(s)" in done.text
     assert "Porto-Novo" in answer.text
     assert "Compte rendu du groupe-pays Bénin" in answer.text  # the note is cited

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 
 from bot.answers import Answer
-from bot.telegram import texts
+from bot.messages import message
 from bot.telegram.render import render_answer
 
 from .conftest import MEMBER_ID, ClockedServices, running_bot
@@ -23,7 +23,7 @@ async def test_ask_follow_up_sources_rating_and_forget(
         answer = await member.reply()
         assert answer.parse_mode == "HTML"
         assert "<i>Sources : [1] " in answer.text
-        assert answer.labels == [texts.say("sources_button"), "👍", "👎"]
+        assert answer.labels == [message("sources_button"), "👍", "👎"]
         await member.press(answer, "Sources")
         sources = await member.reply()
         assert sources.text.startswith("<b>[1] ")
@@ -33,13 +33,13 @@ async def test_ask_follow_up_sources_rating_and_forget(
         follow_up = await member.reply()
         assert "Sénégal" in follow_up.text or "sénégal" in follow_up.text.lower()
         await member.command("/oublier")
-        assert (await member.reply()).text == texts.say("forgotten")
+        assert (await member.reply()).text == message("forgotten")
         await member.press(answer, "Sources")
         assert await member.silence() == []
     answers = await emulator.callback_answers()
     assert [a["text"] for a in answers if "text" in a] == [
-        texts.say("thanks_up"),
-        texts.say("expired"),
+        message("thanks_up"),
+        message("expired"),
     ]
     assert services.feedback.ratings() == []  # forgotten with the chat
 

@@ -18,9 +18,8 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from bot.app import Services
+from bot.app import Services, open_database
 from bot.settings import Settings
-from bot.storage import Database
 
 from .conftest import MEMBER_ID, REPO, ClockedServices, running_bot, swept
 from .driver import BotMessage, Emulator
@@ -180,7 +179,7 @@ def _sent_state(settings: Settings) -> list[str]:
 
     from bot.db.schema import reminder_outbox
 
-    with Database.from_settings(settings).transaction() as connection:
+    with open_database(settings).transaction() as connection:
         rows = connection.execute(
             select(reminder_outbox.c.state).where(reminder_outbox.c.kind == "deadline")
         ).scalars()

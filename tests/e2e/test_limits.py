@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 
 from bot.answers import Answer
-from bot.telegram import texts
+from bot.messages import message
 
 from .conftest import MEMBER_ID, ClockedServices, running_bot
 from .driver import Emulator
@@ -40,7 +40,7 @@ async def test_edited_messages_count_against_the_rate_limit(
     assert [reply.text for reply in replies] == [
         "Réponse à « Question corrigée 0 »",
         "Réponse à « Question corrigée 1 »",
-        texts.say("rate_limited"),
+        message("rate_limited"),
     ]
 
 
@@ -53,8 +53,8 @@ async def test_non_members_are_rate_limited_too(
             await stranger.say(f"Bonjour {number}")
         replies = await stranger.replies(4)
         assert await stranger.silence() == []
-    assert [reply.text for reply in replies] == [texts.say("not_member")] * 3 + [
-        texts.say("rate_limited")
+    assert [reply.text for reply in replies] == [message("not_member")] * 3 + [
+        message("rate_limited")
     ]
 
 
@@ -72,14 +72,14 @@ async def test_voice_and_sticker_replies_are_not_counted_against_the_rate_limit(
         await member.say("Et une autre")
         answers = await member.replies(2)
     assert [reply.text for reply in media] == [
-        texts.say("voice"),
-        texts.say("media"),
-        texts.say("media"),
-        texts.say("media"),
-        texts.say("voice"),
-        texts.say("media"),
+        message("voice"),
+        message("media"),
+        message("media"),
+        message("media"),
+        message("voice"),
+        message("media"),
     ]
-    assert texts.say("voice").startswith("Je ne sais pas encore écouter les messages vocaux")
+    assert message("voice").startswith("Je ne sais pas encore écouter les messages vocaux")
     assert [reply.text for reply in answers] == [
         "Réponse à « Une vraie question »",
         "Réponse à « Et une autre »",
@@ -94,7 +94,7 @@ async def test_an_english_speaker_gets_media_replies_in_english(
         await member.send_media("voice")
         await member.send_media("sticker")
         replies = await member.replies(2)
-    assert [reply.text for reply in replies] == [texts.say("voice", "en"), texts.say("media", "en")]
+    assert [reply.text for reply in replies] == [message("voice", "en"), message("media", "en")]
 
 
 async def test_every_update_kind_counts_against_the_flood_limit(
@@ -111,7 +111,7 @@ async def test_every_update_kind_counts_against_the_flood_limit(
         await member.send_media("sticker")
         assert await member.silence() == []
     answers = await emulator.callback_answers()
-    assert [a.get("text") for a in answers] == [texts.say("expired")]
+    assert [a.get("text") for a in answers] == [message("expired")]
 
 
 async def test_flood_control_keeps_retrying_past_four_attempts(
@@ -148,5 +148,5 @@ async def test_two_replicas_on_postgresql_share_the_rate_limit(
         assert await member.silence() == []
     assert [reply.text for reply in replies] == [
         "Réponse à « Question 0 »",
-        texts.say("rate_limited"),
+        message("rate_limited"),
     ]

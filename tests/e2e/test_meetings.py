@@ -100,12 +100,12 @@ async def test_only_the_elected_replica_sends_reminders(
     tmp_path: Path, emulator: Emulator, make_services: Callable[..., ClockedServices]
 ) -> None:
     """Another process holding the reminder lead: this one sweeps nothing until it is freed."""
+    from bot.app import open_database
     from bot.db.leader import Leadership
-    from bot.storage import Database
 
     clock = datetime(2025, 3, 3, 9, 30, tzinfo=PARIS)
     services = make_services(clock, knowledge_dir=_knowledge(tmp_path))
-    replica = Leadership(Database.from_settings(services.settings), "reminders")
+    replica = Leadership(open_database(services.settings), "reminders")
     assert replica.try_lead()
     member = emulator.chat(MEMBER_ID)
     async with running_bot(services):

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.telegram import texts
+from bot.messages import menu, message
 
 from .conftest import MEMBER_ID, ClockedServices, running_bot
 from .driver import Emulator
@@ -65,18 +65,18 @@ async def test_an_english_speakers_whole_exchange_is_in_english(
     assert sources.text.startswith("<b>[1] ") and ".pdf" not in sources.text
     assert agenda.text.startswith("No meeting in the next 30 days.\nThe next meeting is on ")
     assert "Place:" in agenda.text or "Group:" in agenda.text
-    assert refusal.text == texts.say("not_member", "en")
+    assert refusal.text == message("not_member", "en")
     assert refusal.labels == ["✉️ Request access"]  # the button under the refusal too
-    assert requested.text == texts.say("request_sent", "en")
+    assert requested.text == message("request_sent", "en")
     assert [a.get("text") for a in answers if a.get("text")] == [
-        texts.say("thanks_up", "en"),
-        texts.say("expired", "en"),
+        message("thanks_up", "en"),
+        message("expired", "en"),
     ]
     for reply in (welcome, help_message, agenda, refusal, requested):
         assert not any(label in reply.text for label in FRENCH_LABELS), reply.text
     menu_fr = [c["command"] for c in await emulator.commands()]
     menu_en = [c["command"] for c in await emulator.commands("en")]
-    assert menu_fr == [name for name, _ in texts.COMMANDS]
+    assert menu_fr == [name for name, _ in menu("fr")]
     assert menu_en == [
         "start", "help", "agenda", "follow", "reminders", "funding", "forget", "my_data"
     ]  # fmt: skip
@@ -97,7 +97,7 @@ async def test_deep_links_follow_a_group_and_open_a_fiche(
     assert followed.text == "Vous suivez Groupe-pays Mali ✅"
     assert services.subscriptions.following(str(MEMBER_ID)) == ["mali"]
     assert fiche.text.startswith("Appel à projets généraliste du ministère des Affaires")
-    assert unknown.text == texts.say("unknown_fiche")
+    assert unknown.text == message("unknown_fiche")
     assert "1 % eau" in listing.labels and listing.text.startswith("<b>Dispositifs")
 
 

@@ -12,7 +12,6 @@ one per kill. Figures are printed (``pytest -s``).
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import shutil
 import signal
@@ -23,25 +22,14 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.app import Services
 from bot.settings import Settings
 
-from .conftest import REPO
 from .driver import Emulator
+from .reminder_fleet import bot_environment, follow_mali, knowledge_with_meeting, reminders_sent
 
 CHATS = 300
 KILLS = 10
 FIRST_CHAT = 5_000
-
-
-def _calendar(start: datetime) -> str:
-    stamp = start.strftime("%Y%m%dT%H%M%SZ")
-    return (
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Tests//Kill bot//FR\r\n"
-        f"BEGIN:VEVENT\r\nUID:kill-bot\r\nDTSTAMP:{stamp}\r\nDTSTART:{stamp}\r\n"
-        "DURATION:PT1H\r\nSUMMARY:Réunion du groupe-pays Mali\r\n"
-        "CATEGORIES:Groupe-pays Mali\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-    )
 
 
 def _start_bot(environment: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
@@ -56,36 +44,28 @@ def _start_bot(environment: dict[str, str], cwd: Path) -> subprocess.Popen[bytes
 
 
 async def _reminders(emulator: Emulator) -> Counter[int]:
-    return Counter(chat for chat, text in await emulator.sent_texts() if text.startswith("🔔"))
+    return Counter(await reminders_sent(emulator))
 
 
 async def test_kill_loop_over_the_running_bot_loses_no_reminder(
     emulator: Emulator, built_index: Path, tmp_path: Path
 ) -> None:
-    knowledge, state = tmp_path / "knowledge", tmp_path / "state"
-    shutil.copytree(REPO / "knowledge", knowledge)
+    state = tmp_path / "state"
     shutil.copytree(built_index, state / "index")
     # Due now for a 60-minute lead, and far enough for every restart to come before it.
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=58)
-    (knowledge / "meetings" / "kill.ics").write_text(_calendar(start), encoding="utf-8")
+    knowledge = knowledge_with_meeting(tmp_path, start, "kill-bot")
     chats = range(FIRST_CHAT, FIRST_CHAT + CHATS)
-    settings = Settings(knowledge_dir=knowledge, state_dir=state, calendar_urls=[])
-    subscriptions = Services(settings).subscriptions
-    for chat in chats:
-        subscriptions.follow(str(chat), "mali")
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("CUF_")}
-    environment |= {
-        "PYTHONPATH": str(REPO),
-        "CUF_TELEGRAM_TOKEN": emulator.token,
-        "CUF_TELEGRAM_BASE_URL": emulator.bot_api_url,
-        "CUF_ALLOWED_USER_IDS": ",".join(str(chat) for chat in chats),
-        "CUF_KNOWLEDGE_DIR": str(knowledge),
-        "CUF_STATE_DIR": str(state),
-        "CUF_CALENDAR_URLS": "",
-        "CUF_REMINDER_LEADS_MINUTES": "60",
+    follow_mali(Settings(knowledge_dir=knowledge, state_dir=state, calendar_urls=[]), chats)
+    environment = bot_environment(
+        emulator,
+        knowledge,
+        chats,
+        state_dir=str(state),
+        reminder_leads_minutes="60",
         # Only the sweep each start makes at once can deliver: the periodic one never comes.
-        "CUF_REMINDER_SWEEP_SECONDS": "3600",
-    }
+        reminder_sweep_seconds="3600",
+    )
 
     rng = random.Random(14)
     kills = runs = 0

@@ -12,7 +12,6 @@ one reminder the killed process was sending). Figures are printed (``pytest -s``
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import signal
 import subprocess
@@ -22,68 +21,43 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.app import Services
 from bot.settings import Settings
 
-from .conftest import REPO, free_port
+from .conftest import free_port
 from .driver import Emulator
+from .reminder_fleet import bot_environment, follow_mali, knowledge_with_meeting, reminders_sent
 
 CHATS = 1_000
 FIRST_CHAT = 500_000
 PARIS = ZoneInfo("Europe/Paris")
 
 
-def _calendar(start: datetime) -> str:
-    return (
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Tests//Replicas//FR\r\n"
-        "BEGIN:VEVENT\r\nUID:replicas@test\r\nDTSTAMP:20250101T000000Z\r\n"
-        f"DTSTART;TZID=Europe/Paris:{start.strftime('%Y%m%dT%H%M%S')}\r\nDURATION:PT1H\r\n"
-        "SUMMARY:Réunion du groupe-pays Mali\r\nCATEGORIES:Groupe-pays Mali\r\n"
-        "END:VEVENT\r\nEND:VCALENDAR\r\n"
-    )
-
-
-async def _reminders_sent(emulator: Emulator) -> list[int]:
-    """The chat of every reminder the bot sent so far (one entry per message)."""
-    return [chat for chat, text in await emulator.sent_texts() if text.startswith("🔔")]
-
-
 async def test_two_bots_on_postgresql_one_worker_killed_every_reminder_once(
     emulator: Emulator, built_index: Path, tmp_path: Path, postgres_server
 ) -> None:
     url = postgres_server.new_database()
-    knowledge = tmp_path / "knowledge"
-    shutil.copytree(REPO / "knowledge", knowledge)
     start = (datetime.now(PARIS) + timedelta(minutes=40)).replace(second=0, microsecond=0)
-    (knowledge / "meetings" / "replicas.ics").write_text(_calendar(start), encoding="utf-8")
-    setup = Services(
-        Settings(
-            _env_file=None,  # type: ignore[call-arg]
-            knowledge_dir=knowledge,
-            state_dir=tmp_path / "setup",
-            database_url=url,
-        )
-    )
+    knowledge = knowledge_with_meeting(tmp_path, start, "replicas")
     chats = [FIRST_CHAT + index for index in range(CHATS)]
-    for chat in chats:
-        setup.subscriptions.follow(str(chat), "mali")
-    setup.database.close()
-
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("CUF_")}
-    environment |= {
-        "PYTHONPATH": str(REPO),
-        "CUF_TELEGRAM_TOKEN": emulator.token,
-        "CUF_TELEGRAM_BASE_URL": emulator.bot_api_url,
-        "CUF_ALLOWED_USER_IDS": ",".join(map(str, chats)),
-        "CUF_KNOWLEDGE_DIR": str(knowledge),
-        "CUF_DATABASE_URL": url,
-        "CUF_REMINDER_LEADS_MINUTES": "1440,60",
-        "CUF_REMINDER_SWEEP_SECONDS": "1",
-        "CUF_REMINDER_LEASE_SECONDS": "5",
-        "CUF_TELEGRAM_MODE": "webhook",
-        "CUF_WEBHOOK_SECRET": "replicas-share-this-secret_2",
-        "CUF_WEBHOOK_LISTEN": "127.0.0.1",
-    }
+    setup = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        knowledge_dir=knowledge,
+        state_dir=tmp_path / "setup",
+        database_url=url,
+    )
+    follow_mali(setup, chats)
+    environment = bot_environment(
+        emulator,
+        knowledge,
+        chats,
+        database_url=url,
+        reminder_leads_minutes="1440,60",
+        reminder_sweep_seconds="1",
+        reminder_lease_seconds="5",
+        telegram_mode="webhook",
+        webhook_secret="replicas-share-this-secret_2",
+        webhook_listen="127.0.0.1",
+    )
     logs = {name: tmp_path / f"bot-{name}.log" for name in ("a", "b")}
     processes: dict[str, subprocess.Popen[bytes]] = {}
     for name, log in logs.items():
@@ -107,7 +81,7 @@ async def test_two_bots_on_postgresql_one_worker_killed_every_reminder_once(
     started = time.monotonic()
     try:
         # Wait for the first reminders, then kill whichever process sends them.
-        while len(await _reminders_sent(emulator)) < 50:
+        while len(await reminders_sent(emulator)) < 50:
             assert all(process.poll() is None for process in processes.values()), {
                 name: log.read_text(errors="replace")[-2000:] for name, log in logs.items()
             }
@@ -119,14 +93,14 @@ async def test_two_bots_on_postgresql_one_worker_killed_every_reminder_once(
         [survivor] = [name for name in processes if name != leader]
         processes[leader].send_signal(signal.SIGKILL)
         processes[leader].wait(timeout=30)
-        killed_at = len(await _reminders_sent(emulator))
+        killed_at = len(await reminders_sent(emulator))
         deadline = time.monotonic() + 300
-        while len(set(await _reminders_sent(emulator))) < CHATS:
+        while len(set(await reminders_sent(emulator))) < CHATS:
             assert time.monotonic() < deadline, "the other process did not finish the job"
             await asyncio.sleep(0.2)
         assert elected(survivor)
         await asyncio.sleep(2)  # a few more sweeps: nothing more may be sent
-        sent = await _reminders_sent(emulator)
+        sent = await reminders_sent(emulator)
     finally:
         for process in processes.values():
             if process.poll() is None:

@@ -14,7 +14,6 @@ import pytest
 
 from bot.answers import Answer, Source
 from bot.messages import message
-from bot.telegram import texts
 
 from .conftest import MEMBER_ID, ClockedServices, running_bot
 from .driver import Emulator
@@ -83,7 +82,7 @@ async def test_long_answer_is_split_on_paragraphs_with_buttons_under_the_last_pa
     assert [len(part.text) <= 4096 for part in parts] == [True, True, True]
     assert parts[0].text.startswith("Partie 1 &lt;Tout sur CUF&gt; : Cités Unies France &amp; ses")
     assert [part.text[:8] for part in parts] == ["Partie 1", "Partie 2", "Partie 3"]
-    assert [part.labels for part in parts] == [[], [], [texts.say("sources_button"), "👍", "👎"]]
+    assert [part.labels for part in parts] == [[], [], [message("sources_button"), "👍", "👎"]]
     assert parts[2].text.endswith("<i>Sources : [1] Rapport d'activités 2023, p. 3</i>")
 
 
@@ -130,5 +129,5 @@ async def test_a_user_writing_too_fast_is_told_once_then_served_again(
         True,
         False,
     ]
-    assert replies[3].text == texts.say("rate_limited")
+    assert replies[3].text == message("rate_limited")
     assert again.text.startswith("<b>Ce que je sais faire")

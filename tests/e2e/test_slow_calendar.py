@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from feed_server import FeedServer, serving
 
-from bot.meetings.agenda import Agenda
+from bot.app import build_agenda
 
 from .conftest import MEMBER_ID, ClockedServices, running_bot
 from .driver import Emulator
@@ -35,7 +35,7 @@ async def test_members_are_answered_while_a_calendar_feed_hangs(
     emulator: Emulator, answering_services: Callable[..., ClockedServices], drip: FeedServer
 ) -> None:
     services = answering_services(calendar_urls=[drip.url], calendar_fetch_seconds=600)
-    Agenda.from_settings(services.settings).refresh()  # an earlier run kept a good copy
+    build_agenda(services.settings).refresh()  # an earlier run kept a good copy
     drip.drip = True
     services.background = True  # as `python -m bot run` sets it
     member = emulator.chat(MEMBER_ID)

@@ -11,7 +11,7 @@ from staff.office_files import docx_bytes, pdf_bytes
 
 from bot.index.layout import current_generation
 from bot.index.reader import read_chunks
-from bot.telegram import staff_texts, texts
+from bot.messages import message
 
 from .conftest import ADMIN_ID, MEMBER_ID, REPO, ClockedServices, running_bot
 from .driver import Chat, Emulator
@@ -41,9 +41,9 @@ async def _send(admin: Chat, name: str, content: bytes, choice: str) -> list[str
     """Send a file, choose where it goes; the texts the admin then gets (edit + summary)."""
     await admin.send_document(name, content)
     question = await admin.reply()
-    assert question.text == staff_texts.UPLOAD_WHERE.format(name=name)
+    assert question.text == message("upload_where", name=name)
     await admin.press(question, choice)
-    return [message.text for message in await admin.replies(2, timeout=INDEXING)]
+    return [reply.text for reply in await admin.replies(2, timeout=INDEXING)]
 
 
 async def test_admin_documents_become_answerable_and_replacing_one_drops_its_old_passages(
@@ -89,7 +89,7 @@ async def test_admin_documents_become_answerable_and_replacing_one_drops_its_old
     assert "9 900" in answer_second.text and "7 500" not in answer_second.text
     assert "Guide des jumelages scolaires" in answer_second.text  # cited
 
-    assert groups.text == staff_texts.UPLOAD_WHICH_GROUP.format(name="cr-benin.docx")
+    assert groups.text == message("upload_which_group", name="cr-benin.docx")
     assert "✅ notes/senegal/cr-benin.docx indexé" in docx_summary[-1]
     assert "Abomey" in answer_docx.text
     assert "Compte rendu du groupe-pays Bénin" in listing.text
@@ -149,10 +149,10 @@ async def test_members_and_strangers_cannot_add_list_or_remove_documents(
         gate_commands = await stranger.replies(3)
         alerts = await emulator.callback_answers()
 
-    assert polite.text == texts.say("media")
-    assert [m.text for m in media] == [texts.say("voice"), texts.say("media"), texts.say("media")]
-    assert [m.text for m in refused] == [texts.say("admin_only")] * 2
-    assert [a["text"] for a in alerts[-2:]] == [texts.say("admin_only")] * 2
-    assert gate.text == texts.say("not_member")
-    assert [m.text for m in gate_commands] == [texts.say("not_member")] * 3
+    assert polite.text == message("media")
+    assert [m.text for m in media] == [message("voice"), message("media"), message("media")]
+    assert [m.text for m in refused] == [message("admin_only")] * 2
+    assert [a["text"] for a in alerts[-2:]] == [message("admin_only")] * 2
+    assert gate.text == message("not_member")
+    assert [m.text for m in gate_commands] == [message("not_member")] * 3
     assert sorted(path.name for path in knowledge.rglob("*")) == before

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.telegram import staff_texts, texts
+from bot.messages import message
 
 from .conftest import ADMIN_ID, MEMBER_ID, ClockedServices, running_bot
 from .driver import Emulator
@@ -41,7 +41,7 @@ async def test_gaps_are_listed_and_grouped_for_admins_only(
         await admin.command("/lacunes tout")
         usage = await admin.reply()
 
-    assert refused.text == texts.say("admin_only")
+    assert refused.text == message("admin_only")
     assert gaps.text.startswith(
         "<b>Lacunes des 30 derniers jours</b> : 4 question(s) en 3 groupe(s)"
     )
@@ -51,7 +51,7 @@ async def test_gaps_are_listed_and_grouped_for_admins_only(
     assert "« Qu'est-ce que le groupe-pays Mali ? » — 1 fois (1 👎)" in body
     assert "« Quel est l'IBAN de Cités Unies France ? » — 1 fois (1 sans réponse)" in body
     assert "au plus près : " in body  # the closest passages
-    assert usage.text == staff_texts.GAPS_USAGE
+    assert usage.text == message("gaps_usage")
 
 
 async def test_my_data_returns_the_chats_data_and_forget_then_leaves_none(
@@ -73,7 +73,7 @@ async def test_my_data_returns_the_chats_data_and_forget_then_leaves_none(
         after = await member.reply()
 
     assert export.document_name == f"mes-donnees-cuf-{MEMBER_ID}.json"
-    assert export.text == staff_texts.say("my_data_caption")
+    assert export.text == message("my_data_caption")
     assert export.document is not None and after.document is not None
     data = json.loads(export.document)
     tables = data["tables"]
@@ -118,20 +118,20 @@ async def test_handoff_round_trip_survives_a_restart_and_is_limited(
         assert await member.silence() == []
         alerts = await emulator.callback_answers()
 
-    assert refusal.labels == ["👍", "👎", staff_texts.say("handoff_button")]
-    assert sent.text == staff_texts.say("handoff_sent", number=1)
+    assert refusal.labels == ["👍", "👎", message("handoff_button")]
+    assert sent.text == message("handoff_sent", number=1)
     assert forwarded.chat_id == STAFF_CHAT
     assert f"n° 1 : Élu {MEMBER_ID} ({MEMBER_ID})" in forwarded.text
     assert UNANSWERABLE[0] in forwarded.text
     assert "Derniers échanges" in forwarded.text
-    assert staff_texts.say("handoff_button") in offered.labels and offered.edited
+    assert message("handoff_button") in offered.labels and offered.edited
     assert "Réponse de l'équipe CUF" in relayed.text
     assert "775 670 623 00042" in relayed.text and UNANSWERABLE[0] in relayed.text
-    assert confirmed.text == staff_texts.HANDOFF_RELAYED.format(number=1)
+    assert confirmed.text == message("handoff_relayed", number=1)
     texts_shown = [alert.get("text") for alert in alerts]
-    assert staff_texts.say("handoff_already", number=1) in texts_shown
-    assert texts.say("not_allowed_button") in texts_shown  # the stranger
-    assert staff_texts.say("handoff_limited")[:200] in texts_shown
+    assert message("handoff_already", number=1) in texts_shown
+    assert message("not_allowed_button") in texts_shown  # the stranger
+    assert message("handoff_limited")[:200] in texts_shown
 
 
 async def test_weekly_digest_and_daily_purge_jobs(
@@ -155,7 +155,7 @@ async def test_weekly_digest_and_daily_purge_jobs(
         await member.command("/mes_donnees")
         export = await member.reply()
 
-    assert weekly.text.startswith(staff_texts.GAPS_DIGEST_TITLE)
+    assert weekly.text.startswith(message("gaps_digest_title"))
     assert f"« {UNANSWERABLE[0]} » — 1 fois" in weekly.text
     assert export.document is not None
     assert json.loads(export.document)["tables"] == {}

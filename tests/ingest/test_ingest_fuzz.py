@@ -20,9 +20,9 @@ from pathlib import Path
 from langchain_core.embeddings import DeterministicFakeEmbedding
 from pdfs import Page, text_pdf
 
+from bot.app import build_agenda
 from bot.funding.catalog import FundingCatalog
 from bot.ingest.pipeline import run_ingest
-from bot.meetings.agenda import Agenda
 from bot.meetings.delivery import RecordingSender, deliver
 from bot.meetings.outbox import Outbox
 from bot.meetings.planner import ReminderPlanner
@@ -203,7 +203,7 @@ def test_fuzzed_knowledge_never_aborts_and_every_bad_file_is_named(tmp_path: Pat
         calendar_urls=[],
     )
     started = time.monotonic()
-    agenda = Agenda.from_settings(settings)
+    agenda = build_agenda(settings)
     database = Database(settings.database_path)
     subscriptions = SubscriptionStore(database)
     subscriptions.follow("7", "mali")

@@ -9,15 +9,13 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.app import Services
-from bot.meetings.agenda import Agenda
+from bot.app import Services, build_agenda, open_database
 from bot.meetings.delivery import deliver
 from bot.meetings.outbox import Outbox
 from bot.meetings.planner import ReminderPlanner
 from bot.meetings.reminders import Reminder
 from bot.meetings.subscriptions import SubscriptionStore
 from bot.settings import Settings
-from bot.storage import Database
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -67,9 +65,9 @@ class Channel:
 
 def start_reminders(settings: Settings) -> tuple[ReminderPlanner, SubscriptionStore]:
     """What a (re)started process builds: new objects on the same database."""
-    database = Database.from_settings(settings)
+    database = open_database(settings)
     subscriptions = SubscriptionStore(database)
-    agenda = Agenda.from_settings(settings)
+    agenda = build_agenda(settings)
     outbox = Outbox(database, agenda.timezone)
     planner = ReminderPlanner(agenda, subscriptions, outbox, settings.reminder_leads_minutes)
     return planner, subscriptions

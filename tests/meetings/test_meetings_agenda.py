@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 from meetings_helpers import FIXTURES, REPO, add_calendar, paris, run_cli
 
-from bot.app import Services
-from bot.meetings.agenda import Agenda
+from bot.app import Services, build_agenda
 from bot.settings import Settings
 
 
@@ -213,7 +212,7 @@ def test_malformed_calendars_are_reported_by_name_and_others_load(knowledge, set
     add_calendar(knowledge, "cases.ics")
     add_calendar(knowledge, "not-a-calendar.ics")
     add_calendar(knowledge, "one-broken-event.ics")
-    agenda = Agenda.from_settings(settings)
+    agenda = build_agenda(settings)
 
     uids = {item.uid for item in agenda.upcoming(paris(2027, 3, 1, 9, 0), days=40)}
 

@@ -10,7 +10,7 @@ import pytest
 from meetings_helpers import REPO, paris
 
 from bot.answers import AskContext
-from bot.meetings.agenda import Agenda
+from bot.app import build_agenda
 from bot.meetings.responder import AgendaResponder
 from bot.settings import Settings
 
@@ -21,7 +21,7 @@ NOW = paris(2027, 1, 5, 9, 0)
 @pytest.fixture
 def responder(knowledge: Path, settings: Settings) -> AgendaResponder:
     shutil.copy(REPO / "knowledge" / "meetings" / "cuf-agenda-exemple.ics", knowledge / "meetings")
-    return AgendaResponder(Agenda.from_settings(settings))
+    return AgendaResponder(build_agenda(settings))
 
 
 def ask(responder: AgendaResponder, question: str, language: str = "fr"):

@@ -24,7 +24,7 @@ from meetings_helpers import (
     start_reminders,
 )
 
-from bot.app import Services
+from bot.app import Services, build_agenda
 from bot.meetings.agenda import Agenda
 from bot.meetings.planner import ReminderPlanner
 from bot.meetings.reminder_text import attachment as ics_of
@@ -94,12 +94,12 @@ def test_slow_calendar_is_cut_off_and_readers_never_wait(settings, feed):
     url_settings = settings.model_copy(
         update={"calendar_urls": [feed.url], "calendar_fetch_seconds": 1.0}
     )
-    assert uids(Agenda.from_settings(url_settings)) == {"m1"}  # fetched, and cached
+    assert uids(build_agenda(url_settings)) == {"m1"}  # fetched, and cached
 
     feed.body = calendar(event("m2")).encode()
     feed.drip = True
     # Synchronous refresh (the CLI, the refresh job): cut off at the deadline.
-    agenda = Agenda.from_settings(url_settings)
+    agenda = build_agenda(url_settings)
     errors = agenda.refresh()
     assert [error.reason for error in errors] == ["fetch failed (too slow (over 1 s))"]
     assert uids(agenda) == {"m1"}  # the last good copy
@@ -129,7 +129,7 @@ def test_oversized_calendars_are_refused(settings, feed, knowledge):
     )
     add_calendar(knowledge, "huge.ics", feed.body.decode())
     add_calendar(knowledge, "mali.ics", calendar(event("m2")))
-    agenda = Agenda.from_settings(small)
+    agenda = build_agenda(small)
     assert uids(agenda) == {"m2"}
     reasons = [str(error) for error in agenda.errors]
     assert any(reason.startswith("huge.ics: too large") for reason in reasons)
@@ -171,7 +171,7 @@ def test_event_count_and_occurrences_are_capped(knowledge, settings):
         "daily.ics",
         calendar(event("twice-a-day", extra="RRULE:FREQ=DAILY;BYHOUR=9,14\r\n")),
     )
-    agenda = Agenda.from_settings(settings)
+    agenda = build_agenda(settings)
     assert "many.ics: more than 5000 events: the rest skipped" in [str(e) for e in agenda.errors]
     assert len({item.uid for item in agenda.occurrences(NOW, NOW + timedelta(days=30))}) == 5_001
     # 800 days of a twice-daily rule is more than the cap per rule: expansion stops there,
@@ -184,7 +184,7 @@ def test_one_hundred_thousand_events_are_refused_by_size(knowledge, settings):
     many = "".join(event(f"e{n}") for n in range(100_000))
     add_calendar(knowledge, "enorme.ics", calendar(many))
     add_calendar(knowledge, "mali.ics", calendar(event("m1")))
-    agenda = Agenda.from_settings(settings)
+    agenda = build_agenda(settings)
     assert uids(agenda) == {"m1"}
     assert str(agenda.errors[0]).startswith("enorme.ics: too large")
 
@@ -285,7 +285,7 @@ def test_slow_fetch_never_blocks_reminder_sweeps(settings, feed):
     url_settings = settings.model_copy(
         update={"calendar_urls": [feed.url], "calendar_fetch_seconds": 30.0}
     )
-    Agenda.from_settings(url_settings).refresh()  # a last good copy
+    build_agenda(url_settings).refresh()  # a last good copy
     feed.drip = True
     services = Services(url_settings)
     services.background = True

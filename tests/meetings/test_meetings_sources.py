@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from meetings_helpers import FIXTURES, paris
 
+from bot.app import build_agenda
 from bot.meetings.agenda import Agenda
 from bot.settings import Settings
 
@@ -64,7 +65,7 @@ def uids(agenda: Agenda) -> set[str]:
 
 def test_url_calendar_is_fetched_and_cached(settings, server):
     server.body = (FIXTURES / "cases.ics").read_bytes()
-    agenda = Agenda.from_settings(url_settings(settings, server.url))
+    agenda = build_agenda(url_settings(settings, server.url))
 
     assert "mali-weekly@test" in uids(agenda)
     assert agenda.errors == []
@@ -74,7 +75,7 @@ def test_url_calendar_is_fetched_and_cached(settings, server):
 
 def test_failed_fetch_keeps_last_good_copy_and_is_logged(settings, server, caplog):
     server.body = (FIXTURES / "cases.ics").read_bytes()
-    agenda = Agenda.from_settings(url_settings(settings, server.url))
+    agenda = build_agenda(url_settings(settings, server.url))
     before = uids(agenda)
 
     server.status = 503
@@ -95,14 +96,14 @@ def test_failed_fetch_keeps_last_good_copy_and_is_logged(settings, server, caplo
 
     # A new restart (new Agenda, same state dir) with the server down still has the copy.
     server.status = 500
-    restarted = Agenda.from_settings(url_settings(settings, server.url))
+    restarted = build_agenda(url_settings(settings, server.url))
     assert uids(restarted) == before
     assert server.requests == 4
 
 
 def test_refresh_picks_up_a_changed_feed(settings, server):
     server.body = (FIXTURES / "one-broken-event.ics").read_bytes()
-    agenda = Agenda.from_settings(url_settings(settings, server.url))
+    agenda = build_agenda(url_settings(settings, server.url))
     assert uids(agenda) == {"good@test"}
 
     server.body = (FIXTURES / "cases.ics").read_bytes()
@@ -111,7 +112,7 @@ def test_refresh_picks_up_a_changed_feed(settings, server):
 
 
 def test_unreachable_url_without_copy_is_reported(settings):
-    agenda = Agenda.from_settings(url_settings(settings, "http://127.0.0.1:9/agenda.ics"))
+    agenda = build_agenda(url_settings(settings, "http://127.0.0.1:9/agenda.ics"))
     assert uids(agenda) == set()
     reasons = [error.reason for error in agenda.errors]
     assert reasons[0].startswith("fetch failed")
