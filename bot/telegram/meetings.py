@@ -49,6 +49,7 @@ PAGE_SIZE = 8
 SWEEP_JOB, NEXT_JOB, REFRESH_JOB = "reminders:sweep", "reminders:next", "calendar:refresh"
 LEADER = "reminders:leader"  # bot_data key of this process's Leadership
 SWEEPING = "reminders:sweeping"  # bot_data key of the lock that keeps sweeps one at a time
+SWEEP_AGAIN = "reminders:sweep-again"  # set when a sweep was asked for during one
 LEAD_CHOICES = (7 * 24 * 60, 2 * 24 * 60, 24 * 60, 3 * 60, 60, 15)
 _MAX_PAGE = 1000
 _MAX_LEAD_MINUTES = 366 * 24 * 60
@@ -332,11 +333,17 @@ class TelegramSender:
 
 async def deliver_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send every due reminder once (outbox: claim, send, mark sent), then plan the next."""
-    sweeping: asyncio.Lock = context.application.bot_data.setdefault(SWEEPING, asyncio.Lock())
+    data = context.application.bot_data
+    sweeping: asyncio.Lock = data.setdefault(SWEEPING, asyncio.Lock())
     if sweeping.locked():
-        return  # a sweep is under way (the periodic one, a wake-up): it sends what is due
+        # A sweep is under way, planned perhaps before what woke this one (a chat just
+        # followed a group): it sweeps once more when it is done.
+        data[SWEEP_AGAIN] = True
+        return
     async with sweeping:
-        await _sweep(context)
+        data[SWEEP_AGAIN] = True
+        while data.pop(SWEEP_AGAIN, False):
+            await _sweep(context)
 
 
 async def _sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
