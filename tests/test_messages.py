@@ -124,8 +124,7 @@ def test_the_command_menus_match_across_languages() -> None:
 
 
 # Files whose French strings are not messages: patterns and word lists that read the
-# question, prompts for the language model, probes, date names, log lines. One is a
-# known exception: the console chat (bot/cli/ask.py), left to the file's owner.
+# question, prompts for the language model, probes, date names, log lines.
 NOT_MESSAGES = {
     "bot/answering/claims.py": "patterns",
     "bot/answering/extractive.py": "patterns",
@@ -145,7 +144,6 @@ NOT_MESSAGES = {
     "bot/ingest/loaders.py": "a title prefix to strip",
     "bot/retrieval/embeddings.py": "warm-up text",
     "bot/app.py": "warm-up texts",
-    "bot/cli/ask.py": "the console chat's texts, not yet in the catalog",
     "bot/telegram/application.py": "logs",
     "bot/telegram/ops.py": "logs",
     "bot/telegram/webhook.py": "logs",

@@ -9,6 +9,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from bot.answers import Answer
+from bot.messages import message
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -55,7 +56,7 @@ def console_chat(services: Services) -> int:
 
     Ctrl-C or Ctrl-D leaves quietly, even in the middle of an answer.
     """
-    print("Assistant Cités Unies France. Posez votre question (/aide pour l'aide).")
+    print(message("console_welcome"))
     try:
         _converse(services)
     except (EOFError, KeyboardInterrupt):
@@ -66,19 +67,16 @@ def console_chat(services: Services) -> int:
 def _converse(services: Services) -> None:
     last: Answer | None = None
     while True:
-        line = input("vous> ").strip()
+        line = input(message("console_prompt")).strip()
         if line in {"/quitter", "/quit", "/q"}:
             return
         if line in {"/aide", "/help"}:
-            print(
-                "Commandes : /sources (extraits cités), /oublier (effacer la conversation), "
-                "/quitter. Tout le reste est une question."
-            )
+            print(message("console_help"))
         elif line == "/sources":
-            print(render_passages(last) if last else "Pas encore de réponse.")
+            print(render_passages(last) if last else message("console_no_answer_yet"))
         elif line == "/oublier":
             services.forget_chat(_CONSOLE_CHAT_ID)
-            print("Conversation effacée.")
+            print(message("console_forgotten"))
         elif line:
             last = services.assistant.answer(line, _CONSOLE_CHAT_ID)
             print(render(last))
@@ -93,13 +91,16 @@ def render(answer: Answer) -> str:
             f"[{number}] {source.label()}" + (f" — {source.url}" if source.url else "")
             for number, source in enumerate(answer.sources, start=1)
         ]
-    lines += [f"(pièce jointe : {attachment.filename})" for attachment in answer.attachments]
+    lines += [
+        message("console_attachment", filename=attachment.filename)
+        for attachment in answer.attachments
+    ]
     return "\n".join(lines)
 
 
 def render_passages(answer: Answer) -> str:
     if not answer.sources:
-        return "Cette réponse ne cite aucun document."
+        return message("console_no_sources")
     return "\n\n".join(
         f"[{number}] {source.label()}\n{source.excerpt or source.url or ''}"
         for number, source in enumerate(answer.sources, start=1)
@@ -112,4 +113,4 @@ def one_line(answer: Answer) -> str:
     sources = "; ".join(
         f"[{number}] {source.label()}" for number, source in enumerate(answer.sources, start=1)
     )
-    return f"{text} — Sources : {sources}" if sources else text
+    return message("console_one_line", text=text, sources=sources) if sources else text

@@ -484,6 +484,18 @@ FRENCH_ONLY: dict[str, str] = {
         "Pas de jeton Telegram (CUF_TELEGRAM_TOKEN) : conversation dans la console."
     ),
     "cli_loading": "Chargement de l'index et du modèle…",
+    # The console chat (python -m bot ask without a question)
+    "console_welcome": "Assistant Cités Unies France. Posez votre question (/aide pour l'aide).",
+    "console_help": (
+        "Commandes : /sources (extraits cités), /oublier (effacer la conversation), "
+        "/quitter. Tout le reste est une question."
+    ),
+    "console_prompt": "vous> ",
+    "console_no_answer_yet": "Pas encore de réponse.",
+    "console_forgotten": "Conversation effacée.",
+    "console_attachment": "(pièce jointe : {filename})",
+    "console_no_sources": "Cette réponse ne cite aucun document.",
+    "console_one_line": "{text} — Sources : {sources}",
     "cli_interrupted": "Interrompu. L'index publié reste utilisable.",
     "cli_starting": "Démarrage du bot Telegram (Ctrl-C pour arrêter)…",
     "cli_db_current": "à jour",
