@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, Table, delete, select
 
 from bot.db import dialect
 from bot.db.schema import funding_follows, meeting_follows, meeting_leads
@@ -52,31 +52,15 @@ class SubscriptionStore:
 
     def follow(self, chat_id: str, group_id: str) -> bool:
         """Follow a group; true when the chat did not follow it yet."""
-        with self.database.transaction() as connection:
-            statement = dialect.insert(connection, meeting_follows).values(
-                chat_id=chat_id, group_id=group_id
-            )
-            return connection.execute(statement.on_conflict_do_nothing()).rowcount == 1
+        return self._add(meeting_follows, "group_id", chat_id, group_id)
 
     def unfollow(self, chat_id: str, group_id: str) -> bool:
         """Stop following a group; true when the chat did follow it."""
-        with self.database.transaction() as connection:
-            result = connection.execute(
-                delete(meeting_follows).where(
-                    meeting_follows.c.chat_id == chat_id, meeting_follows.c.group_id == group_id
-                )
-            )
-            return result.rowcount == 1
+        return self._remove(meeting_follows, "group_id", chat_id, group_id)
 
     def following(self, chat_id: str) -> list[str]:
         """Group ids this chat follows, sorted."""
-        with self.database.transaction() as connection:
-            rows = connection.execute(
-                select(meeting_follows.c.group_id)
-                .where(meeting_follows.c.chat_id == chat_id)
-                .order_by(meeting_follows.c.group_id)
-            ).scalars()
-            return list(rows)
+        return self._followed(meeting_follows, "group_id", chat_id)
 
     def chats_following(self, group_id: str) -> list[str]:
         """Chat ids following a group, sorted."""
@@ -92,29 +76,34 @@ class SubscriptionStore:
 
     def follow_scheme(self, chat_id: str, fiche_id: str) -> bool:
         """Follow a funding scheme's calls; true when the chat did not follow it yet."""
-        with self.database.transaction() as connection:
-            statement = dialect.insert(connection, funding_follows).values(
-                chat_id=chat_id, fiche_id=fiche_id
-            )
-            return connection.execute(statement.on_conflict_do_nothing()).rowcount == 1
+        return self._add(funding_follows, "fiche_id", chat_id, fiche_id)
 
     def unfollow_scheme(self, chat_id: str, fiche_id: str) -> bool:
         """Stop following a funding scheme; true when the chat did follow it."""
-        with self.database.transaction() as connection:
-            result = connection.execute(
-                delete(funding_follows).where(
-                    funding_follows.c.chat_id == chat_id, funding_follows.c.fiche_id == fiche_id
-                )
-            )
-            return result.rowcount == 1
+        return self._remove(funding_follows, "fiche_id", chat_id, fiche_id)
 
     def schemes(self, chat_id: str) -> list[str]:
         """Fiche ids of the funding schemes this chat follows, sorted."""
+        return self._followed(funding_follows, "fiche_id", chat_id)
+
+    # --- one (chat, followed thing) table: groups or funding schemes -------------------
+
+    def _add(self, table: Table, column: str, chat_id: str, value: str) -> bool:
+        with self.database.transaction() as connection:
+            statement = dialect.insert(connection, table).values(chat_id=chat_id, **{column: value})
+            return connection.execute(statement.on_conflict_do_nothing()).rowcount == 1
+
+    def _remove(self, table: Table, column: str, chat_id: str, value: str) -> bool:
+        with self.database.transaction() as connection:
+            result = connection.execute(
+                delete(table).where(table.c.chat_id == chat_id, table.c[column] == value)
+            )
+            return result.rowcount == 1
+
+    def _followed(self, table: Table, column: str, chat_id: str) -> list[str]:
         with self.database.transaction() as connection:
             rows = connection.execute(
-                select(funding_follows.c.fiche_id)
-                .where(funding_follows.c.chat_id == chat_id)
-                .order_by(funding_follows.c.fiche_id)
+                select(table.c[column]).where(table.c.chat_id == chat_id).order_by(table.c[column])
             ).scalars()
             return list(rows)
 
