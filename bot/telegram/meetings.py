@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, ContextTypes
 
 from bot.db.leader import Leadership
@@ -202,12 +203,9 @@ async def on_follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         if group is None:
             await query.answer(say("expired", language))
             return
-        followed = await asyncio.to_thread(svc.subscriptions.follow, chat_id, group.id)
-        if not followed:
-            await asyncio.to_thread(svc.subscriptions.unfollow, chat_id, group.id)
-        key = "toggle_on" if followed else "toggle_off"
-        await query.answer(say(key, language, name=group.name))
-        wake_reminders(context.application)
+        store = svc.subscriptions
+        toggle = (store.follow, store.unfollow, chat_id, group.id, group.name)
+        await _toggle(query, context, *toggle, language)
     else:
         await query.answer()
     text, keyboard = await asyncio.to_thread(_follow_view, context, chat_id, page, language)
@@ -225,16 +223,31 @@ async def _on_scheme_button(
         if fiche is None or fiche not in followable_fiches(svc.funding_catalog):
             await query.answer(say("expired", language))
             return
-        followed = await asyncio.to_thread(svc.subscriptions.follow_scheme, chat_id, fiche.id)
-        if not followed:
-            await asyncio.to_thread(svc.subscriptions.unfollow_scheme, chat_id, fiche.id)
-        key = "toggle_on" if followed else "toggle_off"
-        await query.answer(say(key, language, name=fiche.short_name))
-        wake_reminders(context.application)
+        store = svc.subscriptions
+        toggle = (store.follow_scheme, store.unfollow_scheme, chat_id, fiche.id, fiche.short_name)
+        await _toggle(query, context, *toggle, language)
     else:
         await query.answer()
     text, keyboard = await asyncio.to_thread(_schemes_view, context, chat_id, page, language)
     await edit_html(query, text, keyboard)
+
+
+async def _toggle(
+    query: CallbackQuery,
+    context: ContextTypes.DEFAULT_TYPE,
+    follow: Callable[[str, str], bool],
+    unfollow: Callable[[str, str], bool],
+    chat_id: str,
+    item_id: str,
+    name: str,
+    language: str,
+) -> None:
+    """Follow (a group, a scheme), or stop following when already followed; say which."""
+    followed = await asyncio.to_thread(follow, chat_id, item_id)
+    if not followed:
+        await asyncio.to_thread(unfollow, chat_id, item_id)
+    await query.answer(say("toggle_on" if followed else "toggle_off", language, name=name))
+    wake_reminders(context.application)
 
 
 # --- /rappels -------------------------------------------------------------------------
