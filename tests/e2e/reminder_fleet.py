@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,3 +64,15 @@ def bot_environment(
 async def reminders_sent(emulator: Emulator) -> list[int]:
     """The chat of every reminder the bots sent so far (one entry per message)."""
     return [chat for chat, text in await emulator.sent_texts() if text.startswith("🔔")]
+
+
+def start_bot(environment: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
+    """A real ``python -m bot run`` process, quiet, with ``environment``."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=cwd,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )

@@ -8,8 +8,6 @@ import asyncio
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -23,6 +21,7 @@ from bot.settings import Settings
 
 from .conftest import MEMBER_ID, REPO, ClockedServices, running_bot, swept
 from .driver import BotMessage, Emulator
+from .reminder_fleet import start_bot
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -163,17 +162,6 @@ async def test_the_follow_keyboard_has_the_funding_schemes(
 # --- the real process, killed and started again ---------------------------------------------
 
 
-def _start_bot(environment: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=cwd,
-        env=environment,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
 def _sent_state(settings: Settings) -> list[str]:
     from sqlalchemy import select
 
@@ -209,7 +197,7 @@ async def test_the_running_bot_killed_after_a_deadline_reminder_does_not_send_it
     }
     member = emulator.chat(MEMBER_ID)
 
-    process = _start_bot(environment, tmp_path)
+    process = start_bot(environment, tmp_path)
     try:
         reminder, _ics = await member.replies(2, timeout=300)
         deadline = time.monotonic() + 60
@@ -223,7 +211,7 @@ async def test_the_running_bot_killed_after_a_deadline_reminder_does_not_send_it
         "🔔 Rappel : la clôture de l'appel « FICOL test (FICOL (AFD)) » est dans 20 jours"
     )
 
-    process = _start_bot(environment, tmp_path)
+    process = start_bot(environment, tmp_path)
     try:
         await member.command("/agenda")  # answered: the restarted bot is up and has swept
         after: list[BotMessage] = []

@@ -15,8 +15,6 @@ import asyncio
 import random
 import shutil
 import signal
-import subprocess
-import sys
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -25,22 +23,17 @@ from pathlib import Path
 from bot.settings import Settings
 
 from .driver import Emulator
-from .reminder_fleet import bot_environment, follow_mali, knowledge_with_meeting, reminders_sent
+from .reminder_fleet import (
+    bot_environment,
+    follow_mali,
+    knowledge_with_meeting,
+    reminders_sent,
+    start_bot,
+)
 
 CHATS = 300
 KILLS = 10
 FIRST_CHAT = 5_000
-
-
-def _start_bot(environment: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=cwd,
-        env=environment,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
 
 
 async def _reminders(emulator: Emulator) -> Counter[int]:
@@ -73,7 +66,7 @@ async def test_kill_loop_over_the_running_bot_loses_no_reminder(
     while kills < KILLS and runs < 40:
         runs += 1
         before = sum((await _reminders(emulator)).values())
-        process = _start_bot(environment, tmp_path)
+        process = start_bot(environment, tmp_path)
         # Kill once this run has delivered something, at a random point after that.
         while process.poll() is None and sum((await _reminders(emulator)).values()) == before:
             await asyncio.sleep(0.01)
@@ -85,7 +78,7 @@ async def test_kill_loop_over_the_running_bot_loses_no_reminder(
         if len(await _reminders(emulator)) == CHATS:
             break
     # A last run, left alone, finishes the job.
-    process = _start_bot(environment, tmp_path)
+    process = start_bot(environment, tmp_path)
     try:
         deadline = time.monotonic() + 300
         while len(await _reminders(emulator)) < CHATS and time.monotonic() < deadline:
