@@ -195,7 +195,9 @@ class Services:
 
         def build_names() -> NameTable:
             texts = (f" {chunk.title} {chunk.section} {chunk.text}" for chunk in retriever.chunks)
-            return NameTable.build(texts, retriever.embeddings, retriever.generation)
+            # The term vectors are cached for every generation: a new one embeds only its new words.
+            cache = retriever.generation.parent if retriever.generation else None
+            return NameTable.build(texts, retriever.embeddings, cache)
 
         names = _Once(build_names)
         assistant = Assistant(

@@ -150,6 +150,9 @@ class Assistant:
         unknown = unknown_names(question.names, known)
         resolved = {name: self._resolve(name) for name in unknown}
         translations = [corpus for corpus in resolved.values() if corpus]
+        if question.language == "en" and self._names is not None:
+            # Lexical matching needs the documents' words: « cost » is « coût ».
+            translations += self._names().translate(list(question.words)).values()
         text = question.text + "".join(f" ({name})" for name in translations)
         names = [resolved.get(name) or name for name in question.names]
         hits = self._retriever.search(text)

@@ -59,6 +59,10 @@ QUOTE_FEATURES = (
     "passage_names",
     "has_names",
     "window",
+    "type_expected",
+    "opens_passage",
+    "similarity_gap",
+    "coverage_gap",
 )
 
 
@@ -114,9 +118,27 @@ def candidate_quotes(
                     "passage_names": passage_names,
                     "has_names": float(bool(folded_names)),
                     "window": float(sentence != whole),
+                    "type_expected": float(expected is not None),
+                    "opens_passage": float(whole == hit.chunk.sentences[0]),
                 }
                 candidates[sentence] = Quote(hit, sentence, whole, features)
-    return list(candidates.values())
+    return _with_gaps(list(candidates.values()))
+
+
+def _with_gaps(quotes: list[Quote]) -> list[Quote]:
+    """Each quote's similarity and coverage against the best candidate's for the question.
+
+    The choice is among one question's candidates: how far a sentence trails the best
+    one says more than its absolute similarity, which varies from question to question.
+    """
+    if not quotes:
+        return quotes
+    best_similarity = max(quote.features["similarity"] for quote in quotes)
+    best_coverage = max(quote.features["coverage"] for quote in quotes)
+    for quote in quotes:
+        quote.features["similarity_gap"] = quote.features["similarity"] - best_similarity
+        quote.features["coverage_gap"] = quote.features["coverage"] - best_coverage
+    return quotes
 
 
 def _share_named(folded_text: str, folded_names: list[str]) -> float:

@@ -1,12 +1,15 @@
-"""Names across languages and spellings: « Japan » is « Japon », « Lebanon » is « Liban ».
+"""Names and words across languages: « Japan » is « Japon », « members » is « membres ».
 
-The table is generated from the corpus itself: every capitalised word the documents
-use is embedded once (multilingual E5) and cached beside the index generation. A
+The table is generated from the corpus itself: every capitalised word and every
+common word the documents use is embedded once (multilingual E5) and cached in the
+index folder, word by word, so a new generation embeds only the words it adds. A
 question's name the documents never use is matched to the closest corpus name when
 that one is also spelt alike (the same place in another language: Russia/Russie,
 Africa/Afrique), and left unknown otherwise (« Pérou » is close to « Brésil » in
 meaning, but is not a place the documents name). People's names are never targets:
-they are not translated, and « Bénin » is not « Benoît ».
+they are not translated, and « Bénin » is not « Benoît ». An English question's
+words get their closest corpus word, so that lexical matching works across the
+languages too (« share of the cost » finds « coût »).
 """
 
 from __future__ import annotations
@@ -30,6 +33,10 @@ MIN_SIMILARITY = 0.90
 # Translated names keep most of their letters (Mediterranean/Méditerranée 0.88,
 # Africa/Afrique 0.62); neighbours in meaning share few (Russia/Ukraine 0.31).
 MIN_SPELLING = 0.6
+# Measured on English words against the corpus's French ones: a translation scores
+# above it (members/membres 0.93, cost/coût 0.92), an unrelated neighbour below
+# (share/collaboration 0.91, raise/raison 0.90).
+MIN_WORD_SIMILARITY = 0.92
 _CORPUS_NAME = re.compile(r"(?<=[\s'’(«\-])([A-ZÀ-Ý][a-zà-ÿ]{2,})(?![\w-])")
 _LOWER_WORD = re.compile(r"(?<![\w-])([a-zà-ÿ][a-zà-ÿ]{2,})")
 # A person's names stand beside each other (« Benoît Pilet », « Bruno Belin »); a place
@@ -39,26 +46,37 @@ _NAME_PRECEDES = re.compile(r"[A-ZÀ-Ý][\wà-ÿ'’-]*\s+$")
 _AFTER_ARTICLE = re.compile(
     r"(?<![\w-])(?:au|aux|en|du|de|des|le|la|les|l['’]|d['’]|à)\s*([A-ZÀ-Ý][a-zà-ÿ]{2,})(?![\w-])"
 )
-_CACHE_FILE = "names.npz"
+_CACHE_FILE = "term-vectors.npz"
 
 
 class NameTable:
-    """The corpus's proper names and their vectors, for cross-language matching."""
+    """The corpus's proper names and common words with their vectors, across languages."""
 
-    def __init__(self, names: list[str], vectors: np.ndarray, embeddings: Embeddings) -> None:
+    def __init__(
+        self,
+        names: list[str],
+        vectors: np.ndarray,
+        embeddings: Embeddings,
+        words: list[str] | None = None,
+        word_vectors: np.ndarray | None = None,
+    ) -> None:
         self.names = names
         self._vectors = vectors
         self._embeddings = embeddings
+        self.words = words or []
+        self._word_vectors = word_vectors
         self._cache: dict[str, str | None] = {}
+        self._translations: dict[str, str | None] = {}
 
     @classmethod
     def build(
         cls, texts: Iterable[str], embeddings: Embeddings, cache_dir: Path | None = None
     ) -> NameTable:
-        """Names of ``texts``; vectors from ``cache_dir`` when they were computed before."""
+        """Names and words of ``texts``; vectors from ``cache_dir`` when computed before."""
         texts = list(texts)
         # A capitalised word the documents also write in lower case is not a name.
         common = {word for text in texts for word in _LOWER_WORD.findall(text)}
+        words = sorted(word for word in common if fold(word) not in STOPWORDS)
         found: set[str] = set()
         standing_alone = {name for text in texts for name in _AFTER_ARTICLE.findall(text)}
         for text in texts:
@@ -73,16 +91,26 @@ class NameTable:
             for name in found & standing_alone  # not a person's name
             if fold(name) not in STOPWORDS and name.lower() not in common
         )
-        cached = _read_cache(cache_dir, names)
-        if cached is None:
-            # Names are embedded alike on both sides (as passages): a name against a name.
-            vectors = np.asarray(embeddings.embed_documents(names), dtype=np.float32).reshape(
-                len(names), -1
-            )
-            _write_cache(cache_dir, names, vectors)
-        else:
-            vectors = cached
-        return cls(names, vectors, embeddings)
+        vectors = _term_vectors(names + words, embeddings, cache_dir)
+        return cls(names, vectors[: len(names)], embeddings, words, vectors[len(names) :])
+
+    def translate(self, words: list[str]) -> dict[str, str]:
+        """The corpus word closest to each of ``words`` (an English question's), if close.
+
+        Words already seen are not embedded again; the others are embedded together.
+        """
+        if self._word_vectors is None or len(self.words) < 2:
+            return {}
+        new = [word for word in dict.fromkeys(words) if word not in self._translations]
+        if new:
+            # Embedded alike on both sides (as passages): a word against a word.
+            vectors = np.asarray(self._embeddings.embed_documents(new), dtype=np.float32)
+            similarities = vectors @ self._word_vectors.T
+            for word, row in zip(new, similarities, strict=True):
+                best = int(np.argmax(row))
+                found = self.words[best] if row[best] >= MIN_WORD_SIMILARITY else None
+                self._translations[word] = found if found != word else None
+        return {word: found for word in words if (found := self._translations[word])}
 
     def resolve(self, name: str) -> str | None:
         """The corpus's own form of ``name`` (« Japan » → « Japon »), or ``None``.
@@ -120,24 +148,38 @@ def unknown_names(names: Iterable[str], vocabulary: Set[str]) -> list[str]:
     return [name for name in names if not set(stems(name)) & vocabulary]
 
 
-def _read_cache(cache_dir: Path | None, names: list[str]) -> np.ndarray | None:
+def _term_vectors(terms: list[str], embeddings: Embeddings, cache_dir: Path | None) -> np.ndarray:
+    """One vector a term, in order: from the cache, embedding (and caching) the others."""
+    cached = _read_cache(cache_dir)
+    missing = [term for term in terms if term not in cached]
+    if missing:
+        # Terms are embedded alike on both sides (as passages): a name against a name.
+        computed = np.asarray(embeddings.embed_documents(missing), dtype=np.float32)
+        cached.update(zip(missing, computed.reshape(len(missing), -1), strict=True))
+        _write_cache(cache_dir, cached)
+    if not terms:
+        return np.zeros((0, 0), dtype=np.float32)
+    return np.stack([cached[term] for term in terms])
+
+
+def _read_cache(cache_dir: Path | None) -> dict[str, np.ndarray]:
     if cache_dir is None or not (cache_dir / _CACHE_FILE).exists():
-        return None
+        return {}
     try:
         with np.load(cache_dir / _CACHE_FILE) as data:
-            if list(data["names"]) == names:
-                return np.asarray(data["vectors"], dtype=np.float32)
+            vectors = np.asarray(data["vectors"], dtype=np.float32)
+            return dict(zip(data["terms"].tolist(), vectors, strict=True))
     except (OSError, ValueError, KeyError):
-        logger.warning("Recomputing an unreadable name cache in %s", cache_dir)
-    return None
+        logger.warning("Recomputing an unreadable term cache in %s", cache_dir)
+    return {}
 
 
-def _write_cache(cache_dir: Path | None, names: list[str], vectors: np.ndarray) -> None:
+def _write_cache(cache_dir: Path | None, vectors: dict[str, np.ndarray]) -> None:
     if cache_dir is None:
         return
     try:
         temporary = cache_dir / f".{_CACHE_FILE}.tmp.npz"
-        np.savez(temporary, names=np.array(names), vectors=vectors)
+        np.savez(temporary, terms=np.array(list(vectors)), vectors=np.stack(list(vectors.values())))
         temporary.replace(cache_dir / _CACHE_FILE)
     except OSError:
-        logger.warning("Could not cache name vectors in %s", cache_dir)
+        logger.warning("Could not cache term vectors in %s", cache_dir)

@@ -20,6 +20,7 @@ _NAME = re.compile(r"(?<![.?!:]\s)(?<=[\s'’(])([A-ZÀ-Ý][\wà-ÿ'’-]*(?:[- 
 _POSSESSIVE = re.compile(r"['’]s(?:\s+|$)")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _WORD = re.compile(r"[a-z0-9]+")
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-zà-ÿ]{3,}(?![\w-])")
 _SMALL_TALK_WORDS = 2  # words beside a greeting or thanks (« bonjour à tous »)
 _ACCENTED = re.compile(r"[éèêàçùœâîôû]")
 # The passé composé: an auxiliary, then a participle in « é » (« a poussé », « ont
@@ -52,6 +53,9 @@ class Question:
     smalltalk_phrase: str | None
     follow_up: bool
     content_words: int  # words that carry meaning (stems without stop words)
+    # The lower-case words of ``text`` that carry meaning, as written (not names, not
+    # question words): what an English question is matched to the corpus's French by.
+    words: tuple[str, ...]
     asks_meeting: bool  # names a meeting, an event, the agenda
     names_month: bool  # « le 14 janvier », « in March »
     asks_funding: bool  # speaks of funding, grants, schemes, eligibility
@@ -114,6 +118,11 @@ class Analyzer:
             smalltalk_phrase=smalltalk_phrase,
             follow_up=text != asked,
             content_words=len(content_stems(text)),
+            words=tuple(
+                word
+                for word in _LOWER_WORD.findall(text)
+                if word not in self._english and fold(word) not in STOPWORDS
+            ),
             asks_meeting=bool(phrase_pattern(self.lexicon.meetings).search(folded)),
             names_month=bool(phrase_pattern(self.lexicon.months).search(folded)),
             asks_funding=bool(phrase_pattern(self.lexicon.funding).search(folded)),

@@ -19,14 +19,6 @@ def page_of(pages: dict[int, str], phrase: str) -> int:
     return found[0]
 
 
-# Known misses of the calibrated assistant, kept as tests that will say when they are fixed.
-MALI_MISSED = pytest.mark.xfail(
-    strict=True,
-    reason="retrieval ranks Madagascar's chair above Mali's and the quote model follows it",
-)
-
-
-@MALI_MISSED
 def test_mali_group_is_answered_with_its_chair_from_the_right_page(
     services: AnsweringServices, report_pages: dict[int, str]
 ) -> None:
@@ -119,6 +111,17 @@ def test_english_question_gets_french_quotes_and_an_english_note(
     assert answer.answered is True
     assert "Karima Zerkani-Raynal" in answer.text.splitlines()[0]
     assert answer.text.endswith("\n(quoted from CUF's documents, in French)")
+
+
+def test_english_words_are_searched_with_the_documents_french_words(
+    services: AnsweringServices,
+) -> None:
+    assistant = services.assistant
+    evidence = assistant.gather(assistant.analyze("Which members sit on the executive board?"))
+
+    assert "(membres)" in evidence.text
+    french = assistant.gather(assistant.analyze("Quels membres siègent au bureau exécutif ?"))
+    assert french.text == "Quels membres siègent au bureau exécutif ?"  # French is not translated
 
 
 def test_english_question_the_documents_do_not_answer(services: AnsweringServices) -> None:

@@ -59,12 +59,49 @@ def test_vectors_are_cached_beside_the_generation(tmp_path: Path) -> None:
     first = NameTable.build(TEXTS, E5Embeddings(), tmp_path)
     second = NameTable.build(TEXTS, _NoEmbeddings(), tmp_path)
 
-    assert (tmp_path / "names.npz").exists()
-    assert second.names == first.names
+    assert (tmp_path / "term-vectors.npz").exists()
+    assert second.names == first.names and second.words == first.words
+
+
+def test_a_new_generation_embeds_only_the_terms_it_adds(tmp_path: Path) -> None:
+    NameTable.build(TEXTS, E5Embeddings(), tmp_path)
+    counting = _CountingEmbeddings()
+    grown = NameTable.build(
+        [*TEXTS, " Le groupe-pays Arménie prépare les assises."], counting, tmp_path
+    )
+
+    assert "Arménie" in grown.names and "assises" in grown.words
+    assert sorted(counting.embedded) == ["Arménie", "assises", "prépare"]
+
+
+@pytest.mark.parametrize(
+    ("word", "corpus_word"),
+    [("senator", "sénateur"), ("cooperation", "coopération"), ("opened", "ouvert")],
+)
+def test_an_english_word_gets_the_corpus_word_it_translates(
+    table: NameTable, word: str, corpus_word: str
+) -> None:
+    assert table.translate([word]) == {word: corpus_word}
+
+
+def test_a_word_with_no_close_corpus_word_is_not_translated(table: NameTable) -> None:
+    assert table.translate(["keyboard", "chaired", "séisme"]) == {}  # « séisme » is the corpus's
 
 
 def test_unknown_names_are_those_whose_words_the_documents_never_use() -> None:
     assert unknown_names(["Japon", "Pérou", "West Japon"], {"japon"}) == ["Pérou"]
+
+
+class _CountingEmbeddings(E5Embeddings):
+    """Records what it is asked to embed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.embedded: list[str] = []
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.embedded += texts
+        return super().embed_documents(texts)
 
 
 class _NoEmbeddings(E5Embeddings):

@@ -110,6 +110,12 @@ def test_names_years_schemes_and_groups(analyzer: Analyzer) -> None:
     assert analyze(analyzer, "Who leads CUF's Gender dynamic?").names == ("CUF", "Gender")
 
 
+def test_the_words_that_carry_meaning_as_written(analyzer: Analyzer) -> None:
+    question = analyze(analyzer, "How many members sit on the CNCD's board in 2024?")
+
+    assert question.words == ("members", "sit", "board")  # no question word, name, year
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
