@@ -40,6 +40,7 @@ ANSWER_PATTERNS: dict[str, re.Pattern[str]] = {
         r"|\b(deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|quinze|vingt|cent)\b",
         re.IGNORECASE,
     ),
+    "amount": re.compile(r"\d\s*(?:€|k€|M€|Md€|euros?\b|millions? d['’]euros|dollars?\b)|€"),
     "date": re.compile(rf"\b({_MONTHS}|(19|20)\d\d)\b", re.IGNORECASE),
     "person": re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)? [A-ZÀ-Ý][A-Za-zà-ÿ'’-]+"),
     "place": re.compile(r"\b(à|au|en|in) [A-ZÀ-Ý]"),

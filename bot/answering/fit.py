@@ -32,8 +32,10 @@ logger = logging.getLogger(__name__)
 
 RANKING_FEATURES = tuple(DEFAULT_WEIGHTS)
 _NEGATIVES_PER_QUESTION = 30
-# The acceptance bar: at most this share of answerable questions refused.
-DEFAULT_MAX_OVER_REFUSAL = 0.04
+# The acceptance bar is 4 % of answerable questions refused. Cross-validation on the
+# tuning half underestimates what new questions meet (a 4 % budget refused 5 to 7 % of
+# the held-out half), so the budget keeps a point of margin.
+DEFAULT_MAX_OVER_REFUSAL = 0.03
 # The similarity floor is the least similar answerable question's: it only turns away
 # what nothing in the corpus resembles (English questions sit lowest); the answer model
 # decides the rest.

@@ -31,10 +31,12 @@ ANSWER_FEATURES = (
     "missing_year",
     "type_missing",
     "contact_missing",
+    "amount_missing",
     "scheme_named",
     "unknown_group",
     "no_known_word",
 )
+_EXACT_TYPES = ("contact", "amount")
 _DISTINCTIVE_IDF = 2.6  # a name in fewer than about one passage in fifteen
 
 _DETERMINER = r"(?:les|leurs|leur|le|la|ses|son|sa|une|un|des|du)\s+|l'"
@@ -83,12 +85,14 @@ def answer_signals(
         # « aaaa… », emoji, another script: not one word the documents use.
         "no_known_word": float(not set(content_stems(text)) & known),
         "missing_year": float(any(str(year) not in cited for year in years)),
+        # A phone number and a sum of money are either quoted or not there at all.
         "type_missing": float(
-            asks != "contact" and expected is not None and not expected.search(quoted)
+            asks not in _EXACT_TYPES and expected is not None and not expected.search(quoted)
         ),
         "contact_missing": float(
             asks == "contact" and not ANSWER_PATTERNS["contact"].search(quoted)
         ),
+        "amount_missing": float(asks == "amount" and not ANSWER_PATTERNS["amount"].search(quoted)),
     }
 
 

@@ -11,7 +11,17 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from bot.text import fold
 
-ANSWER_TYPES = ("contact", "definition", "person", "date", "place", "number", "list", "yesno")
+ANSWER_TYPES = (
+    "contact",
+    "amount",
+    "definition",
+    "person",
+    "date",
+    "place",
+    "number",
+    "list",
+    "yesno",
+)
 
 
 class _Strict(BaseModel):

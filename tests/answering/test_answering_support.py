@@ -32,6 +32,7 @@ def test_every_feature_of_the_answer_model_is_computed(services: AnsweringServic
         ("Quelle est la capitale de l'Australie ?", "unknown_names"),
         ("Quel est le numéro de téléphone de François Rebsamen ?", "contact_missing"),
         ("Combien de collectivités le DCOL a-t-il accompagnées en 2031 ?", "missing_year"),
+        ("Quel est le montant de la cotisation annuelle des communes ?", "amount_missing"),
     ],
 )
 def test_signals_of_questions_beside_the_corpus(

@@ -31,6 +31,10 @@ def analyze(analyzer: Analyzer, text: str, previous: str | None = None) -> Quest
         ("Quel réseau conseille les collectivités qui veulent utiliser le 1 % énergie ?", None),
         ("Combien de collectivités ont donné au fonds Liban ?", "number"),
         ("How much did the Turkey fund raise?", "number"),
+        # A sum of money is a number of its own kind: a count of towns does not answer it.
+        ("Quel est le montant du fonds Liban ?", "amount"),
+        ("Combien coûte une mission DCOL ?", "amount"),
+        ("What is the total budget of the programme?", "amount"),
         ("Quand ont eu lieu les RAICT 2023 ?", "date"),
         ("c'est quand la prochaine chronique", "date"),
         ("Où se sont déroulées les RAICT 2023 ?", "place"),
