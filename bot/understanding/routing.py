@@ -25,7 +25,10 @@ def route(question: Question, now: datetime) -> Route:
     # « les RAICT en 2027 », asked in 2027: this year's or a later edition is upcoming;
     # so is « la chronique du 14 janvier », with no year: the calendar's next January.
     upcoming = question.tense == "upcoming" or bool(question.years) or question.names_month
-    if upcoming and (question.asks_meeting or question.groups):
+    # A scheme's « calendrier » is its calls' dates, in its fiche: a named scheme takes a
+    # meeting word to itself, a named group does not.
+    meeting = question.asks_meeting and not question.schemes
+    if upcoming and (meeting or question.groups):
         return Route.AGENDA
     if question.schemes or question.asks_funding:
         return Route.FUNDING

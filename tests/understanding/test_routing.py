@@ -32,6 +32,9 @@ ANALYZER = Analyzer(
         ("Où se sont tenues les RAICT 2023 ?", Route.DOCUMENTS),
         ("Quelle était la dernière réunion du groupe Mali ?", Route.DOCUMENTS),
         ("C'est quoi le FICOL ?", Route.FUNDING),
+        # A scheme's « calendrier » is its calls' dates; a group's is its meetings.
+        ("Quel est le calendrier du FICOL cette année ?", Route.FUNDING),
+        ("Quel est le calendrier du groupe Mali cette année ?", Route.AGENDA),
         ("Mon syndicat d'eau peut-il financer un projet au Bénin ?", Route.FUNDING),
         ("Combien de projets le FICOL a-t-il financés entre 2017 et 2022 ?", Route.DOCUMENTS),
         ("Qui préside le groupe-pays Mali ?", Route.DOCUMENTS),
