@@ -70,6 +70,7 @@ class AskContext:
     # known to be for it, and the responder need not recognise it again.
     routed: bool = False
     asks: str | None = None  # what the question asks for (``Question.asks``): "yesno"…
+    tense: str | None = None  # ``Question.tense``: "upcoming" when it says so (« prochaine »)
 
 
 class Responder(Protocol):

@@ -96,7 +96,14 @@ class Assistant:
         understood = self._with_small_talk(
             self._analyzer.analyze(message, previous, standalone=rewritten)
         )
-        context = AskContext(chat_id, now, understood.language, routed=True, asks=understood.asks)
+        context = AskContext(
+            chat_id,
+            now,
+            understood.language,
+            routed=True,
+            asks=understood.asks,
+            tense=understood.tense,
+        )
         answer = self._respond(understood, context, generator)
         if understood.smalltalk is None:  # « merci » must not become the thread
             turn = Turn(understood.asked, understood.text, answer.text, now)

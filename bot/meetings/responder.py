@@ -66,6 +66,7 @@ class AgendaQuery:
     plural: bool
     topic: tuple[str, ...] = ()  # words to find in an event's title or description
     month: int | None = None  # « en janvier »: the next such month
+    years: tuple[int, ...] = ()  # « les RAICT 2030 »: only meetings in those years
 
 
 class AgendaResponder:
@@ -97,12 +98,15 @@ class AgendaResponder:
         if not (asks_next or asks_window):
             return None
         plural = bool(re.search(r"\bprochaines\b|\bmeetings\b|\bquelles reunions\b", text))
-        return AgendaQuery(groups, window, plural or window is not None or not groups)
+        return AgendaQuery(
+            groups, window, plural or window is not None or not groups, years=_years(text)
+        )
 
     route = Route.AGENDA
 
     def try_answer(self, question: str, context: AskContext) -> Answer | None:
         query = self.parse(question, context.now)
+        explicit = query is not None or context.tense == "upcoming"
         if query is None and context.routed:
             query = self._routed_query(question, context.now)
         if query is None:
@@ -110,6 +114,10 @@ class AgendaResponder:
         found = self._lookup(query, context.now)
         if not found:  # « is the workshop still on? »: say it was called off
             found = self._lookup(query, context.now, cancelled=True)
+        if not found and not explicit:
+            # Routed here by a month or a year alone (« le groupe Liban s'est retrouvé en
+            # février »): with nothing to come, it may be about the past: the documents.
+            return None
         return self._render(query, found, context)
 
     def _routed_query(self, question: str, now: datetime) -> AgendaQuery:
@@ -124,7 +132,7 @@ class AgendaResponder:
             for word in text.split()
             if len(word) > 3 and word not in _GENERIC_WORDS and not _MEETING_WORD.fullmatch(word)
         )
-        return AgendaQuery(groups, window, plural or month is not None, topic, month)
+        return AgendaQuery(groups, window, plural or month is not None, topic, month, _years(text))
 
     def _lookup(
         self, query: AgendaQuery, now: datetime, *, cancelled: bool = False
@@ -134,11 +142,15 @@ class AgendaResponder:
             start, end = _window(query.window, now)
         else:
             start, end = now, now + timedelta(days=self.horizon_days)
+        if query.years:
+            end = max(end, datetime(max(query.years) + 1, 1, 1, tzinfo=now.tzinfo))
         found = [
             item
             for item in self.agenda.occurrences(start, end, include_cancelled=cancelled)
             if item.cancelled == cancelled and (item.start >= start or item.end > now)
         ]
+        if query.years:
+            found = [item for item in found if item.start.year in query.years]
         if query.month is not None:
             found = [item for item in found if item.start.month == query.month]
             first_year = found[0].start.year if found else None
@@ -156,11 +168,18 @@ class AgendaResponder:
         language = context.language
         names = ", ".join(group.name for group in query.groups)
         if not found:
-            if names:
+            years = ", ".join(str(year) for year in query.years)
+            if names and years:
+                text = message("agenda_answer_none_for_in", language, names=names, years=years)
+            elif names:
                 text = message("agenda_answer_none_for", language, names=names)
+            elif years:
+                text = message("agenda_answer_none_in", language, years=years)
             else:
                 text = message("agenda_answer_none", language)
-            return Answer(text=text, answered=True, kind="agenda")
+            # Not an answer to what was asked: the staff see it among the questions the
+            # assistant could not answer (a meeting members expect and the agenda lacks).
+            return Answer(text=text, answered=False, kind="agenda")
         one = len(found) == 1
         heading = message(
             "agenda_next" if one and not query.plural else "agenda_upcoming", language
@@ -209,6 +228,11 @@ _GENERIC_WORDS = frozenset(
     "about cest avec pour dans sera aura lieu".split()
 )
 _DESCRIPTION_CHARS = 200
+
+
+def _years(text: str) -> tuple[int, ...]:
+    """The years a question on meetings to come names (« les RAICT 2030 »)."""
+    return tuple(int(year) for year in _YEAR.findall(text))
 
 
 def _mentions(occurrence: Occurrence, topic: tuple[str, ...]) -> bool:

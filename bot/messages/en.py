@@ -204,6 +204,8 @@ TEXTS: dict[str, str] = {
     "fiche_verified": "Checked on {date}.",
     # --- Agenda questions answered from the calendars
     "agenda_answer_none": "No upcoming meeting is on the CUF agenda I have.",
+    "agenda_answer_none_in": "No meeting in {years} is on the CUF agenda I have.",
+    "agenda_answer_none_for_in": "No meeting in {years} for {names} is on the CUF agenda I have.",
     "agenda_answer_none_for": "No upcoming meeting for {names} is on the CUF agenda I have.",
     "agenda_next": "Next meeting",
     "agenda_upcoming": "Upcoming meetings",

@@ -220,6 +220,13 @@ TEXTS: dict[str, str] = {
     "agenda_answer_none": (
         "Aucune réunion à venir n'est inscrite à l'agenda de CUF dont je dispose."
     ),
+    "agenda_answer_none_in": (
+        "Aucune réunion en {years} n'est inscrite à l'agenda de CUF dont je dispose."
+    ),
+    "agenda_answer_none_for_in": (
+        "Aucune réunion en {years} pour « {names} » n'est inscrite à l'agenda de CUF dont je"
+        " dispose."
+    ),
     "agenda_answer_none_for": (
         "Aucune réunion à venir pour « {names} » n'est inscrite à l'agenda de CUF dont je dispose."
     ),

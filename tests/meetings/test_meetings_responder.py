@@ -121,3 +121,33 @@ def test_plural_lists_several(responder):
     assert answer is not None
     assert answer.text.count("• ") == 5
     assert answer.attachments[0].content.decode().count("BEGIN:VEVENT") == 5
+
+
+def test_a_year_named_keeps_to_that_year(responder):
+    routed = AskContext(chat_id="1", now=NOW, routed=True)
+    in_2027 = responder.try_answer("Quand ont lieu les RAICT en 2027 ?", routed)
+    assert in_2027 is not None and "Du mercredi 29 septembre au jeudi 30 septembre 2027" in (
+        in_2027.text
+    )
+    later = ask(responder, "Où se tiendront les prochaines RAICT 2030 ?")
+    assert later is not None and later.answered is False  # not the 2027 edition
+    assert later.text == (
+        "Aucune réunion en 2030 pour « Rencontres de l'action internationale des collectivités"
+        " territoriales (RAICT) » n'est inscrite à l'agenda de CUF dont je dispose."
+    )
+
+
+def test_nothing_to_come_for_a_meeting_asked_about_is_not_an_answer(responder):
+    answer = ask(responder, "Prochaine réunion du groupe-pays Liban ?")
+    assert answer is not None and answer.kind == "agenda" and answer.answered is False
+    assert "Groupe-pays Liban" in answer.text
+
+
+def test_a_month_alone_with_nothing_to_come_is_left_to_the_documents(responder):
+    routed = AskContext(chat_id="1", now=NOW, routed=True)
+    past = "Autour de quel sujet le groupe Liban s'est-il retrouvé en février ?"
+    assert responder.try_answer(past, routed) is None
+    upcoming = AskContext(chat_id="1", now=NOW, routed=True, tense="upcoming")
+    assert (
+        responder.try_answer("Le groupe Liban se réunira-t-il en février ?", upcoming) is not None
+    )
