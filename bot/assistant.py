@@ -232,8 +232,9 @@ class Assistant:
 
         A name the documents never use in any language (« Pérou ») means they cannot
         answer, and so does a country group CUF does not have (« le groupe-pays
-        Brésil »: the groups are ``knowledge/meetings/groups.yaml``), and a message
-        with no word the documents use (« aaaa… »). (A question on a
+        Brésil »: the groups are ``knowledge/meetings/groups.yaml``), a message
+        with no word the documents use (« aaaa… »), and a best quote saying the fact
+        was not found (« plafond en euros non trouvé », in a fiche). (A question on a
         scheme's rules that names a country, « un syndicat d'eau peut-il financer un
         projet au Bénin ? », is the funding fiches' to answer, before this.) And
         nothing retrieved below the calibrated similarity floor is about the question.
@@ -260,6 +261,7 @@ def ruled_out(signals: dict[str, float], min_similarity: float) -> bool:
         bool(signals["unknown_names"])
         or bool(signals["unknown_group"])
         or bool(signals["no_known_word"])
+        or bool(signals["says_not_found"])
         or signals["similarity"] < min_similarity
     )
 

@@ -35,8 +35,11 @@ ANSWER_FEATURES = (
     "scheme_named",
     "unknown_group",
     "no_known_word",
+    "says_not_found",
 )
 _EXACT_TYPES = ("contact", "amount")
+# The fiches say so when a fact could not be found (« plafond en euros non trouvé »).
+_NOT_FOUND = re.compile(r"\bnon trouvée?s?\b", re.IGNORECASE)
 _DISTINCTIVE_IDF = 2.6  # a name in fewer than about one passage in fifteen
 
 _DETERMINER = r"(?:les|leurs|leur|le|la|ses|son|sa|une|un|des|du)\s+|l'"
@@ -93,6 +96,8 @@ def answer_signals(
             asks == "contact" and not ANSWER_PATTERNS["contact"].search(quoted)
         ),
         "amount_missing": float(asks == "amount" and not ANSWER_PATTERNS["amount"].search(quoted)),
+        # The best quote itself says the documents lack the fact.
+        "says_not_found": float(bool(quotes and _NOT_FOUND.search(quotes[0].sentence))),
     }
 
 

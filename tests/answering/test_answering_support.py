@@ -72,3 +72,16 @@ def test_a_question_far_from_every_document_is_refused(services: AnsweringServic
 
     assert answer.answered is False
     assert answer.sources == ()
+
+
+def test_a_quote_saying_the_fact_was_not_found_is_a_refusal_signal(
+    services: AnsweringServices,
+) -> None:
+    assistant = services.assistant
+    evidence = assistant.gather(assistant.analyze("Quelles sont les dates de l'AAP généraliste ?"))
+    not_found = [quote for quote in evidence.candidates if "non trouvé" in quote.sentence]
+    found = [quote for quote in evidence.candidates if "non trouvé" not in quote.sentence]
+    assert not_found and found
+
+    assert assistant.signals(evidence, not_found[:1])["says_not_found"] == 1.0
+    assert assistant.signals(evidence, found[:1])["says_not_found"] == 0.0
