@@ -52,6 +52,8 @@ _PAST = re.compile(
     r"\b(?:eu lieu|se sont|s est tenue?s?|ont ete|a ete|etaient|etait|dernier|derniere|"
     r"derniers|dernieres|passee?s?|an dernier|annee derniere|did|was|were|last)\b"
 )
+# What an agenda entry does not say: who speaks, how many come, what it costs.
+_NOT_IN_THE_AGENDA = ("person", "number", "amount", "contact")
 _NOT_AGENDA_START = re.compile(r"^(?:combien|qui|pourquoi|comment|how many|who|why)\b")
 _YEAR = re.compile(r"\b(20\d\d)\b")
 _FORGET_WORDS = re.compile(r"\b(?:an prochain|annee prochaine|next year)\b")
@@ -107,6 +109,8 @@ class AgendaResponder:
     def try_answer(self, question: str, context: AskContext) -> Answer | None:
         query = self.parse(question, context.now)
         explicit = query is not None or context.tense == "upcoming"
+        if query is None and context.asks in _NOT_IN_THE_AGENDA:
+            return None  # « qui intervient à la chronique du 14 janvier ? »: not a date
         if query is None and context.routed:
             query = self._routed_query(question, context.now)
         if query is None:

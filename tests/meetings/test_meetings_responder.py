@@ -151,3 +151,15 @@ def test_a_month_alone_with_nothing_to_come_is_left_to_the_documents(responder):
     assert (
         responder.try_answer("Le groupe Liban se réunira-t-il en février ?", upcoming) is not None
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Qui intervient à la chronique géopolitique du 14 janvier ?", "person"),
+        ("How much is the registration fee for the RAICT in September?", "amount"),
+    ],
+)
+def test_what_an_agenda_entry_does_not_say_is_left_to_the_documents(responder, question, asks):
+    context = AskContext(chat_id="1", now=NOW, routed=True, asks=asks)
+    assert responder.try_answer(question, context) is None
