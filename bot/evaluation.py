@@ -147,10 +147,18 @@ def _ask(
 def _score_retrieval(
     report: EvalReport, case_id: str, case: dict[str, Any], question: str, retriever: Retriever
 ) -> None:
-    """Top-1 and top-4 retrieval of single questions (a follow-up needs its context)."""
+    """Top-1 and top-4 retrieval of single questions (a follow-up needs its context).
+
+    Only questions whose evidence some passage holds are scored: a calendar line or a
+    fiche's raw field is answered by the agenda or the fiches, never retrieved.
+    """
     if "turns" in case:
         return
     evidence = squash(case["evidence"])
+    indexed = any(evidence in squash(chunk.indexed_text) for chunk in retriever.chunks)
+    report.score("evidence in a passage").add(case_id, indexed)
+    if not indexed:
+        return
     hits = retriever.search(question, k=4)
     found = [evidence in squash(hit.chunk.indexed_text) for hit in hits]
     report.score("retrieval top-1").add(case_id, bool(found) and found[0])

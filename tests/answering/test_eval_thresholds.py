@@ -85,3 +85,13 @@ def test_greetings_are_never_answered_with_a_passage(heldout: EvalReport) -> Non
     for case_id, result in heldout.results.items():
         if result.answer.kind == "smalltalk":
             assert result.answer.sources == (), case_id
+
+
+def test_retrieval_is_scored_only_where_a_passage_holds_the_evidence(
+    heldout: EvalReport,
+) -> None:
+    indexed = heldout.scores["evidence in a passage"]
+    # The agenda's questions cite calendar lines: the agenda answers them, not retrieval.
+    assert "d002" in indexed.failures
+    assert "d002" not in heldout.scores["retrieval top-4"].failures
+    assert heldout.scores["retrieval top-4"].total == indexed.passed
