@@ -208,8 +208,15 @@ def with_its_list(quote: Quote) -> Quote:
 
 
 def displayed(sentence: str) -> str:
-    """A quote as a member reads it: no list bullet in front of a line."""
-    return "\n".join(_BULLET.sub("", line) for line in sentence.split("\n"))
+    """A quote as a member reads it: no list bullet in front of a line.
+
+    A quote opening in lower case continues a sentence begun on the page before
+    (a passage never crosses a page): an ellipsis says so.
+    """
+    lines = [_BULLET.sub("", line) for line in sentence.split("\n")]
+    if sentence[:1].islower():
+        lines[0] = f"… {lines[0]}"
+    return "\n".join(lines)
 
 
 def quotable_parts(sentence: str, terms: set[str], lexical: LexicalIndex) -> list[str]:

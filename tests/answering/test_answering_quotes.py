@@ -54,3 +54,11 @@ def test_a_heading_bullet_is_not_shown() -> None:
         displayed("Montants et taux — • Appel 2020 : 30 %")
         == "Montants et taux — Appel 2020 : 30 %"
     )
+
+
+def test_a_quote_continuing_the_page_before_opens_with_an_ellipsis() -> None:
+    assert displayed("de mission Afrique de l'Ouest +33 1 53 41 81 85") == (
+        "… de mission Afrique de l'Ouest +33 1 53 41 81 85"
+    )
+    assert displayed("- fonds Liban 70 collectivités") == "fonds Liban 70 collectivités"
+    assert displayed("Mali — présidé par Halima Menhoudj") == "Mali — présidé par Halima Menhoudj"
