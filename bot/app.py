@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     from bot.meetings.subscriptions import SubscriptionStore
     from bot.members import AccessRequest, MemberStore
     from bot.retrieval.retriever import Retriever
+    from bot.staff.documents import DocumentLibrary
+    from bot.staff.gaps import GapGroup
     from bot.staff.handoff import HandoffStore
     from bot.understanding.names import NameTable
     from bot.understanding.question import Analyzer
@@ -190,7 +192,7 @@ class Services:
         from bot.assistant import Assistant
         from bot.funding.explainer import FundingResponder
         from bot.meetings.responder import AgendaResponder
-        from bot.staff.faq import curated_responder
+        from bot.staff.faq import FAQ_FILE, FaqResponder
         from bot.understanding.names import NameTable
 
         def build_names() -> NameTable:
@@ -209,7 +211,9 @@ class Services:
             analyzer=self.analyzer,
             calibration=self.calibration,
             names=names,
-            curated=curated_responder(self).try_answer,
+            curated=FaqResponder(
+                self.settings.knowledge_dir / FAQ_FILE, self.analyzer, self.embeddings.embed_query
+            ).try_answer,
         )
         return AnsweringStack(retriever, names, assistant)
 
@@ -392,6 +396,28 @@ class Services:
         self.assistant.answer(_WARM_UP_QUESTION, _WARM_UP_CHAT, generate=False)
         self.conversations.forget(_WARM_UP_CHAT)
         return time.perf_counter() - started
+
+    def knowledge_gaps(self, days: int, limit: int = 10) -> tuple[list[GapGroup], int]:
+        """The staff's knowledge gaps of the last ``days`` days and how many questions."""
+        from bot.staff.gaps import collect, knowledge_gaps
+
+        questions = collect(self.database, self.now() - timedelta(days=days))
+        try:
+            retriever = self.retriever
+        except Exception:  # no index yet: the gaps without their passages
+            search = None
+        else:
+            search = partial(retriever.search, k=2)
+        names_of = lambda text: self.analyzer.analyze(text).names  # noqa: E731
+        groups = knowledge_gaps(questions, self.embeddings.embed_query, names_of, search, limit)
+        return groups, len(questions)
+
+    @property
+    def documents(self) -> DocumentLibrary:
+        """The staff's documents: add or remove one, and the index follows."""
+        from bot.staff.documents import DocumentLibrary
+
+        return DocumentLibrary(self.settings.knowledge_dir, self.settings.index_dir, self.reindex)
 
     def reindex(self) -> IngestReport:
         """Bring the index up to date with ``knowledge/`` and answer from the new one."""

@@ -196,3 +196,22 @@ def test_only_the_composition_root_and_the_adapters_read_settings() -> None:
     offenders = [name for name in readers if not name.startswith(_READS_SETTINGS)]
     assert offenders == []
     assert "bot/app.py" in readers  # the scan sees the imports it looks for
+
+
+def _imports_the_composition_root(path: Path) -> bool:
+    """Whether ``path`` imports ``bot.app`` (typing-only imports count too)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return any(
+        isinstance(node, ast.ImportFrom) and node.module == "bot.app" for node in ast.walk(tree)
+    )
+
+
+def test_domain_code_takes_values_not_the_services_object() -> None:
+    importers = [
+        str(path.relative_to(REPO))
+        for path in sorted(BOT.rglob("*.py"))
+        if _imports_the_composition_root(path)
+    ]
+
+    assert [name for name in importers if not name.startswith(_READS_SETTINGS)] == []
+    assert "bot/cli/ask.py" in importers  # the scan sees the imports it looks for

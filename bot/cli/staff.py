@@ -65,9 +65,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def handle_gaps(args: argparse.Namespace, services: Services) -> int:
-    from bot.staff.gaps import knowledge_gaps, render
+    from bot.staff.gaps import render
 
-    groups, questions = knowledge_gaps(services, args.days, args.limit)
+    groups, questions = services.knowledge_gaps(args.days, args.limit)
     if args.json:
         data = {"days": args.days, "questions": questions, "groups": [g.to_dict() for g in groups]}
         print(json.dumps(data, ensure_ascii=False, indent=1))
@@ -104,9 +104,7 @@ def handle_faq(args: argparse.Namespace, services: Services) -> int:
         return 0
     question, variants = args.question, list(args.variant)
     if args.gap is not None:
-        from bot.staff.gaps import knowledge_gaps
-
-        groups, _count = knowledge_gaps(services, args.days, limit=max(args.gap, 10))
+        groups, _count = services.knowledge_gaps(args.days, limit=max(args.gap, 10))
         if not 1 <= args.gap <= len(groups):
             print(message("cli_no_such_gap", number=args.gap), file=sys.stderr)
             return 1
@@ -132,7 +130,6 @@ def handle_faq(args: argparse.Namespace, services: Services) -> int:
 
 
 def handle_documents(args: argparse.Namespace, services: Services) -> int:
-    from bot.staff.documents import add_document, delete_document
     from bot.staff.library import LibraryError, find_document, indexed_documents
 
     if args.action == "list":
@@ -153,11 +150,11 @@ def handle_documents(args: argparse.Namespace, services: Services) -> int:
                     file=sys.stderr,
                 )
                 return 1
-            outcome = add_document(services, args.file.name, content, args.kind, args.group)
+            outcome = services.documents.add(args.file.name, content, args.kind, args.group)
             print(outcome.summary())
             return 1 if outcome.skipped_reason else 0
         found = find_document(indexed_documents(services.settings.index_dir), args.path)
-        report = delete_document(services, found.path if found else args.path)
+        report = services.documents.delete(found.path if found else args.path)
     except LibraryError as error:
         print(str(error), file=sys.stderr)
         return 1

@@ -7,14 +7,15 @@ index generation atomically; the running bot answers from it at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.messages import message
 from bot.staff.library import SavedDocument, remove_document, save_upload
 
 if TYPE_CHECKING:
-    from bot.app import Services
     from bot.ingest.pipeline import IngestReport
 
 
@@ -49,33 +50,38 @@ class DocumentOutcome:
         return "\n".join(lines)
 
 
-def add_document(
-    services: Services, name: str, content: bytes, kind: str, group: str | None = None
-) -> DocumentOutcome:
-    """Save the file, re-index, and report; a file the ingest cannot read is removed again."""
-    knowledge = services.settings.knowledge_dir
-    saved = save_upload(knowledge, name, content, kind, group)
-    report = services.reindex()
-    reason = report.skipped.get(saved.path)
-    passages = 0
-    if reason:
-        (knowledge / saved.path).unlink(missing_ok=True)
-        report = services.reindex()  # its record leaves the index too
-    else:
-        passages = _passages(services, saved.path)
-    return DocumentOutcome(saved, passages, reason, report)
+@dataclass(frozen=True)
+class DocumentLibrary:
+    """The knowledge folder the staff edit, and how to bring the index up to date."""
 
+    knowledge_dir: Path
+    index_dir: Path
+    reindex: Callable[[], IngestReport]
 
-def delete_document(services: Services, relative_path: str) -> IngestReport:
-    """Remove a document's file and its passages from the index."""
-    remove_document(services.settings.knowledge_dir, relative_path)
-    return services.reindex()
+    def add(
+        self, name: str, content: bytes, kind: str, group: str | None = None
+    ) -> DocumentOutcome:
+        """Save the file, re-index, and report; a file the ingest cannot read is removed."""
+        saved = save_upload(self.knowledge_dir, name, content, kind, group)
+        report = self.reindex()
+        reason = report.skipped.get(saved.path)
+        passages = 0
+        if reason:
+            (self.knowledge_dir / saved.path).unlink(missing_ok=True)
+            report = self.reindex()  # its record leaves the index too
+        else:
+            passages = self._passages(saved.path)
+        return DocumentOutcome(saved, passages, reason, report)
 
+    def delete(self, relative_path: str) -> IngestReport:
+        """Remove a document's file and its passages from the index."""
+        remove_document(self.knowledge_dir, relative_path)
+        return self.reindex()
 
-def _passages(services: Services, path: str) -> int:
-    from bot.staff.library import indexed_documents
+    def _passages(self, path: str) -> int:
+        from bot.staff.library import indexed_documents
 
-    for document in indexed_documents(services.settings.index_dir):
-        if document.path == path:
-            return document.passages
-    return 0
+        for document in indexed_documents(self.index_dir):
+            if document.path == path:
+                return document.passages
+        return 0

@@ -30,7 +30,6 @@ from bot.messages import message
 from bot.text import content_stems, fold
 
 if TYPE_CHECKING:
-    from bot.app import Services
     from bot.understanding.question import Analyzer, Question
 
 logger = logging.getLogger(__name__)
@@ -233,13 +232,3 @@ def _normalised(vectors: list[np.ndarray]) -> np.ndarray:
         return np.zeros((0, 0), dtype=np.float32)
     matrix = np.stack(vectors).astype(np.float32)
     return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
-
-
-def curated_responder(services: Services) -> FaqResponder:
-    """The FAQ of ``knowledge/faq.yaml`` with the services' analyzer and embeddings."""
-    embeddings = services.embeddings
-    return FaqResponder(
-        services.settings.knowledge_dir / FAQ_FILE,
-        services.analyzer,
-        embeddings.embed_query,
-    )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -28,7 +28,7 @@ from bot.messages import message
 from bot.text import content_stems, fold
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.retrieval.retriever import Hit
     from bot.storage import Database
 
 UNANSWERED, THUMBS_DOWN = "unanswered", "thumbs_down"
@@ -178,26 +178,26 @@ def _close(
     return similarity >= CLOSE and bool(words[a] & words[b])
 
 
-def knowledge_gaps(services: Services, days: int, limit: int = 10) -> tuple[list[GapGroup], int]:
-    """The groups of the last ``days`` days (at most ``limit``) and the number of questions."""
-    since = services.now() - timedelta(days=days)
-    questions = collect(services.database, since)
-    embeddings = services.embeddings
+def knowledge_gaps(
+    questions: list[GapQuestion],
+    embed_query: Callable[[str], list[float]],
+    names_of: Callable[[str], Sequence[str]],
+    search: Callable[[str], list[Hit]] | None,
+    limit: int = 10,
+) -> list[GapGroup]:
+    """The largest groups of ``questions`` (at most ``limit``), each with the passages
+    that came closest (``search``; ``None`` without an index yet)."""
     groups = group_questions(
-        questions,
-        lambda texts: [embeddings.embed_query(text) for text in texts],
-        lambda text: services.analyzer.analyze(text).names,
+        questions, lambda texts: [embed_query(text) for text in texts], names_of
     )[:limit]
-    try:
-        retriever = services.retriever
-    except Exception:  # no index yet: the gaps without their passages
-        return groups, len(questions)
+    if search is None:
+        return groups
     for group in groups:
         group.passages = [
             ClosePassage(hit.chunk.title, hit.chunk.page, _excerpt(hit.chunk.text), hit.similarity)
-            for hit in retriever.search(group.example, k=2)
+            for hit in search(group.example)
         ]
-    return groups, len(questions)
+    return groups
 
 
 def _excerpt(text: str, limit: int = 140) -> str:

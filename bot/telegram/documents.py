@@ -21,7 +21,6 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.messages import message as say
-from bot.staff.documents import add_document, delete_document
 from bot.staff.library import (
     MAX_UPLOAD_BYTES,
     NOTE,
@@ -192,7 +191,7 @@ async def _store(
     svc = services(context)
     async with typing(context.bot, chat_id):
         try:
-            outcome = await asyncio.to_thread(add_document, svc, upload.name, content, kind, group)
+            outcome = await asyncio.to_thread(svc.documents.add, upload.name, content, kind, group)
         except LibraryError as error:
             text = say("upload_failed", name=upload.name, reason=error)
             await send_html(context.bot, chat_id, escape(text))
@@ -296,7 +295,7 @@ async def on_remove_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     async with typing(context.bot, chat_id):
         try:
-            report = await asyncio.to_thread(delete_document, svc, document.path)
+            report = await asyncio.to_thread(svc.documents.delete, document.path)
         except LibraryError as error:
             await edit_html(query, escape(str(error)))
             return

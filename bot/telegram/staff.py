@@ -102,10 +102,10 @@ async def on_gaps(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def gaps_report(context: ContextTypes.DEFAULT_TYPE, days: int) -> str:
-    from bot.staff.gaps import knowledge_gaps, render
+    from bot.staff.gaps import render
 
     svc = services(context)
-    groups, questions = knowledge_gaps(svc, days)
+    groups, questions = svc.knowledge_gaps(days)
     if not groups:
         return escape(say("gaps_none", days=days))
     title = say("gaps_title", days=days, questions=questions, groups=len(groups))
@@ -114,10 +114,8 @@ def gaps_report(context: ContextTypes.DEFAULT_TYPE, days: int) -> str:
 
 async def digest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Monday morning: the week's gaps to every admin (nothing when there are none)."""
-    from bot.staff.gaps import knowledge_gaps
-
     svc = services(context)
-    groups, _count = await asyncio.to_thread(knowledge_gaps, svc, _DIGEST_DAYS)
+    groups, _count = await asyncio.to_thread(svc.knowledge_gaps, _DIGEST_DAYS)
     if not groups:
         return
     html = (
