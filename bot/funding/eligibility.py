@@ -3,7 +3,8 @@
 :func:`parse_applicant` reads « je suis un syndicat de collecte des déchets » or
 « mon syndicat d'eau potable… » into an :class:`Applicant` (possible kinds and the
 services it runs); :func:`assess` compares it with each fiche's structured
-``eligible`` block.
+``eligible`` block. The words are the lexicon's (``funding_responder`` in
+``bot/understanding/lexicon.yaml``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 from bot.funding.matching import fold
 from bot.funding.schema import (
@@ -21,6 +23,8 @@ from bot.funding.schema import (
     ServiceKind,
 )
 from bot.messages import message
+from bot.understanding.lexicon import FundingResponder as FundingWords
+from bot.understanding.lexicon import expand_phrases, load_lexicon, phrase_body, phrase_pattern
 
 LOCAL_AUTHORITIES = frozenset(
     {
@@ -30,51 +34,6 @@ LOCAL_AUTHORITIES = frozenset(
         AuthorityKind.DEPARTEMENT,
         AuthorityKind.REGION,
     }
-)
-
-# Patterns on folded text (no accents, lower case, apostrophes as "'"), each with the
-# catalog key of how the applicant is named back to it.
-_KIND_PATTERNS: tuple[tuple[str, frozenset[AuthorityKind], str], ...] = (
-    (r"\bagences? de l'?\s?eau\b", frozenset({AuthorityKind.AGENCE_EAU}), "applicant_water_agency"),
-    (
-        r"\b(aom|autorites? organisatrices? de (la )?mobilite"
-        r"|ile[- ]de[- ]france mobilites|idf mobilites)\b",
-        frozenset({AuthorityKind.AOM}),
-        "applicant_aom",
-    ),
-    (
-        r"\bsyndicats?\b|\bsivu\b|\bsivom\b",
-        frozenset({AuthorityKind.SYNDICAT_MIXTE, AuthorityKind.EPCI}),
-        "applicant_syndicat",
-    ),
-    (
-        r"\b(epci|intercommunalites?|interco|agglos?|metropoles?"
-        r"|communautes? (de communes|d'agglomeration|urbaines?))\b",
-        frozenset({AuthorityKind.EPCI}),
-        "applicant_epci",
-    ),
-    (
-        r"\b(communes?|villes?|mairies?|municipalites?)\b",
-        frozenset({AuthorityKind.COMMUNE}),
-        "applicant_commune",
-    ),
-    (
-        r"\b(departements?|conseil departemental)\b",
-        frozenset({AuthorityKind.DEPARTEMENT}),
-        "applicant_departement",
-    ),
-    (r"\b(regions?|conseil regional)\b", frozenset({AuthorityKind.REGION}), "applicant_region"),
-    (r"\b(gip|groupement d'interet public)\b", frozenset({AuthorityKind.GIP}), "applicant_gip"),
-    (r"\bassociations?\b", frozenset({AuthorityKind.ASSOCIATION}), "applicant_association"),
-    (r"\bcollectivites?\b", LOCAL_AUTHORITIES, "applicant_collectivite"),
-)
-
-_SERVICE_PATTERNS: tuple[tuple[str, ServiceKind], ...] = (
-    (r"\beaux?\b|\bpotable\b", ServiceKind.EAU),
-    (r"\bassainissement\b", ServiceKind.ASSAINISSEMENT),
-    (r"\b(energies?|electricite|gaz)\b", ServiceKind.ENERGIE),
-    (r"\b(dechets?|ordures|collecte|teom|reom)\b", ServiceKind.DECHETS),
-    (r"\b(mobilites?|transports?)\b", ServiceKind.MOBILITE),
 )
 
 _IMPLIED_SERVICES = {
@@ -90,18 +49,6 @@ _SERVICE_KEYS = {
     ServiceKind.DECHETS: "service_waste",
     ServiceKind.MOBILITE: "service_mobility",
 }
-
-
-# The applicant speaks about itself, or asks what one kind of body may do.
-_SELF = re.compile(
-    r"\b(je suis|nous sommes|on est|j'?\s?represente|mon|ma|notre|nos)\b"
-    r"|\b(un|une|les|des|le|la|l')\s?\w*\s?\w*\s?\w*\s?"
-    r"(peut|peuvent|pourrait|pourraient|a[- ]t[- ](il|elle) le droit|est[- ](il|elle) eligible)"
-)
-_ASKS_WHAT_FOR_ME = re.compile(
-    r"\b(peut|peuvent|puis|pouvons|pourrait|pourrions|eligibles?|a droit|ont droit|"
-    r"quels? (dispositifs?|financements?|aides?|subventions?)|quelles? (aides?|subventions?))\b"
-)
 
 
 class Verdict(StrEnum):
@@ -130,12 +77,37 @@ class Assessment:
     reason: str
 
 
-_DESCRIPTION_END = re.compile(
-    r"\bpeu(t|vent)\b|\bpuis\b|\bpourr|[-\s]t[-\s](il|elle)\b|[?,;.!]|\b(est|sont|a|ont|veut|souhaite)\b"
-)
+# Punctuation ends the words describing the applicant (the lexicon lists the words that do).
+_PUNCTUATION = re.compile(r"[?,;.!]")
 
 
-_DESCRIBES_ITSELF = re.compile(r"\b(je suis|nous sommes|on est)\b")
+def _words() -> FundingWords:
+    return load_lexicon().funding_responder
+
+
+@cache
+def _kinds() -> tuple[tuple[re.Pattern[str], frozenset[AuthorityKind], str], ...]:
+    """The lexicon's applicant kinds: a pattern, the fiches' kinds, the message naming it."""
+    return tuple(
+        (
+            phrase_pattern(applicant.words),
+            frozenset(AuthorityKind(kind) for kind in applicant.kinds),
+            applicant.label,
+        )
+        for applicant in _words().applicants
+    )
+
+
+@cache
+def _speaks_for_itself() -> re.Pattern[str]:
+    """« mon syndicat… », or « une commune peut-elle… » (a determiner, ≤ 3 words, a modal)."""
+    words = _words()
+    determiners = "|".join(re.escape(word) for word in words.determiners)
+    modals = "|".join(phrase_body(modal) for modal in expand_phrases(words.modals))
+    return re.compile(
+        phrase_pattern(words.speaks_for_itself).pattern
+        + rf"|\b(?:{determiners})\s?\w*\s?\w*\s?\w*\s?(?:{modals})"
+    )
 
 
 def parse_applicant(question: str) -> Applicant | None:
@@ -146,17 +118,25 @@ def parse_applicant(question: str) -> Applicant | None:
     the rest of the question, so « une commune peut-elle utiliser le 1 % mobilité ? »
     does not make the commune a mobility authority.
     """
+    words = _words()
     text = fold(question)
-    for pattern, kinds, label in _KIND_PATTERNS:
-        match = re.search(pattern, text)
+    for pattern, kinds, label in _kinds():
+        match = pattern.search(text)
         if match:
             tail = text[match.end() : match.end() + 80]
-            end = _DESCRIPTION_END.search(tail)
-            description = tail[: end.start()] if end else tail
+            ends = [
+                found.start()
+                for found in (
+                    phrase_pattern(words.description_end).search(tail),
+                    _PUNCTUATION.search(tail),
+                )
+                if found
+            ]
+            description = tail[: min(ends)] if ends else tail
             services = frozenset(
-                service
-                for service_pattern, service in _SERVICE_PATTERNS
-                if re.search(service_pattern, description)
+                ServiceKind(service)
+                for service, phrases in words.services.items()
+                if phrase_pattern(phrases).search(description)
             )
             return Applicant(kinds=kinds, services=services, label=message(label))
     return None
@@ -164,7 +144,7 @@ def parse_applicant(question: str) -> Applicant | None:
 
 def describes_itself(question: str) -> bool:
     """« Je suis une région… », « nous sommes un syndicat… »."""
-    return _DESCRIBES_ITSELF.search(fold(question)) is not None
+    return phrase_pattern(_words().describes_itself).search(fold(question)) is not None
 
 
 def is_eligibility_question(question: str) -> bool:
@@ -172,8 +152,10 @@ def is_eligibility_question(question: str) -> bool:
     text = fold(question)
     if parse_applicant(question) is None:
         return False
+    words = _words()
     return describes_itself(question) or (
-        _SELF.search(text) is not None and _ASKS_WHAT_FOR_ME.search(text) is not None
+        _speaks_for_itself().search(text) is not None
+        and phrase_pattern(words.asks_what_for_me).search(text) is not None
     )
 
 

@@ -4,12 +4,12 @@ The responder answers when a question names a scheme *and* asks what it is, who
 can use it, the rates, how to apply, who helps or the deadlines — or when an
 authority describes itself (« mon syndicat d'eau peut-il… »). Questions about
 past events and figures (« combien de collectivités ont donné au fonds… ») are
-left to document retrieval, which has the publications.
+left to document retrieval, which has the publications. The words it reads are the
+lexicon's (``funding_responder`` in ``bot/understanding/lexicon.yaml``).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -29,120 +29,10 @@ from bot.funding.matching import fold, normalize
 from bot.funding.render import Section, format_date, render_answer
 from bot.funding.schema import APPLICABLE_CATEGORIES, Category, Fiche
 from bot.messages import message
+from bot.understanding.lexicon import FundingResponder as FundingWords
+from bot.understanding.lexicon import load_lexicon, phrase_pattern
 from bot.understanding.routing import Route
 
-# Each intent: regular expressions over folded text (no accents, lower case).
-_INTENTS: dict[Section, tuple[str, ...]] = {
-    Section.WHAT: (
-        r"qu'?\s?est[- ]ce qu",
-        r"\bc'?\s?est quoi\b",
-        r"\bc (koi|quoi)\b",
-        r"\bkoi\b",
-        r"\bkesako\b",
-        r"\bquoi\b",
-        r"\bexplique",
-        r"\bdefinition\b",
-        r"\bpresente",
-        r"\bparle[- ]moi\b",
-        r"\ba quoi sert\b",
-        r"\bca marche comment\b",
-        r"\bcomment (ca )?(marche|fonctionne)\b",
-        r"\bbase (legale|juridique)\b",
-        r"\bquel (article|texte)\b",
-        r"\bc'?\s?est (quel|quoi)",
-        r"\bwhat (is|are|about)\b",
-        r"\btell me about\b",
-    ),
-    Section.WHO: (
-        r"\bqui peut\b",
-        r"\bqui peuvent\b",
-        r"\bpour qui\b",
-        r"\beligib",
-        r"\bouvert aux?\b",
-        r"\butiliser\b",
-        r"\b(peut|peuvent|puis|pouvons)[- ](il|elle|ils|elles|je|nous|on)?\s?(en )?"
-        r"(beneficier|utiliser|candidater|postuler|mobiliser)\b",
-        r"\bbeneficier\b",
-        r"\bqui a droit\b",
-        r"\bwho can\b",
-        r"\beligible\b",
-    ),
-    Section.AMOUNTS: (
-        r"\btaux\b",
-        r"\bco-?financ",
-        r"\breste a charge\b",
-        r"\bplafond",
-        r"\bmontants? (max|min|de la subvention|de l'aide|possible|finance)",
-        r"\bcombien (ca|on|je|nous|puis|peut|peuvent|finance|rapporte)\b",
-        r"\bc combien\b",
-        r"\bpourcentage de (cofinancement|financement|subvention)\b",
-        r"\bsubvention (max|min)",
-        r"\bhow much\b",
-        r"\brates?\b",
-    ),
-    Section.HOW: (
-        r"\bcomment (faire|deposer|candidater|postuler|monter|obtenir|demander|mobiliser"
-        r"|utiliser|en beneficier|s'?\s?y prendre|repondre)\b",
-        r"\bcandidat",
-        r"\bdeposer\b",
-        r"\bdossier\b",
-        r"\bdemarche",
-        r"\bpostuler\b",
-        r"\bprocedure\b",
-        r"\bhow (to|do i|can i) apply\b",
-    ),
-    Section.HELP: (
-        r"\baider?\b",
-        r"\bm'?\s?aide",
-        r"\baide a monter\b",
-        r"\baccompagner\b",
-        r"\bappui\b",
-        r"\bcontact",
-        r"\bguichet\b",
-        r"\binterlocuteur",
-        r"\bs'?\s?adresser\b",
-        r"\bqui (peut|pourrait) m'?\s?aider\b",
-        r"\bconseil\b",
-        r"\bwho can help\b",
-        r"\bhelp\b",
-    ),
-    Section.CALENDAR: (
-        r"\bdate",
-        r"\bdeadline\b",
-        r"\bcalendrier\b",
-        r"\becheance",
-        r"\bjusqu'?\s?a quand\b",
-        r"\bquand\b",
-        r"\bouvert\b",
-        r"\bouverture\b",
-        r"\bclotur",
-        r"\bclos\b",
-        r"\bprochain",
-        r"\bencore (ouvert|possible|temps)\b",
-        r"\bwhen\b",
-        r"\bdeadlines?\b",
-    ),
-}
-
-# Questions about what happened (figures, people, reasons) belong to the publications.
-_PAST_EVENT = re.compile(
-    r"\b(a|ont|avait|avaient) (ete|eu|donne|collecte|reuni|mobilise|leve|beneficie|suivi|"
-    r"accompagne|finance|organise|verse|permis|recu)\b"
-    r"|\ba[- ]t[- ](il|elle) ete\b"
-    r"|\ba[- ]t[- ](il|elle) (mobilise|collecte|reuni|donne|leve|finance|accompagne"
-    r"|decale|produit)\b"
-    r"|\bont[- ](ils|elles) (ete|donne|beneficie|participe)\b"
-    r"|\bdepuis sa creation\b"
-    r"|\bpourquoi\b"
-    r"|\bcombien de (collectivites|fonds|donateurs|projets|ateliers|villes|communes)\b"
-    r"|\bquel bureau\b"
-)
-_OVERVIEW = re.compile(
-    r"\b(quels?|quelles?) (sont )?(les )?(dispositifs?|financements?|aides?|subventions?|"
-    r"sources? de financement)\b"
-    r"|\bcomment financer\b"
-    r"|\bliste des (dispositifs|financements)\b"
-)
 _MAX_OVERVIEW = 7
 _MAX_SCHEMES = 6
 
@@ -150,15 +40,20 @@ _MAX_SCHEMES = 6
 def detect_intents(question: str) -> set[Section]:
     """Which parts of a fiche the question asks about (possibly none)."""
     text = fold(question)
+    intents = _words().intents
     return {
         section
-        for section, patterns in _INTENTS.items()
-        if any(re.search(pattern, text) for pattern in patterns)
+        for section in Section
+        if phrase_pattern(getattr(intents, section.value)).search(text)
     }
 
 
 def is_past_event_question(question: str) -> bool:
-    return _PAST_EVENT.search(fold(question)) is not None
+    return phrase_pattern(_words().past_event).search(fold(question)) is not None
+
+
+def _words() -> FundingWords:
+    return load_lexicon().funding_responder
 
 
 @dataclass(frozen=True)
@@ -191,7 +86,7 @@ class FundingResponder:
             return _answer(text, [fiche])
         if applicant and asks_eligibility:
             return self._eligibility(applicant)
-        if _OVERVIEW.search(fold(question)) and _mentions_funding_context(question):
+        if _asks_overview(question):
             return self._overview()
         return None
 
@@ -292,14 +187,13 @@ def _only_names(question: str, named: list[Fiche]) -> bool:
     return len(rest) <= 1
 
 
-def _mentions_funding_context(question: str) -> bool:
+def _asks_overview(question: str) -> bool:
+    """« Quels financements pour un projet à l'étranger ? »: the list of schemes."""
     text = fold(question)
-    return (
-        re.search(
-            r"\b(international|internationale|etranger|cooperation|solidarite|projet|collectivite|commune)",
-            text,
-        )
-        is not None
+    words = _words()
+    return bool(
+        phrase_pattern(words.overview).search(text)
+        and phrase_pattern(words.overview_context).search(text)
     )
 
 

@@ -24,6 +24,9 @@ ANSWER_TYPES = (
 )
 
 
+_BRACES = re.compile(r"\{([^{}]*)\}")
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -44,6 +47,91 @@ class Tense(_Strict):
     upcoming: tuple[str, ...]
 
 
+class FundingIntents(_Strict):
+    """Which part of a fiche a question asks about (several may hold)."""
+
+    what: tuple[str, ...]
+    who: tuple[str, ...]
+    amounts: tuple[str, ...]
+    how: tuple[str, ...]
+    help: tuple[str, ...]
+    calendar: tuple[str, ...]
+
+
+class Applicant(_Strict):
+    """Words naming one kind of authority; ``kinds`` and ``label`` are read by the funding code."""
+
+    kinds: tuple[str, ...]
+    label: str
+    words: tuple[str, ...]
+
+
+class FundingResponder(_Strict):
+    """The funding explainer's words (``bot/funding/explainer.py``, ``eligibility.py``)."""
+
+    intents: FundingIntents
+    past_event: tuple[str, ...]
+    overview: tuple[str, ...]
+    overview_context: tuple[str, ...]
+    applicants: tuple[Applicant, ...]
+    services: dict[str, tuple[str, ...]]
+    description_end: tuple[str, ...]
+    describes_itself: tuple[str, ...]
+    speaks_for_itself: tuple[str, ...]
+    determiners: tuple[str, ...]
+    modals: tuple[str, ...]
+    asks_what_for_me: tuple[str, ...]
+
+
+class AgendaWindows(_Strict):
+    """Time windows, tried in this order (« après-demain » before « demain »)."""
+
+    next_week: tuple[str, ...]
+    this_week: tuple[str, ...]
+    next_month: tuple[str, ...]
+    this_month: tuple[str, ...]
+    day_after: tuple[str, ...]
+    tomorrow: tuple[str, ...]
+    today: tuple[str, ...]
+
+
+class AgendaResponder(_Strict):
+    """The agenda responder's words (``bot/meetings/responder.py``)."""
+
+    meetings: tuple[str, ...]
+    meetings_en: tuple[str, ...]
+    next_fr: tuple[str, ...]
+    meets_fr: tuple[str, ...]
+    agenda_fr: tuple[str, ...]
+    next_en: tuple[str, ...]
+    agenda_en: tuple[str, ...]
+    windows: AgendaWindows
+    window_ask: tuple[str, ...]
+    past: tuple[str, ...]
+    not_agenda_start: tuple[str, ...]
+    forget: tuple[str, ...]
+    plural: tuple[str, ...]
+    plural_routed: tuple[str, ...]
+    months: tuple[str, ...]
+    generic_words: tuple[str, ...]
+    not_in_the_agenda: tuple[str, ...]
+
+    @field_validator("months")
+    @classmethod
+    def _twelve_months(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(value) != 12:
+            raise ValueError(f"twelve months expected, got {len(value)}")
+        return value
+
+    @field_validator("not_in_the_agenda")
+    @classmethod
+    def _answer_types(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = set(value) - set(ANSWER_TYPES)
+        if unknown:
+            raise ValueError(f"unknown answer types: {sorted(unknown)}")
+        return value
+
+
 class Lexicon(_Strict):
     """Phrases matched on folded text at word boundaries (``*`` ends a prefix)."""
 
@@ -57,6 +145,8 @@ class Lexicon(_Strict):
     funding: tuple[str, ...]
     country_group: tuple[str, ...]
     not_names: tuple[str, ...]
+    funding_responder: FundingResponder
+    agenda_responder: AgendaResponder
 
     @field_validator("asks")
     @classmethod
@@ -79,18 +169,35 @@ def phrase_pattern(phrases: tuple[str, ...], openers: tuple[str, ...] = ()) -> r
     """One pattern finding any of ``phrases`` in folded text, whole words only.
 
     A phrase starting with ``^`` matches only at the start of the text, after any
-    number of ``openers`` (« et », « bonjour »…).
+    number of ``openers`` (« et », « bonjour »…). Braces list alternatives, an empty one
+    making the part optional: ``"{peut,peuvent} {il,elle,} candidater"``.
     """
-    opening = "|".join(_phrase_body(opener) for opener in openers)
+    opening = "|".join(phrase_body(opener) for opener in openers)
     start = rf"^\W*(?:(?:{opening})\W+)*" if opening else r"^\W*"
     alternatives = []
-    for phrase in sorted(phrases, key=len, reverse=True):
-        body = _phrase_body(phrase.lstrip("^"))
+    for phrase in sorted(expand_phrases(phrases), key=len, reverse=True):
+        body = phrase_body(phrase.lstrip("^"))
         alternatives.append(start + body if phrase.startswith("^") else body)
     return re.compile(rf"(?:(?<![a-z0-9])(?:{'|'.join(alternatives)}))(?![a-z0-9])")
 
 
-def _phrase_body(phrase: str) -> str:
+def expand_phrases(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """``phrases`` with their brace alternatives spelt out (``"reunion{,s}"``: two phrases)."""
+    expanded: list[str] = []
+    for phrase in phrases:
+        match = _BRACES.search(phrase)
+        if match is None:
+            if phrase.strip():
+                expanded.append(" ".join(phrase.split()))
+            continue
+        head, tail = phrase[: match.start()], phrase[match.end() :]
+        options = tuple(head + option + tail for option in match.group(1).split(","))
+        expanded.extend(expand_phrases(options))
+    return tuple(dict.fromkeys(expanded))
+
+
+def phrase_body(phrase: str) -> str:
+    """The regular expression of one phrase (no brace), without the word boundaries."""
     folded = " ".join(fold(phrase).replace("-", " ").split())
     body = re.escape(folded.rstrip("*")).replace(r"\ ", r"[\s'-]+")
     return body + (r"[a-z]*" if folded.endswith("*") else "")
