@@ -5,6 +5,8 @@ coming (« prochaine réunion du groupe Japon ? », « qu'y a-t-il la semaine
 prochaine ? », "when is the next RAICT?"). Questions about past events
 (« Où et quand se sont tenues les RAICT 2023 ? », « Combien de chroniques en
 2023 ? », « … l'an prochain ? ») are left to the documents: it returns ``None``.
+The words it reads are the lexicon's (``agenda_responder`` in
+``bot/understanding/lexicon.yaml``).
 """
 
 from __future__ import annotations
@@ -20,43 +22,63 @@ from bot.meetings.groups import Group, normalize
 from bot.meetings.ics_export import calendar_bytes, occurrence_attachment
 from bot.meetings.schedule import Occurrence
 from bot.messages import message
+from bot.understanding.lexicon import AgendaResponder as AgendaWords
+from bot.understanding.lexicon import AgendaWindows, Lexicon, load_lexicon, phrase_pattern
 from bot.understanding.routing import Route
 
-_MEETING_WORDS = (
-    r"reunions?|rencontres?|seances?|sessions?|chroniques?|cafes?|webinaires?|ateliers?|"
-    r"evenements?|rendez vous|rdv|editions?|assises|raict|dates?|rassemblements?"
-)
-# « prochaine réunion », « prochain café des élus », « la prochaine RAICT ».
-_NEXT_FR = re.compile(rf"\bprochaine?s? (?:{_MEETING_WORDS})\b")
-# « prochaine du groupe Japon » is rare; « le groupe Japon se réunit quand ».
-_MEETS_FR = re.compile(r"\b(?:se reunit|se reunira|se reuniront|se retrouve(?:ra)?)\b")
-_AGENDA_FR = re.compile(r"\b(?:agenda|calendrier des reunions|reunions? (?:a venir|prevues?))\b")
-_NEXT_EN = re.compile(r"\b(?:next|upcoming)\b")
-_AGENDA_EN = re.compile(r"\b(?:agenda|schedule|calendar)\b")
-
-_WINDOWS = (
-    (re.compile(r"\b(?:semaine prochaine|next week)\b"), "next_week"),
-    (re.compile(r"\b(?:cette semaine|this week)\b"), "this_week"),
-    (re.compile(r"\b(?:mois prochain|next month)\b"), "next_month"),
-    (re.compile(r"\b(?:ce mois ci|this month)\b"), "this_month"),
-    (re.compile(r"\b(?:apres demain)\b"), "day_after"),
-    (re.compile(r"\b(?:demain|tomorrow)\b"), "tomorrow"),
-    (re.compile(r"\b(?:aujourd hui|ce soir|today|tonight)\b"), "today"),
-)
-_WINDOW_ASK = re.compile(
-    rf"\b(?:qu y a t il|y a t il|quoi|qu est ce qu il y a|what s on|what is on|anything|"
-    rf"programme|agenda|prevu|prevues?|{_MEETING_WORDS})\b"
-)
-# Past, counting and who/why questions belong to the documents.
-_PAST = re.compile(
-    r"\b(?:eu lieu|se sont|s est tenue?s?|ont ete|a ete|etaient|etait|dernier|derniere|"
-    r"derniers|dernieres|passee?s?|an dernier|annee derniere|did|was|were|last)\b"
-)
-# What an agenda entry does not say: who speaks, how many come, what it costs.
-_NOT_IN_THE_AGENDA = ("person", "number", "amount", "contact")
-_NOT_AGENDA_START = re.compile(r"^(?:combien|qui|pourquoi|comment|how many|who|why)\b")
 _YEAR = re.compile(r"\b(20\d\d)\b")
-_FORGET_WORDS = re.compile(r"\b(?:an prochain|annee prochaine|next year)\b")
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    """The agenda words of the lexicon, compiled (matched on :func:`normalize`'d text)."""
+
+    next_fr: re.Pattern[str]  # « prochaine réunion », « prochain café des élus »
+    meets_fr: re.Pattern[str]  # « le groupe Japon se réunit quand »
+    agenda_fr: re.Pattern[str]
+    next_en: re.Pattern[str]
+    agenda_en: re.Pattern[str]
+    windows: tuple[tuple[re.Pattern[str], str], ...]
+    window_ask: re.Pattern[str]
+    past: re.Pattern[str]
+    not_agenda_start: re.Pattern[str]
+    forget: re.Pattern[str]
+    plural: re.Pattern[str]
+    plural_routed: re.Pattern[str]
+    meeting: re.Pattern[str]
+    months: tuple[str, ...]
+    generic_words: frozenset[str]
+    not_in_the_agenda: tuple[str, ...]
+
+    @classmethod
+    def build(cls, words: AgendaWords) -> _Patterns:
+        return cls(
+            next_fr=phrase_pattern(
+                tuple(f"{first} {meeting}" for first in words.next_fr for meeting in words.meetings)
+            ),
+            meets_fr=phrase_pattern(words.meets_fr),
+            agenda_fr=phrase_pattern(words.agenda_fr),
+            next_en=phrase_pattern(words.next_en),
+            agenda_en=phrase_pattern(words.agenda_en),
+            windows=tuple(
+                (phrase_pattern(getattr(words.windows, name)), name)
+                for name in AgendaWindows.model_fields
+            ),
+            window_ask=phrase_pattern((*words.window_ask, *words.meetings)),
+            past=phrase_pattern(words.past),
+            not_agenda_start=phrase_pattern(words.not_agenda_start),
+            forget=phrase_pattern(words.forget),
+            plural=phrase_pattern(words.plural),
+            plural_routed=phrase_pattern(words.plural_routed),
+            meeting=phrase_pattern((*words.meetings, *words.meetings_en)),
+            months=words.months,
+            generic_words=frozenset(words.generic_words),
+            not_in_the_agenda=words.not_in_the_agenda,
+        )
+
+    def window(self, text: str) -> str | None:
+        """The time window ``text`` names (« la semaine prochaine »), if any."""
+        return next((name for pattern, name in self.windows if pattern.search(text)), None)
 
 
 @dataclass(frozen=True)
@@ -74,32 +96,41 @@ class AgendaQuery:
 class AgendaResponder:
     """Answers « prochaine réunion du groupe Japon ? » from the agenda, else ``None``."""
 
-    def __init__(self, agenda: Agenda, max_items: int = 5, horizon_days: int = 400) -> None:
+    def __init__(
+        self,
+        agenda: Agenda,
+        max_items: int = 5,
+        horizon_days: int = 400,
+        lexicon: Lexicon | None = None,
+    ) -> None:
         self.agenda = agenda
         self.max_items = max_items
         self.horizon_days = horizon_days
+        self._words = _Patterns.build((lexicon or load_lexicon()).agenda_responder)
 
     def parse(self, question: str, now: datetime) -> AgendaQuery | None:
         """The agenda query in ``question``, or ``None`` when it is not one."""
+        words = self._words
         text = normalize(question)
-        if not text or _NOT_AGENDA_START.search(text) or _PAST.search(text):
+        if not text or words.not_agenda_start.search(text) or words.past.search(text):
             return None
         if any(int(year) < now.year for year in _YEAR.findall(text)):
             return None
-        if _FORGET_WORDS.search(text):
+        if words.forget.search(text):
             return None
         groups = tuple(self.agenda.groups.find_in_text(question))
-        window = next((name for pattern, name in _WINDOWS if pattern.search(text)), None)
+        window = words.window(text)
+        english = words.next_en.search(text) or words.agenda_en.search(text)
         asks_next = bool(
-            _NEXT_FR.search(text)
-            or _AGENDA_FR.search(text)
-            or (_MEETS_FR.search(text) and groups)
-            or ((_NEXT_EN.search(text) or _AGENDA_EN.search(text)) and (groups or _meeting(text)))
+            words.next_fr.search(text)
+            or words.agenda_fr.search(text)
+            or (words.meets_fr.search(text) and groups)
+            or (english and (groups or words.meeting.search(text)))
         )
-        asks_window = window is not None and bool(_WINDOW_ASK.search(text))
+        asks_window = window is not None and bool(words.window_ask.search(text))
         if not (asks_next or asks_window):
             return None
-        plural = bool(re.search(r"\bprochaines\b|\bmeetings\b|\bquelles reunions\b", text))
+        plural = bool(words.plural.search(text))
         return AgendaQuery(
             groups, window, plural or window is not None or not groups, years=_years(text)
         )
@@ -109,7 +140,7 @@ class AgendaResponder:
     def try_answer(self, question: str, context: AskContext) -> Answer | None:
         query = self.parse(question, context.now)
         explicit = query is not None or context.tense == "upcoming"
-        if query is None and context.asks in _NOT_IN_THE_AGENDA:
+        if query is None and context.asks in self._words.not_in_the_agenda:
             return None  # « qui intervient à la chronique du 14 janvier ? »: not a date
         if query is None and context.routed:
             query = self._routed_query(question, context.now)
@@ -126,15 +157,19 @@ class AgendaResponder:
 
     def _routed_query(self, question: str, now: datetime) -> AgendaQuery:
         """The query of a question the analysis already routed to the agenda."""
+        words = self._words
         text = normalize(question)
         groups = tuple(self.agenda.groups.find_in_text(question))
-        window = next((name for pattern, name in _WINDOWS if pattern.search(text)), None)
-        month = next((index for index, name in enumerate(_MONTH_NAMES, 1) if name in text), None)
-        plural = bool(re.search(r"\bprochaines\b|\bmeetings\b|\bquelles\b|\bagenda\b", text))
+        window = words.window(text)
+        # A month's name anywhere in the text, as written (« mars », « mai »).
+        month = next((index for index, name in enumerate(words.months, 1) if name in text), None)
+        plural = bool(words.plural_routed.search(text))
         topic = tuple(
             word
             for word in text.split()
-            if len(word) > 3 and word not in _GENERIC_WORDS and not _MEETING_WORD.fullmatch(word)
+            if len(word) > 3
+            and word not in words.generic_words
+            and not words.meeting.fullmatch(word)
         )
         return AgendaQuery(groups, window, plural or month is not None, topic, month, _years(text))
 
@@ -220,17 +255,6 @@ class AgendaResponder:
         )
 
 
-_MONTH_NAMES = (
-    "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre",
-    "octobre", "novembre", "decembre",
-)  # fmt: skip
-_MEETING_WORD = re.compile(rf"(?:{_MEETING_WORDS}|meetings?|events?)")
-# Words of agenda questions that name no particular event.
-_GENERIC_WORDS = frozenset(
-    "prochain prochaine prochains prochaines quand quelle quelles quel quels heure date dates "
-    "lieu groupe cites unies france agenda calendrier what when where next upcoming coming "
-    "about cest avec pour dans sera aura lieu".split()
-)
 _DESCRIPTION_CHARS = 200
 
 
@@ -243,10 +267,6 @@ def _mentions(occurrence: Occurrence, topic: tuple[str, ...]) -> bool:
     """Whether an event's title or description uses one of the ``topic`` words."""
     words = set(normalize(f"{occurrence.title} {occurrence.description}").split())
     return any(word in words or word.rstrip("s") in words for word in topic)
-
-
-def _meeting(text: str) -> bool:
-    return bool(re.search(rf"\b(?:meetings?|{_MEETING_WORDS})\b", text))
 
 
 def _midnight(moment: datetime, days: int = 0) -> datetime:
