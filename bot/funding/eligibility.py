@@ -41,6 +41,20 @@ _IMPLIED_SERVICES = {
     AuthorityKind.AGENCE_EAU: frozenset({ServiceKind.EAU, ServiceKind.ASSAINISSEMENT}),
 }
 
+# Catalog keys naming each applicant of the lexicon back to it (« pour un syndicat »).
+_APPLICANT_KEYS = {
+    "water_agency": "applicant_water_agency",
+    "aom": "applicant_aom",
+    "syndicat": "applicant_syndicat",
+    "epci": "applicant_epci",
+    "commune": "applicant_commune",
+    "departement": "applicant_departement",
+    "region": "applicant_region",
+    "gip": "applicant_gip",
+    "association": "applicant_association",
+    "collectivite": "applicant_collectivite",
+}
+
 # Catalog keys of the services, as named in a reason (« vous êtes chargé de … »).
 _SERVICE_KEYS = {
     ServiceKind.EAU: "service_water",
@@ -92,7 +106,7 @@ def _kinds() -> tuple[tuple[re.Pattern[str], frozenset[AuthorityKind], str], ...
         (
             phrase_pattern(applicant.words),
             frozenset(AuthorityKind(kind) for kind in applicant.kinds),
-            applicant.label,
+            _APPLICANT_KEYS[applicant.name],
         )
         for applicant in _words().applicants
     )

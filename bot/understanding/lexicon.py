@@ -59,10 +59,10 @@ class FundingIntents(_Strict):
 
 
 class Applicant(_Strict):
-    """Words naming one kind of authority; ``kinds`` and ``label`` are read by the funding code."""
+    """Words naming one kind of authority; ``name`` and ``kinds`` are the funding code's."""
 
+    name: str
     kinds: tuple[str, ...]
-    label: str
     words: tuple[str, ...]
 
 
