@@ -13,6 +13,7 @@ from bot.answers import AskContext
 from bot.app import build_agenda
 from bot.meetings.responder import AgendaResponder
 from bot.settings import Settings
+from bot.understanding.lexicon import Lexicon, load_lexicon
 
 DEV_QUESTIONS = REPO / "tests" / "data" / "dev_questions.json"
 NOW = paris(2027, 1, 5, 9, 0)
@@ -163,3 +164,22 @@ def test_a_month_alone_with_nothing_to_come_is_left_to_the_documents(responder):
 def test_what_an_agenda_entry_does_not_say_is_left_to_the_documents(responder, question, asks):
     context = AskContext(chat_id="1", now=NOW, routed=True, asks=asks)
     assert responder.try_answer(question, context) is None
+
+
+def test_the_words_are_the_lexicons(knowledge: Path, settings: Settings) -> None:
+    """A word added to the lexicon is read with no change to the code."""
+    shutil.copy(REPO / "knowledge" / "meetings" / "cuf-agenda-exemple.ics", knowledge / "meetings")
+    agenda = build_agenda(settings)
+    question = "Quelle est la chronique suivante ?"
+    assert ask(AgendaResponder(agenda), question) is None
+    data = load_lexicon().model_dump()
+    words = data["agenda_responder"]
+    lexicon = Lexicon.model_validate(
+        {
+            **data,
+            "agenda_responder": {**words, "agenda_fr": [*words["agenda_fr"], "chronique suivante"]},
+        }
+    )
+    answer = ask(AgendaResponder(agenda, lexicon=lexicon), question)
+    assert answer is not None and answer.kind == "agenda" and answer.answered
+    assert "Jeudi 14 janvier 2027 à 12 h 30" in answer.text
