@@ -138,7 +138,6 @@ NOT_MESSAGES = {
     "bot/dates.py": "month and day names",
     "bot/telegram/language.py": "words that tell French apart",
     "bot/meetings/groups.py": "folding of œ",
-    "bot/meetings/responder.py": "patterns",
     "bot/meetings/ics_export.py": "the calendar's PRODID",
     "bot/ingest/versions.py": "probe texts of the format key",
     "bot/ingest/loaders.py": "a title prefix to strip",
