@@ -161,8 +161,9 @@ class AgendaResponder:
         text = normalize(question)
         groups = tuple(self.agenda.groups.find_in_text(question))
         window = words.window(text)
-        # A month's name anywhere in the text, as written (« mars », « mai »).
-        month = next((index for index, name in enumerate(words.months, 1) if name in text), None)
+        # A month's name as a word of the text (« mars », « mai », not « maintenant »).
+        said = set(text.split())
+        month = next((index for index, name in enumerate(words.months, 1) if name in said), None)
         plural = bool(words.plural_routed.search(text))
         topic = tuple(
             word

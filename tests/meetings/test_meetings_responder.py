@@ -183,3 +183,10 @@ def test_the_words_are_the_lexicons(knowledge: Path, settings: Settings) -> None
     answer = ask(AgendaResponder(agenda, lexicon=lexicon), question)
     assert answer is not None and answer.kind == "agenda" and answer.answered
     assert "Jeudi 14 janvier 2027 à 12 h 30" in answer.text
+
+
+def test_a_month_is_a_whole_word_not_part_of_one(responder):
+    routed = AskContext(chat_id="1", now=NOW, routed=True, tense="upcoming")
+    # « maintenant » holds « mai »: the next chronicle, not May's.
+    answer = responder.try_answer("Il y a une chronique géopolitique maintenant ?", routed)
+    assert answer is not None and "Jeudi 14 janvier 2027" in answer.text
