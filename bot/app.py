@@ -23,7 +23,6 @@ from bot.storage import Database
 
 if TYPE_CHECKING:
     import httpx
-    from langchain_core.embeddings import Embeddings
 
     from bot.answering.calibration import Calibration
     from bot.answering.generative import GenerativeAnswerer, LlmEndpoint
@@ -38,6 +37,7 @@ if TYPE_CHECKING:
     from bot.meetings.planner import ReminderPlanner
     from bot.meetings.subscriptions import SubscriptionStore
     from bot.members import AccessRequest, MemberStore
+    from bot.retrieval.embeddings import Embeddings
     from bot.retrieval.retriever import Retriever
     from bot.staff.documents import DocumentLibrary
     from bot.staff.gaps import GapGroup

@@ -6,12 +6,12 @@ import json
 import logging
 from pathlib import Path
 
-from langchain_core.embeddings import Embeddings
+from bot.retrieval.embeddings import Embeddings
 
 logger = logging.getLogger(__name__)
 
 
-class CachedQueryEmbeddings(Embeddings):
+class CachedQueryEmbeddings:
     """Wraps an embedding model; query vectors are kept in a JSON file between runs."""
 
     def __init__(self, inner: Embeddings, path: Path) -> None:

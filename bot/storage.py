@@ -101,9 +101,10 @@ class Database:
             with self.engine.connect() as connection:
                 connection.exec_driver_sql("PRAGMA journal_mode=WAL")
         if migrate:
-            from bot.db.migrate import upgrade
+            from bot.db.migrate import is_at_head, upgrade
 
-            upgrade(self.engine)
+            if not is_at_head(self.engine):
+                upgrade(self.engine)
         self._restrict_files()
 
     @property

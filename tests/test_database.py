@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import inspect, select
 
 from bot.cli import main
-from bot.db.migrate import current, downgrade, head, upgrade
+from bot.db.migrate import current, downgrade, head, is_at_head, shipped_head, upgrade
 from bot.db.schema import access_requests, meeting_follows, reminder_outbox
 from bot.meetings.subscriptions import SubscriptionStore
 from bot.members import MemberStore
@@ -55,6 +55,20 @@ def test_a_migration_adds_a_column_to_a_populated_database(database_target: str 
     assert "attempts" not in _outbox_columns(database)
     with database.transaction() as connection:
         assert connection.exec_driver_sql("SELECT COUNT(*) FROM reminder_outbox").scalar() == 50
+
+
+def test_the_start_up_check_reads_the_head_alembic_reads(database_target: str | Path) -> None:
+    """Start-up skips Alembic when the database is at the head the files name, only then."""
+    assert shipped_head() == head()
+    database = Database(database_target, migrate=False)
+    assert not is_at_head(database.engine)  # never migrated
+    upgrade(database.engine, "0001")
+    assert not is_at_head(database.engine)
+    upgrade(database.engine)
+    assert is_at_head(database.engine)
+    downgrade(database.engine, "0001")
+    assert not is_at_head(database.engine)
+    assert current(Database(database_target).engine) == head()  # opening migrates it
 
 
 LEGACY_DDL = """

@@ -2,30 +2,66 @@
 
 Run at start-up by :class:`bot.storage.Database` and by ``python -m bot migrate``.
 Processes starting together migrate one at a time: a PostgreSQL advisory lock
-(replicas) or a lock file beside the SQLite database (local processes).
+(replicas) or a lock file beside the SQLite database (local processes). A database
+already at the newest revision is told so by one query, without importing Alembic
+(a third of a second of every start-up).
 """
 
 from __future__ import annotations
 
 import fcntl
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import SQLAlchemyError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 _LOCK_KEY = 0x435546_01  # "CUF" 1: the advisory lock held while migrating
+_REVISION = re.compile(r'^(down_revision|revision)\s*=\s*(None|"[^"]*")\s*$', re.MULTILINE)
+
+
+def shipped_head() -> str | None:
+    """The newest revision of ``migrations/versions``, read from the files' own lines.
+
+    ``None`` when the files do not form one plain chain (then Alembic decides).
+    """
+    revisions: dict[str, str | None] = {}
+    for path in (MIGRATIONS / "versions").glob("[!_]*.py"):
+        found = dict(_REVISION.findall(path.read_text(encoding="utf-8")))
+        if "revision" not in found or "down_revision" not in found:
+            return None
+        down = found["down_revision"]
+        revisions[found["revision"].strip('"')] = None if down == "None" else down.strip('"')
+    heads = set(revisions) - {down for down in revisions.values() if down is not None}
+    return heads.pop() if len(heads) == 1 else None
+
+
+def is_at_head(engine: Engine) -> bool:
+    """True when the database's recorded revision is the shipped head (no migration due)."""
+    head = shipped_head()
+    if head is None:
+        return False
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    except SQLAlchemyError:  # never migrated: no version table yet
+        return False
+    return [row[0] for row in rows] == [head]
 
 
 def _config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -34,6 +70,8 @@ def _config(connection: Connection | None = None) -> Config:
 
 def head() -> str:
     """The newest revision shipped with this code."""
+    from alembic.script import ScriptDirectory
+
     revision = ScriptDirectory.from_config(_config()).get_current_head()
     assert revision is not None
     return revision
@@ -41,12 +79,17 @@ def head() -> str:
 
 def current(engine: Engine) -> str | None:
     """The revision the database is at (``None``: never migrated)."""
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
     """Bring the database to ``revision``; returns (revision before, revision after)."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
     with _exclusive(engine), engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
@@ -62,6 +105,8 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
 
 def downgrade(engine: Engine, revision: str) -> None:
     """Step the schema back to ``revision`` (tests of migrations; never at start-up)."""
+    from alembic import command
+
     with _exclusive(engine), engine.begin() as connection:
         command.downgrade(_config(connection), revision)
 

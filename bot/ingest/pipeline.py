@@ -20,7 +20,6 @@ from typing import cast
 
 import numpy as np
 from chromadb.api.types import Where
-from langchain_core.embeddings import Embeddings
 from tqdm import tqdm
 
 from bot.index import layout, reader, writer
@@ -34,7 +33,7 @@ from bot.ingest.loaders import load_note, load_pdf
 from bot.ingest.office import OFFICE_LOADERS
 from bot.ingest.versions import index_format_key
 from bot.retrieval.aliases import AliasTable
-from bot.retrieval.embeddings import E5Embeddings
+from bot.retrieval.embeddings import E5Embeddings, Embeddings
 from bot.retrieval.lexical import LexicalIndex, aliases_fingerprint
 from bot.storage import make_private_folder
 

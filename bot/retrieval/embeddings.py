@@ -26,10 +26,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 if TYPE_CHECKING:
     from bot.retrieval.e5_numpy import E5Numpy
@@ -40,6 +39,18 @@ _LOAD_LOCK = threading.Lock()
 _CACHE_LOCK = threading.Lock()
 
 
+class Embeddings(Protocol):
+    """An embedding model as the bot uses one: LangChain's ``Embeddings`` interface.
+
+    A protocol rather than LangChain's base class, so that answering without a
+    language model never imports LangChain; any LangChain embedding model fits.
+    """
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]: ...
+
+    def embed_query(self, text: str) -> list[float]: ...
+
+
 def usable_cores() -> int:
     try:
         return max(len(os.sched_getaffinity(0)), 1)
@@ -47,8 +58,8 @@ def usable_cores() -> int:
         return max(os.cpu_count() or 1, 1)
 
 
-class E5Embeddings(Embeddings):
-    """LangChain ``Embeddings`` over the numpy E5; the model loads on first use.
+class E5Embeddings:
+    """:class:`Embeddings` (LangChain's interface) over the numpy E5; the model loads on first use.
 
     ``cache_dir`` keeps the dequantised weights between runs (memory-mapped);
     ``threads`` is how many texts are encoded at once in a large call (each on one

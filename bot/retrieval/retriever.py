@@ -15,13 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 from bot.index.layout import models_dir
 from bot.index.reader import IndexReader
 from bot.index.records import Chunk
 from bot.retrieval.aliases import AliasTable
-from bot.retrieval.embeddings import E5Embeddings
+from bot.retrieval.embeddings import E5Embeddings, Embeddings
 from bot.retrieval.lexical import LexicalIndex, aliases_fingerprint
 
 logger = logging.getLogger(__name__)

@@ -19,11 +19,14 @@ import re
 from collections.abc import Iterable, Set
 from difflib import SequenceMatcher
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 from bot.text import STOPWORDS, fold, stems
+
+if TYPE_CHECKING:
+    from bot.retrieval.embeddings import Embeddings
 
 logger = logging.getLogger(__name__)
 
