@@ -16,7 +16,10 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.resolver import Resolver
 
 MAX_CHARS = 1_000_000
 MAX_ALIASES = 100
@@ -27,17 +30,40 @@ class YamlError(ValueError):
     """The text is not YAML we accept; the message says why."""
 
 
-class _BoundedLoader(yaml.SafeLoader):
-    """A safe loader that counts aliases while composing."""
+class _CountingAliases(Composer):
+    """Composes nodes from parser events, counting aliases."""
 
     aliases_seen = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        if self.check_event(yaml.AliasEvent):
+        if self.check_event(yaml.AliasEvent):  # type: ignore[attr-defined]
             self.aliases_seen += 1
             if self.aliases_seen > MAX_ALIASES:
                 raise YamlError(f"too many aliases (more than {MAX_ALIASES})")
         return super().compose_node(parent, index)  # type: ignore[no-any-return]
+
+
+class _BoundedLoader(_CountingAliases, yaml.SafeLoader):
+    """A safe loader that counts aliases while composing (pure Python)."""
+
+
+def _fast_loader() -> type:
+    """The same composer over libyaml's parser (several times faster), when PyYAML has it."""
+    if not yaml.__with_libyaml__:
+        return _BoundedLoader
+    from yaml._yaml import CParser
+
+    class _FastBoundedLoader(_CountingAliases, CParser, SafeConstructor, Resolver):  # type: ignore[misc]
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+
+    return _FastBoundedLoader
+
+
+_Loader = _fast_loader()
 
 
 def _expanded_size(root: Node) -> int:
@@ -70,7 +96,7 @@ def load(text: str) -> Any:
     """Parse one YAML document safely; raise :class:`YamlError` on any problem of the text."""
     if len(text) > MAX_CHARS:
         raise YamlError(f"the YAML text is too long (over {MAX_CHARS} characters)")
-    loader = _BoundedLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -80,6 +106,8 @@ def load(text: str) -> Any:
     except YamlError:
         raise
     except yaml.YAMLError as error:
+        if "maximum nesting depth" in str(error):  # libyaml's own bound
+            raise YamlError("the document is nested too deeply") from error
         raise YamlError(str(error)) from error
     except RecursionError as error:
         raise YamlError("the document is nested too deeply") from error

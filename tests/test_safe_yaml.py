@@ -58,3 +58,19 @@ def test_an_anchor_bomb_in_the_aliases_file_is_refused(tmp_path: Path) -> None:
     path.write_text(BOMB, encoding="utf-8")
     with pytest.raises(safe_yaml.YamlError):
         AliasTable.load(path)
+
+
+def test_libyaml_events_compose_what_the_python_parser_composes() -> None:
+    """The fast loader (libyaml's parser, our composer) reads every shipped file alike."""
+    root = Path(__file__).resolve().parents[1]
+    files = sorted((root / "knowledge").rglob("*.yaml")) + sorted((root / "bot").rglob("*.yaml"))
+    assert len(files) > 10
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        loader = safe_yaml._BoundedLoader(text)
+        try:
+            node = loader.get_single_node()
+            expected = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+        assert safe_yaml.load(text) == expected, path
