@@ -9,6 +9,7 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from ingest_helpers import (
     BUREAU_NOTE,
@@ -29,6 +30,7 @@ from bot.ingest import chunker, versions
 from bot.ingest.chunker import chunk_document
 from bot.ingest.loaders import load_note, load_pdf
 from bot.ingest.pipeline import IngestReport, run_ingest
+from bot.retrieval.embeddings import E5Embeddings
 from bot.text import split_sentences
 
 GUIDE = "publications/guide.pdf"
@@ -200,10 +202,18 @@ def test_a_note_retitled_in_its_front_matter_is_cited_under_its_new_title(
 
     assert report.changed == [BUREAU]
     retriever = open_retriever(index_dir, embeddings)
-    assert [chunk.title for chunk in retriever.chunks if chunk.path == BUREAU] == [
-        "Bureau du 12 mars 2024"
-    ]
-    assert sorted(embeddings.embedded) == expected_texts(knowledge, BUREAU)
+    retitled = [chunk for chunk in retriever.chunks if chunk.path == BUREAU]
+    assert [chunk.title for chunk in retitled] == ["Bureau du 12 mars 2024"]
+    # The passage is embedded under its new title; its sentence, the same text as
+    # before, keeps the vector it had (stored again with the new passage).
+    assert embeddings.embedded == [retitled[0].indexed_text]
+    old_sentence = [retitled[0].sentence_texts()[0]]
+    before = E5Embeddings().embed_documents(old_sentence)
+    index = [i for i, chunk in enumerate(retriever.chunks) if chunk.path == BUREAU][0]
+    rows = np.asarray(retriever._sentence_owner) == index
+    assert np.allclose(np.asarray(retriever._sentence_vectors)[rows], before, atol=1e-5)
+    _, sentences = chroma_contents(index_dir)
+    assert list(sentences.values()).count(old_sentence[0]) == 1
 
 
 def test_a_deleted_file_leaves_the_index_entirely(knowledge: Path, index_dir: Path) -> None:
