@@ -6,7 +6,8 @@ import argparse
 import logging
 import sys
 
-from bot.app import build_services
+from bot.app import build_services, name_table
+from bot.index.reader import IndexReader
 from bot.ingest.pipeline import run_ingest
 from bot.settings import Settings
 
@@ -22,10 +23,12 @@ def main() -> int:
     report = run_ingest(
         settings.knowledge_dir, settings.index_dir, services.embeddings, show_progress=show_progress
     )
-    if report.chunks_total:
-        # The cross-language name table is cached beside the new generation, so that the
-        # first question naming « Japan » does not pay for it.
-        _ = services.names
+    if report.published and report.chunks_total:
+        # The cross-language name table's vectors are cached with the index, so that the
+        # first question naming « Japan » does not pay for it (only the chunks are read:
+        # the bot's answering stack is not built for that).
+        with IndexReader.open(settings.index_dir) as index:
+            name_table(index.chunks(), services.embeddings, index.generation)
     print(report.summary())
     return 0
 

@@ -142,6 +142,8 @@ import sys
 from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
+from bot.app import name_table
+from bot.index.reader import IndexReader
 from bot.ingest.pipeline import run_ingest
 
 class RandomEmbeddings(Embeddings):
@@ -153,7 +155,11 @@ class RandomEmbeddings(Embeddings):
     def embed_query(self, text):
         return self.embed_documents([text])[0]
 
-print(run_ingest(Path(sys.argv[1]), Path(sys.argv[2]), RandomEmbeddings()).summary())
+embeddings = RandomEmbeddings()
+print(run_ingest(Path(sys.argv[1]), Path(sys.argv[2]), embeddings).summary())
+# As ``ingest.py`` does: the name table's vectors are cached with the index.
+with IndexReader.open(Path(sys.argv[2])) as index:
+    name_table(index.chunks(), embeddings, index.generation)
 """
 
 

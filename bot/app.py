@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from bot.feedback import FeedbackStore
     from bot.funding.catalog import FundingCatalog
     from bot.funding.deadlines import Deadline, DeadlineSource
+    from bot.index.records import Chunk
     from bot.ingest.pipeline import IngestReport
     from bot.meetings.agenda import Agenda
     from bot.meetings.planner import ReminderPlanner
@@ -193,13 +194,9 @@ class Services:
         from bot.funding.explainer import FundingResponder
         from bot.meetings.responder import AgendaResponder
         from bot.staff.faq import FAQ_FILE, FaqResponder
-        from bot.understanding.names import NameTable
 
         def build_names() -> NameTable:
-            texts = (f" {chunk.title} {chunk.section} {chunk.text}" for chunk in retriever.chunks)
-            # The term vectors are cached for every generation: a new one embeds only its new words.
-            cache = retriever.generation.parent if retriever.generation else None
-            return NameTable.build(texts, retriever.embeddings, cache)
+            return name_table(retriever.chunks, retriever.embeddings, retriever.generation)
 
         names = _Once(build_names)
         assistant = Assistant(
@@ -477,6 +474,18 @@ def build_services(settings: Settings) -> Services:
 
 
 # --- settings become the values each part takes ---------------------------------------
+
+
+def name_table(
+    chunks: Sequence[Chunk], embeddings: Embeddings, generation: Path | None
+) -> NameTable:
+    """The cross-language name table of an index generation's chunks (vectors cached)."""
+    from bot.understanding.names import NameTable
+
+    texts = (f" {chunk.title} {chunk.section} {chunk.text}" for chunk in chunks)
+    # The term vectors are cached for every generation: a new one embeds only its new words.
+    cache = generation.parent if generation else None
+    return NameTable.build(texts, embeddings, cache)
 
 
 def open_database(settings: Settings) -> Database:

@@ -292,10 +292,27 @@ class _StoredVectors:
         offsets = np.repeat(rows[:, 1] - (np.cumsum(counts) - counts), counts)
         sentence_rows = offsets + np.arange(int(counts.sum()))
         return Vectors(
-            self._all_chunks()[rows[:, 0]],
-            self._all_sentences()[sentence_rows].reshape(-1, DIMENSION),
+            _gather(_in_two(self._chunk_parts), rows[:, 0]),
+            _gather(_in_two(self._sentence_parts), sentence_rows),
             np.repeat(np.arange(len(chunks)), counts),
         )
+
+
+def _in_two(parts: list[np.ndarray]) -> list[np.ndarray]:
+    """The copied generation's rows, then every new row in one array."""
+    return parts[:1] + [np.concatenate(parts[1:])] if len(parts) > 2 else parts
+
+
+def _gather(parts: list[np.ndarray], rows: np.ndarray) -> np.ndarray:
+    """``np.concatenate(parts)[rows]`` without copying the parts into one array first."""
+    gathered = np.empty((len(rows), DIMENSION), np.float32)
+    start = 0
+    for part in parts:
+        inside = (rows >= start) & (rows < start + len(part))
+        if inside.any():
+            gathered[inside] = part[rows[inside] - start]
+        start += len(part)
+    return gathered
 
 
 def _add_chunks(

@@ -46,6 +46,8 @@ def test_ingest_cli_prints_the_summary_with_skipped_reasons(
     assert lines[1:] == [f"skipped publications/scan.pdf: {SCAN_REASON}"]
     assert f"Skipped publications/scan.pdf: {SCAN_REASON}" in first.stderr
     assert (state / "index" / "CURRENT").exists()
+    # The name table's vectors are cached with the index (the first « Japan » costs nothing).
+    assert (state / "index" / "term-vectors.npz").exists()
 
     second = run_cli(knowledge, state, tmp_path)
 
