@@ -51,7 +51,8 @@ from bot.app import build_services
 from bot.settings import Settings
 services = build_services(Settings())
 for number, question in enumerate(json.loads(sys.argv[1])):
-    print(json.dumps(services.assistant.answer(question, f"alone-{number}").text))
+    answer = services.assistant.answer(question, f"alone-{number}")
+    print(json.dumps([answer.text, len(answer.attachments)]))
 """
 
 
@@ -112,7 +113,8 @@ class Member:
         response.raise_for_status()
         return response.json().get("result")
 
-    async def ask(self, text: str, timeout: float = 600.0) -> str:
+    async def ask(self, text: str, files: int = 0, timeout: float = 600.0) -> str:
+        """Ask, and read the answer: its text and the ``files`` sent after it."""
         user = {"id": self.user_id, "is_bot": False, "first_name": f"Élu {self.user_id}"}
         chat = {"id": self.user_id, "type": "private", "first_name": user["first_name"]}
         sent = time.perf_counter()
@@ -125,8 +127,12 @@ class Member:
             if fresh:
                 self.latencies.append(time.perf_counter() - sent)
                 # An answer may come in several messages (its text, then a file): the
-                # member reads on until nothing more comes, as a person would before
-                # asking again, so that no part is taken for the next answer.
+                # member reads on until the files it expects have come and then nothing
+                # more comes, as a person would before asking again, so that no part is
+                # taken for the next answer (files queue behind other chats' messages
+                # when the bot throttles its sending).
+                while sum("document" in item["message"] for item in fresh) < files:
+                    fresh += await self.fresh(after=POLL_SECONDS)
                 while more := await self.fresh(after=SETTLE_SECONDS):
                     fresh += more
                 return " ".join(item["message"].get("text") or "" for item in fresh)
@@ -145,19 +151,26 @@ class Member:
         self.seen.update(int(item["messageId"]) for item in fresh)
         return fresh
 
-    async def converse(self, messages: int, offset: int, expected: dict[str, str]) -> None:
+    async def converse(
+        self, messages: int, offset: int, expected: dict[str, tuple[str, int]]
+    ) -> None:
         questions = list(expected)
         for number in range(messages):
             question = questions[(offset + number * 7) % len(questions)]
-            answer = await self.ask(question)
-            if expected[question] not in " ".join(html.unescape(answer).split()):
+            opening_words, files = expected[question]
+            answer = await self.ask(question, files)
+            if opening_words not in " ".join(html.unescape(answer).split()):
                 self.mismatches += 1
                 if self.mismatches == 1:
                     print(f"unexpected answer to {question!r}: {answer[:120]!r}")
 
 
 async def load(
-    base: str, members: int, messages: int, watched: dict[str, int], expected: dict[str, str]
+    base: str,
+    members: int,
+    messages: int,
+    watched: dict[str, int],
+    expected: dict[str, tuple[str, int]],
 ) -> tuple[list[Member], float, dict[str, float]]:
     """The crowd after its conversations, the seconds they took, and CPU seconds used."""
     limits = httpx.Limits(max_connections=members + 5)
@@ -214,8 +227,8 @@ def main() -> None:
             text=True,
         ).stdout.splitlines()
         expected = {
-            question: opening(json.loads(line))
-            for question, line in zip(questions, said, strict=True)
+            question: (opening(text), files)
+            for question, (text, files) in zip(questions, map(json.loads, said), strict=True)
         }
         try:
             bot = subprocess.Popen(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from bot.funding.matching import contains_phrase, normalize
@@ -67,7 +68,9 @@ class FundingCatalog:
     def get(self, fiche_id: str) -> Fiche | None:
         return next((fiche for fiche in self.fiches if fiche.id == fiche_id), None)
 
+    @cached_property
     def _names(self) -> list[_Name]:
+        """Every fiche's names as matching words (computed once: the fiches never change)."""
         names: list[_Name] = []
         for fiche in self.fiches:
             for text in (fiche.short_name, *fiche.aliases, *fiche.acronyms, fiche.id):
@@ -80,7 +83,7 @@ class FundingCatalog:
         """Fiches named in ``text``, best first (the longest matching name wins)."""
         words = normalize(text)
         scores: dict[str, int] = {}
-        for name in self._names():
+        for name in self._names:
             if contains_phrase(words, name.words):
                 scores[name.fiche_id] = max(scores.get(name.fiche_id, 0), len(name.words))
         order = {fiche.id: index for index, fiche in enumerate(self.fiches)}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "\u00a0": " ", "\u202f": " "})
 _PERCENT = re.compile(r"%|\bpour ?cents?\b|\bpourcents?\b|\bpour-cents?\b|\bp100\b")
@@ -91,6 +92,7 @@ def edit_distance(left: str, right: str, limit: int) -> int:
     return previous[-1]
 
 
+@lru_cache(maxsize=1 << 16)  # a question's words against the same few hundred names' words
 def _word_matches(alias_word: str, text_word: str) -> bool:
     if alias_word == text_word:
         return True
