@@ -37,7 +37,6 @@ def fold_letters(text: str) -> str:
     return "".join(folded)
 
 
-@lru_cache(maxsize=4096)  # the same passages and names are folded question after question
 def fold(text: str) -> str:
     """Lower-case, unify apostrophes, spaces and ``1%``, strip accents: ``Élue`` → ``elue``."""
     text = _PERCENT.sub(r"\1 %", text.translate(_APOSTROPHES).lower())

@@ -43,7 +43,8 @@ class AliasTable:
         """Folded ``text`` with every spelled-out acronym replaced by the acronym itself."""
         folded = fold(text)
         for term, acronym in self.canonical:
-            folded = _term_pattern(term).sub(f" {acronym} ", folded)
+            if term in folded:  # (the pattern cannot match otherwise: a substring test is cheap)
+                folded = _term_pattern(term).sub(f" {acronym} ", folded)
         return folded
 
     def without_implicit(self, text: str) -> str:
@@ -77,7 +78,7 @@ class AliasTable:
 
 
 def _contains(folded_text: str, term: str) -> bool:
-    return _term_pattern(term).search(folded_text) is not None
+    return term in folded_text and _term_pattern(term).search(folded_text) is not None
 
 
 @lru_cache(maxsize=4096)
