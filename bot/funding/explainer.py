@@ -10,9 +10,11 @@ lexicon's (``funding_responder`` in ``bot/understanding/lexicon.yaml``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import ClassVar
 
+from bot.answering.extractive import ANSWER_PATTERNS
 from bot.answers import Answer, AskContext, Source
 from bot.funding.catalog import FundingCatalog
 from bot.funding.eligibility import (
@@ -26,7 +28,7 @@ from bot.funding.eligibility import (
     schemes_for,
 )
 from bot.funding.matching import fold, normalize
-from bot.funding.render import Section, format_date, render_answer
+from bot.funding.render import Section, amount_lines, format_date, render_answer
 from bot.funding.schema import APPLICABLE_CATEGORIES, Category, Fiche
 from bot.messages import message
 from bot.understanding.lexicon import FundingResponder as FundingWords
@@ -83,7 +85,12 @@ class FundingResponder:
                 return None
             sections = _sections_for(intents)
             text = render_answer(fiche, today, sections, context.language)
-            return _answer(text, [fiche])
+            answer = _answer(text, [fiche])
+            if context.asks == "amount" and not _holds_a_sum(fiche, today):
+                # The fiche says what it knows (a rate, « plafond non trouvé »), but not
+                # the sum asked: the member is offered the team, the staff see the gap.
+                return replace(answer, answered=False)
+            return answer
         if applicant and asks_eligibility:
             return self._eligibility(applicant)
         if _asks_overview(question):
@@ -219,6 +226,11 @@ def _footer(fiches: list[Fiche]) -> list[str]:
 def _verified_line(fiches: list[Fiche]) -> str:
     oldest = min(fiche.last_verified for fiche in fiches)
     return message("fiche_verified", date=format_date(oldest))
+
+
+def _holds_a_sum(fiche: Fiche, today: date) -> bool:
+    """Whether the fiche's amounts give a sum of money (« 200 000 € », « 1,5 M€ »)."""
+    return any(ANSWER_PATTERNS["amount"].search(line) for line in amount_lines(fiche, today, 20))
 
 
 def _answer(text: str, fiches: list[Fiche]) -> Answer:

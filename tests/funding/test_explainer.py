@@ -231,3 +231,14 @@ def test_english_question_gets_english_headings(responder: FundingResponder) -> 
     text = _ask(responder, english, "What is FICOL?").text
     assert "Who can use it :" in text
     assert text.endswith("Checked on 22 November 2026.")
+
+
+def test_a_sum_the_fiche_does_not_give_is_not_an_answer(responder: FundingResponder) -> None:
+    now = datetime(2026, 11, 30, 9, 0)
+    amount = AskContext(chat_id="t", now=now, routed=True, asks="amount")
+    # The DCOL fiche gives a rate (80 %) and says its cap in euros was not found.
+    dcol = responder.try_answer("Quel est le montant maximal de l'aide du DCOL ?", amount)
+    assert dcol is not None and dcol.answered is False
+    assert "80 %" in dcol.text  # what the fiche knows is still said
+    ficol = responder.try_answer("Quel est le montant de la subvention FICOL ?", amount)
+    assert ficol is not None and ficol.answered is True and "€" in ficol.text
