@@ -61,7 +61,6 @@ QUOTE_FEATURES = (
     "has_names",
     "window",
     "type_expected",
-    "opens_passage",
     "similarity_gap",
     "coverage_gap",
 )
@@ -120,7 +119,6 @@ def candidate_quotes(
                     "has_names": float(bool(folded_names)),
                     "window": float(sentence != whole),
                     "type_expected": float(expected is not None),
-                    "opens_passage": float(whole == hit.chunk.sentences[0]),
                 }
                 candidates[sentence] = Quote(hit, sentence, whole, features)
     return _with_gaps(list(candidates.values()))
