@@ -15,6 +15,7 @@ languages too (« share of the cost » finds « coût »).
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Iterable, Set
 from difflib import SequenceMatcher
@@ -181,7 +182,8 @@ def _write_cache(cache_dir: Path | None, vectors: dict[str, np.ndarray]) -> None
     if cache_dir is None:
         return
     try:
-        temporary = cache_dir / f".{_CACHE_FILE}.tmp.npz"
+        # One temporary file a process: the bot and an ingest may both write the cache.
+        temporary = cache_dir / f".{_CACHE_FILE}.{os.getpid()}.tmp.npz"
         np.savez(temporary, terms=np.array(list(vectors)), vectors=np.stack(list(vectors.values())))
         temporary.replace(cache_dir / _CACHE_FILE)
     except OSError:
