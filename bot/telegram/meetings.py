@@ -195,41 +195,35 @@ async def on_follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if page is None or (parts[0] in ("subp", "subf") and len(parts) != 2):
         await query.answer(say("expired", language))
         return
-    if parts[0] in ("subf", "subs"):
-        await _on_scheme_button(update, context, parts, page, language)
-        return
-    if parts[0] == "sub":
-        group = svc.agenda.groups.get(parts[2]) if len(parts) == 3 else None
-        if group is None:
+    schemes = parts[0] in ("subf", "subs")  # the schemes' page, else the groups'
+    if parts[0] in ("sub", "subs"):  # a toggle, else a page turned
+        item = _followable(svc, parts, schemes)
+        if item is None:
             await query.answer(say("expired", language))
             return
-        store = svc.subscriptions
-        toggle = (store.follow, store.unfollow, chat_id, group.id, group.name)
-        await _toggle(query, context, *toggle, language)
+        await _toggle(query, context, *item, chat_id, language)
     else:
         await query.answer()
-    text, keyboard = await asyncio.to_thread(_follow_view, context, chat_id, page, language)
+    view = _schemes_view if schemes else _follow_view
+    text, keyboard = await asyncio.to_thread(view, context, chat_id, page, language)
     await edit_html(query, text, keyboard)
 
 
-async def _on_scheme_button(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, parts: list[str], page: int, language: str
-) -> None:
-    query = update.callback_query
-    assert query is not None and query.message is not None
-    svc, chat_id = services(context), str(query.message.chat.id)
-    if parts[0] == "subs":
+_Followable = tuple[Callable[[str, str], bool], Callable[[str, str], bool], str, str]
+
+
+def _followable(svc: Services, parts: list[str], schemes: bool) -> _Followable | None:
+    """How to follow and unfollow the group or scheme a button names, its id and name."""
+    store = svc.subscriptions
+    if schemes:
         fiche = svc.funding_catalog.get(parts[2]) if len(parts) == 3 else None
         if fiche is None or fiche not in followable_fiches(svc.funding_catalog):
-            await query.answer(say("expired", language))
-            return
-        store = svc.subscriptions
-        toggle = (store.follow_scheme, store.unfollow_scheme, chat_id, fiche.id, fiche.short_name)
-        await _toggle(query, context, *toggle, language)
-    else:
-        await query.answer()
-    text, keyboard = await asyncio.to_thread(_schemes_view, context, chat_id, page, language)
-    await edit_html(query, text, keyboard)
+            return None
+        return store.follow_scheme, store.unfollow_scheme, fiche.id, fiche.short_name
+    group = svc.agenda.groups.get(parts[2]) if len(parts) == 3 else None
+    if group is None:
+        return None
+    return store.follow, store.unfollow, group.id, group.name
 
 
 async def _toggle(
@@ -237,9 +231,9 @@ async def _toggle(
     context: ContextTypes.DEFAULT_TYPE,
     follow: Callable[[str, str], bool],
     unfollow: Callable[[str, str], bool],
-    chat_id: str,
     item_id: str,
     name: str,
+    chat_id: str,
     language: str,
 ) -> None:
     """Follow (a group, a scheme), or stop following when already followed; say which."""
