@@ -96,11 +96,12 @@ def evaluate(
 ) -> EvalReport:
     """Score ``cases``; ``quote_evidence`` also checks that answers quote the evidence."""
     report = EvalReport()
+    passages = squashed_passages(retriever)
     for case in cases:
         case_id = str(case["id"])
         turns: list[str] = case.get("turns") or [case["q"]]
         if "evidence" in case:
-            _score_retrieval(report, case_id, case, turns[-1], retriever)
+            _score_retrieval(report, case_id, case, turns[-1], retriever, passages)
         answerable = "expect_all" in case
         if not (answerable or case.get("abstain") or case.get("smalltalk")):
             continue
@@ -145,7 +146,12 @@ def _ask(
 
 
 def _score_retrieval(
-    report: EvalReport, case_id: str, case: dict[str, Any], question: str, retriever: Retriever
+    report: EvalReport,
+    case_id: str,
+    case: dict[str, Any],
+    question: str,
+    retriever: Retriever,
+    passages: list[str],
 ) -> None:
     """Top-1 and top-4 retrieval of single questions (a follow-up needs its context).
 
@@ -155,7 +161,7 @@ def _score_retrieval(
     if "turns" in case:
         return
     evidence = squash(case["evidence"])
-    indexed = any(evidence in squash(chunk.indexed_text) for chunk in retriever.chunks)
+    indexed = any(evidence in passage for passage in passages)
     report.score("evidence in a passage").add(case_id, indexed)
     if not indexed:
         return
@@ -163,6 +169,11 @@ def _score_retrieval(
     found = [evidence in squash(hit.chunk.indexed_text) for hit in hits]
     report.score("retrieval top-1").add(case_id, bool(found) and found[0])
     report.score("retrieval top-4").add(case_id, any(found))
+
+
+def squashed_passages(retriever: Retriever) -> list[str]:
+    """Every passage's text as evidence is looked for in it, in the retriever's order."""
+    return [squash(chunk.indexed_text) for chunk in retriever.chunks]
 
 
 def squash(text: str) -> str:

@@ -24,7 +24,7 @@ from bot.answering.extractive import QUOTE_FEATURES, choose_quotes, rank_quotes
 from bot.answering.logistic import LogisticModel
 from bot.answering.support import ANSWER_FEATURES
 from bot.assistant import Assistant, ruled_out
-from bot.evaluation import squash
+from bot.evaluation import squash, squashed_passages
 from bot.retrieval.retriever import DEFAULT_WEIGHTS, Retriever
 from bot.understanding.routing import Route, route
 
@@ -92,13 +92,14 @@ def _fit_ranking(
 ) -> dict[str, float]:
     rows: list[np.ndarray] = []
     labels: list[np.ndarray] = []
+    passages = squashed_passages(retriever)
     for case in cases:
         if "evidence" not in case:
             continue
         evidence = squash(case["evidence"])
         signals = retriever.signals(case["q"])
         x = np.stack([signals[name] for name in RANKING_FEATURES], axis=1)
-        y = np.array([evidence in squash(chunk.indexed_text) for chunk in retriever.chunks])
+        y = np.array([evidence in passage for passage in passages])
         if not y.any():
             continue
         fused = x @ np.array([DEFAULT_WEIGHTS[name] for name in RANKING_FEATURES])
