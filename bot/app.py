@@ -405,8 +405,13 @@ class Services:
             search = None
         else:
             search = partial(retriever.search, k=2)
-        names_of = lambda text: self.analyzer.analyze(text).names  # noqa: E731
-        groups = knowledge_gaps(questions, self.embeddings.embed_query, names_of, search, limit)
+        groups = knowledge_gaps(
+            questions,
+            self.embeddings.embed_query,
+            lambda text: self.analyzer.analyze(text).names,
+            search,
+            limit,
+        )
         return groups, len(questions)
 
     @property
