@@ -8,7 +8,8 @@ Layout::
                        their vectors, texts and metadata (the store of record)
     gen-<n>/chunks.jsonl   every chunk with its sentences, for search and citations
     gen-<n>/vectors/   the same vectors as ``.npy`` in ``chunks.jsonl`` order, memory-
-                       mapped at start-up instead of being copied out of Chroma
+                       mapped at start-up instead of being copied out of Chroma, and
+                       their int8 copies (what each question scans)
     gen-<n>/lexical/   the analysed BM25 corpus (terms of each chunk) and the built
                        BM25 index, tagged with what they were analysed with
     gen-<n>/manifest.json  file hashes → chunk ids, skipped files, format key
@@ -39,6 +40,9 @@ SENTENCE_COLLECTION = "cuf_sentences"
 VECTORS_DIR = "vectors"
 LEXICAL_DIR = "lexical"
 VECTOR_FILES = ("chunks", "sentences", "owners")
+# The int8 copies of ``chunks`` and ``sentences`` (``chunks-int8.npy``, ``chunks-scales.npy``).
+QUANTISED_VALUES = "-int8"
+QUANTISED_SCALES = "-scales"
 
 
 class IndexMissingError(Exception):

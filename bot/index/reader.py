@@ -18,7 +18,16 @@ import numpy as np
 
 from bot.index import layout
 from bot.index.chroma import Collections, open_collections, vectors_from_chroma
-from bot.index.layout import CHUNKS_FILE, LEXICAL_DIR, VECTOR_FILES, VECTORS_DIR, IndexMissingError
+from bot.index.layout import (
+    CHUNKS_FILE,
+    LEXICAL_DIR,
+    QUANTISED_SCALES,
+    QUANTISED_VALUES,
+    VECTOR_FILES,
+    VECTORS_DIR,
+    IndexMissingError,
+)
+from bot.index.quantised import QuantisedRows
 from bot.index.records import Chunk, RecordError, Vectors
 
 logger = logging.getLogger(__name__)
@@ -84,6 +93,10 @@ class IndexReader:
             raise IndexMissingError(_OUTDATED.format(self.generation.parent))
         return vectors
 
+    def quantised_vectors(self) -> tuple[QuantisedRows, QuantisedRows] | None:
+        """The int8 copies of the passage and sentence vectors; ``None`` if not saved."""
+        return read_quantised(self.generation, len(self.chunks()))
+
     def lexical_index(self, fingerprint: str) -> object:
         """The saved BM25 index when it was built under ``fingerprint``, else ``None``."""
         return read_lexical(self.generation, "index.pickle", fingerprint)
@@ -125,10 +138,32 @@ def read_vectors(generation: Path, chunk_count: int) -> Vectors | None:
     return vectors
 
 
+def read_quantised(
+    generation: Path, chunk_count: int
+) -> tuple[QuantisedRows, QuantisedRows] | None:
+    """The int8 copies of the passage and sentence vectors, memory-mapped, if saved."""
+    folder = generation / VECTORS_DIR
+    try:
+        chunks, sentences = (
+            QuantisedRows(
+                _load_array(folder / f"{name}{QUANTISED_VALUES}.npy"),
+                _load_array(folder / f"{name}{QUANTISED_SCALES}.npy"),
+            )
+            for name in ("chunks", "sentences")
+        )
+    except (OSError, ValueError):
+        return None
+    if len(chunks.values) != chunk_count or len(chunks.scales) != chunk_count:
+        return None
+    if len(sentences.values) != len(sentences.scales):
+        return None
+    return chunks, sentences
+
+
 def _load_array(path: Path) -> np.ndarray:
     """Memory-mapped (pages are read when used, and shared between processes)."""
     try:
-        return np.asarray(np.load(path, mmap_mode="r"))
+        return np.load(path, mmap_mode="r")
     except ValueError:  # an empty array cannot be mapped
         return np.asarray(np.load(path))
 

@@ -13,7 +13,16 @@ from pathlib import Path
 import numpy as np
 
 from bot.index import layout
-from bot.index.layout import CHUNKS_FILE, LEXICAL_DIR, MANIFEST_FILE, VECTOR_FILES, VECTORS_DIR
+from bot.index.layout import (
+    CHUNKS_FILE,
+    LEXICAL_DIR,
+    MANIFEST_FILE,
+    QUANTISED_SCALES,
+    QUANTISED_VALUES,
+    VECTOR_FILES,
+    VECTORS_DIR,
+)
+from bot.index.quantised import QuantisedRows
 from bot.index.records import Chunk, Vectors
 
 
@@ -73,14 +82,20 @@ def write_chunks(generation: Path, chunks: list[Chunk]) -> None:
 
 
 def write_vectors(generation: Path, vectors: Vectors) -> None:
+    """The float32 vectors, and their int8 copies that every question scans."""
     folder = generation / VECTORS_DIR
     folder.mkdir(exist_ok=True)
-    arrays: tuple[np.ndarray, ...] = (
-        np.asarray(vectors.chunks, np.float32),
-        np.asarray(vectors.sentences, np.float32),
-        np.asarray(vectors.owners, np.int64),
+    chunks = np.asarray(vectors.chunks, np.float32)
+    sentences = np.asarray(vectors.sentences, np.float32)
+    owners = np.asarray(vectors.owners, np.int64)
+    arrays: dict[str, np.ndarray] = dict(
+        zip(VECTOR_FILES, (chunks, sentences, owners), strict=True)
     )
-    for name, array in zip(VECTOR_FILES, arrays, strict=True):
+    for name, matrix in (("chunks", chunks), ("sentences", sentences)):
+        quantised = QuantisedRows.of(matrix)
+        arrays[f"{name}{QUANTISED_VALUES}"] = quantised.values
+        arrays[f"{name}{QUANTISED_SCALES}"] = quantised.scales
+    for name, array in arrays.items():
         temporary = folder / f"{name}.tmp.npy"
         with temporary.open("wb") as handle:
             np.save(handle, array)

@@ -4,8 +4,10 @@ Five signals are fused on standardised scores (z-scores over all passages):
 E5 similarity of the question to each passage and to each passage's best
 sentence, and French BM25, each computed on the question as asked and on the
 question without the implicit subject (``CUF``), aliases expanded. Vectors are
-stored in Chroma and searched exactly in memory: a CUF corpus is a few thousand
-passages, where exact search is both faster and better than an approximate one.
+stored in Chroma and searched exhaustively in memory: a CUF corpus is a few thousand
+passages, where a full scan is both fast and better than an approximate index. The
+scan reads int8 copies of the vectors (a quarter of the memory); the passages it
+ranks first are then scored again on their float32 vectors.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.index.layout import models_dir
+from bot.index.quantised import ExactRows, QuantisedRows
 from bot.index.reader import IndexReader
 from bot.index.records import Chunk
 from bot.retrieval.aliases import AliasTable
@@ -36,6 +39,9 @@ DEFAULT_WEIGHTS = {
     "sentence_subject": 1.5,
     "summary": -1.0,
 }
+# Passages whose vector similarities are computed exactly (the first on the int8 scan),
+# at least four times the passages asked for: the scan is within about 0.002 of them.
+_EXACT = 64
 # At most this many fiche passages in a result list, so that they never crowd out the
 # publications and notes they summarise.
 _SUMMARIES = 2
@@ -71,15 +77,22 @@ class Retriever:
         generation: Path | None = None,
         weights: dict[str, float] | None = None,
         lexical: LexicalIndex | None = None,
+        quantised: tuple[QuantisedRows, QuantisedRows] | None = None,
     ) -> None:
         self.chunks = chunks
         self.weights = weights or DEFAULT_WEIGHTS
         self.generation = generation
         self.aliases = aliases
         self.lexical = lexical if lexical is not None else LexicalIndex(chunks, aliases)
-        self._chunk_vectors = chunk_vectors
-        self._sentence_vectors = sentence_vectors
-        self._sentence_owner = sentence_owner
+        if quantised is None or len(quantised[1].values) != len(sentence_vectors):
+            quantised = (QuantisedRows.of(chunk_vectors), QuantisedRows.of(sentence_vectors))
+        self._scanned_chunks, self._scanned_sentences = quantised
+        self._exact_chunks = ExactRows(chunk_vectors)
+        self._exact_sentences = ExactRows(sentence_vectors)
+        self._sentence_owner = np.asarray(sentence_owner, np.int64)
+        counts = np.bincount(self._sentence_owner, minlength=len(chunks))
+        self._sentence_stops = np.cumsum(counts)
+        self._sentence_starts = self._sentence_stops - counts
         self.embeddings = embeddings
         self._is_summary = np.array([chunk.kind == "funding" for chunk in chunks], dtype=np.float32)
 
@@ -100,6 +113,7 @@ class Retriever:
         with IndexReader.open(index_dir) as index:
             chunks = index.chunks()
             vectors = index.vectors()
+            quantised = index.quantised_vectors()
             lexical = index.lexical_index(aliases_fingerprint(aliases))
         return cls(
             chunks,
@@ -111,6 +125,7 @@ class Retriever:
             index.generation,
             weights,
             lexical=_saved_lexical(lexical, len(chunks)),
+            quantised=quantised,
         )
 
     def _diverse(self, ranking: np.ndarray, k: int) -> list[int]:
@@ -127,8 +142,13 @@ class Retriever:
                 break
         return chosen
 
-    def signals(self, question: str) -> dict[str, np.ndarray]:
-        """Every passage's standardised signals for ``question`` (the features of ranking)."""
+    def signals(self, question: str, exact: int = _EXACT) -> dict[str, np.ndarray]:
+        """Every passage's standardised signals for ``question`` (the features of ranking).
+
+        The vector similarities come from the int8 scan, except for the ``exact``
+        passages that rank first on them, whose similarities are then computed from
+        the float32 vectors (and the signals standardised again).
+        """
         query = _Query(
             asked=self.aliases.expand(question),
             subject=self.aliases.expand(self.aliases.without_implicit(question)),
@@ -139,35 +159,49 @@ class Retriever:
             if query.subject == query.asked
             else np.asarray(self.embeddings.embed_query(query.subject), dtype=np.float32)
         )
-        if subject_vector is asked_vector:
-            dense_asked = dense_subject = self._chunk_vectors @ asked_vector
-        else:  # one pass over the passage vectors for both questions
-            both = self._chunk_vectors @ np.stack([asked_vector, subject_vector], axis=1)
-            dense_asked, dense_subject = both[:, 0], both[:, 1]
-        sentence_similarity = self._sentence_vectors @ subject_vector
-        best_sentence = np.full(len(self.chunks), -1.0, dtype=np.float32)
-        np.maximum.at(best_sentence, self._sentence_owner, sentence_similarity)
+        questions = np.stack([asked_vector, subject_vector], axis=1)
+        dense = self._scanned_chunks.products(questions)
+        sentence_similarity = self._scanned_sentences.products(subject_vector)
+        best_sentence = self._best_sentences(sentence_similarity)
         raw = {
-            "dense_asked": dense_asked,
-            "dense_subject": dense_subject,
+            "dense_asked": dense[:, 0],
+            "dense_subject": dense[:, 1],
             "lexical_asked": self.lexical.all_scores(query.asked),
             "lexical_subject": self.lexical.all_scores(query.subject),
             "sentence_subject": best_sentence,
         }
-        signals = {name: _standardise(values) for name, values in raw.items()}
-        signals["summary"] = self._is_summary
+        first = np.argsort(-self._fused(self._standardised(raw)))[:exact]
+        dense[first] = self._exact_chunks.take(first, first + 1) @ questions
+        starts, stops = self._sentence_starts[first], self._sentence_stops[first]
+        exact_sentences = self._exact_sentences.take(starts, stops) @ subject_vector
+        sentence_similarity[_ranges(starts, stops)] = exact_sentences
+        best_sentence[first] = _segment_maxima(exact_sentences, stops - starts)
+        signals = self._standardised(raw)
         # Not ranking features: what hits report about themselves.
-        signals["_similarity"] = np.maximum(np.maximum(dense_asked, dense_subject), best_sentence)
+        signals["_similarity"] = np.maximum(dense.max(axis=1), best_sentence)
         signals["_sentence_similarity"] = sentence_similarity
         return signals
+
+    def _best_sentences(self, sentence_similarity: np.ndarray) -> np.ndarray:
+        """Each passage's best sentence similarity (-1 for a passage without sentences)."""
+        return _segment_maxima(sentence_similarity, self._sentence_stops - self._sentence_starts)
+
+    def _standardised(self, raw: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        signals = {name: _standardise(values) for name, values in raw.items()}
+        signals["summary"] = self._is_summary
+        return signals
+
+    def _fused(self, signals: dict[str, np.ndarray]) -> np.ndarray:
+        fused = sum(weight * signals[name] for name, weight in self.weights.items())
+        assert isinstance(fused, np.ndarray)
+        return fused
 
     def search(self, question: str, k: int = 8) -> list[Hit]:
         """The ``k`` best passages for ``question``, best first."""
         if not self.chunks:
             return []
-        signals = self.signals(question)
-        fused = sum(weight * signals[name] for name, weight in self.weights.items())
-        assert isinstance(fused, np.ndarray)
+        signals = self.signals(question, exact=max(_EXACT, 4 * k))
+        fused = self._fused(signals)
         best = self._diverse(np.argsort(-fused), k)
         sentence_similarity = signals["_sentence_similarity"]
         return [
@@ -176,11 +210,31 @@ class Retriever:
                 score=float(fused[index]),
                 similarity=float(signals["_similarity"][index]),
                 sentence_similarities=tuple(
-                    float(value) for value in sentence_similarity[self._sentence_owner == index]
+                    float(value)
+                    for value in sentence_similarity[
+                        self._sentence_starts[index] : self._sentence_stops[index]
+                    ]
                 ),
             )
             for index in best
         ]
+
+
+def _ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
+    """The integers of every ``range(starts[i], stops[i])``, concatenated."""
+    lengths = stops - starts
+    shifts = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    return np.arange(int(lengths.sum()), dtype=np.int64) + shifts
+
+
+def _segment_maxima(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The maximum of each run of ``lengths[i]`` consecutive ``values`` (-1 for an empty run)."""
+    maxima = np.full(len(lengths), -1.0, dtype=np.float32)
+    filled = lengths > 0
+    if filled.any():
+        starts = (np.cumsum(lengths) - lengths)[filled]
+        maxima[filled] = np.maximum.reduceat(values, starts)
+    return maxima
 
 
 def _standardise(values: np.ndarray) -> np.ndarray:

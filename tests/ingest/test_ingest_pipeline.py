@@ -210,8 +210,10 @@ def test_a_note_retitled_in_its_front_matter_is_cited_under_its_new_title(
     old_sentence = [retitled[0].sentence_texts()[0]]
     before = E5Embeddings().embed_documents(old_sentence)
     index = [i for i, chunk in enumerate(retriever.chunks) if chunk.path == BUREAU][0]
-    rows = np.asarray(retriever._sentence_owner) == index
-    assert np.allclose(np.asarray(retriever._sentence_vectors)[rows], before, atol=1e-5)
+    with IndexReader.open(index_dir) as reader:
+        vectors = reader.vectors()
+        rows = np.asarray(vectors.owners) == index
+        assert np.allclose(np.asarray(vectors.sentences)[rows], before, atol=1e-5)
     _, sentences = chroma_contents(index_dir)
     assert list(sentences.values()).count(old_sentence[0]) == 1
 

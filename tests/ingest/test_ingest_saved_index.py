@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import astuple
 from pathlib import Path
 
 import numpy as np
@@ -11,8 +12,9 @@ import pytest
 from ingest_helpers import BUREAU_NOTE, RecordingEmbeddings, open_retriever
 
 from bot.index import layout
-from bot.index.reader import read_vectors, readable_generation
-from bot.index.records import DIMENSION
+from bot.index.quantised import QuantisedRows
+from bot.index.reader import IndexReader, read_quantised, read_vectors, readable_generation
+from bot.index.records import DIMENSION, Vectors
 from bot.ingest.pipeline import run_ingest
 from bot.retrieval.aliases import AliasTable
 from bot.retrieval.lexical import LexicalIndex
@@ -54,6 +56,10 @@ def test_the_index_opens_from_its_saved_files_without_chroma(
     assert saved.chunks.shape == (len(before.chunks), DIMENSION)
     assert len(saved.sentences) == sum(len(c.sentence_texts()) for c in before.chunks)
 
+    quantised = read_quantised(generation, len(before.chunks))
+    assert quantised is not None and quantised[0].values.dtype == np.int8
+    assert len(quantised[1].values) == len(saved.sentences)
+
     shutil.rmtree(generation / layout.CHROMA_DIR)  # nothing may need Chroma to answer
     after = open_retriever(index_dir, embeddings)
 
@@ -68,14 +74,20 @@ def test_a_generation_without_saved_files_is_read_from_chroma_as_before(
     saved = open_retriever(index_dir, embeddings)
     generation = layout.current_generation(index_dir)
     assert generation is not None
+    with IndexReader.open(index_dir) as index:
+        saved_vectors = index.vectors()
+        saved_vectors = Vectors(*(np.array(array) for array in astuple(saved_vectors)))
 
     shutil.rmtree(generation / layout.VECTORS_DIR)
     shutil.rmtree(generation / layout.LEXICAL_DIR)
     from_chroma = open_retriever(index_dir, embeddings)
+    with IndexReader.open(index_dir) as index:
+        chroma_vectors = index.vectors()
+        assert index.quantised_vectors() is None
 
-    assert np.allclose(from_chroma._chunk_vectors, saved._chunk_vectors)
-    assert np.allclose(from_chroma._sentence_vectors, saved._sentence_vectors)
-    assert list(from_chroma._sentence_owner) == list(saved._sentence_owner)
+    assert np.allclose(chroma_vectors.chunks, saved_vectors.chunks)
+    assert np.allclose(chroma_vectors.sentences, saved_vectors.sentences)
+    assert list(chroma_vectors.owners) == list(saved_vectors.owners)
     for question in QUESTIONS:
         assert same_ranking(ranking(from_chroma, question), ranking(saved, question))
 
@@ -135,3 +147,34 @@ def test_bm25_saved_under_other_aliases_is_rebuilt_with_the_current_ones(
 
     assert "amx" in retriever.lexical.vocabulary  # analysed with the table given now
     assert retriever.search("amx de Tombouctou", k=1)[0].chunk.path == "notes/bureau.md"
+
+
+def test_the_int8_scan_ranks_as_the_float32_vectors_do(
+    knowledge: Path, index_dir: Path, embeddings: RecordingEmbeddings
+) -> None:
+    """Hits and their scores match a scan of the float32 vectors; hits report exact similarities."""
+    run_ingest(knowledge, index_dir, embeddings)
+    scanned = open_retriever(index_dir, embeddings)
+    with IndexReader.open(index_dir) as index:
+        vectors = index.vectors()
+        chunks = index.chunks()
+        unscaled = [
+            QuantisedRows(np.array(matrix), np.ones(len(matrix), np.float32))
+            for matrix in (vectors.chunks, vectors.sentences)
+        ]
+        exact = Retriever(
+            chunks,
+            vectors.chunks,
+            vectors.sentences,
+            vectors.owners,
+            embeddings,
+            scanned.aliases,
+            quantised=(unscaled[0], unscaled[1]),
+        )
+        for question in QUESTIONS:
+            assert same_ranking(ranking(scanned, question), ranking(exact, question))
+            query = np.asarray(embeddings.embed_query(question), np.float32)
+            for hit in scanned.search(question, k=5):
+                rows = np.asarray(vectors.owners) == chunks.index(hit.chunk)
+                expected = np.asarray(vectors.sentences)[rows] @ query
+                assert np.allclose(hit.sentence_similarities, expected, atol=1e-6)
