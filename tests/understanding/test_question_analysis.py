@@ -35,6 +35,8 @@ def analyze(analyzer: Analyzer, text: str, previous: str | None = None) -> Quest
         ("Quel est le montant du fonds Liban ?", "amount"),
         ("Combien coûte une mission DCOL ?", "amount"),
         ("What is the total budget of the programme?", "amount"),
+        ("Le plafond de l'aide, en euros ?", "amount"),
+        ("How many euros can a city get?", "amount"),
         ("Quand ont eu lieu les RAICT 2023 ?", "date"),
         ("c'est quand la prochaine chronique", "date"),
         ("Où se sont déroulées les RAICT 2023 ?", "place"),
