@@ -11,26 +11,33 @@ from __future__ import annotations
 
 import re
 
-from bot.text import STOPWORDS, content_stems, fold, fold_letters
-from bot.understanding.lexicon import load_lexicon, phrase_pattern
+from bot.text import STOPWORDS, content_stems, fold
 
 _FOLLOW_UP_START = re.compile(
     r"^\s*(et|mais|alors|puis|aussi|pareil|idem|and|what about|how about)\b", re.IGNORECASE
 )
 _BACK_REFERENCE = re.compile(
-    # "en" is a pronoun ("combien en ont donné"), not the preposition of "en 2023",
-    # "en Turquie" (nor of "en janvier": see _without_non_references).
-    r"(?<![\w-])(il|elle|ils|elles|y|en(?!\s+(?:\d|(?-i:[A-ZÀ-Ý])))|lui|leur|"
+    r"(?<![\w-])(il|elle|ils|elles|y|lui|leur|"
     r"celui|celle|ceux|celles|ce groupe|cette|"
     r"ce fonds|ce dispositif|cet|le même|la même|son|sa|ses|leurs?|it|they|he|she|its|their)"
     r"(?![\w-])",
+    re.IGNORECASE,
+)
+# « en » the pronoun (« combien en ont donné », « la région en a versé », « j'en ai
+# besoin ») stands after a subject, « combien », « n' » or « y », or before a form of
+# « avoir » or « être »; otherwise it is the preposition of « en euros », « en ligne »,
+# « en 2023 », « en Turquie », « en janvier ».
+_EN_PRONOUN = re.compile(
+    r"(?:(?<![\w-])(?:combien|il|elle|on|ils|elles|nous|vous|qui|y)\s+|(?<![\w-])[jn]['’]\s*)"
+    r"en(?![\w-])(?!\s+(?:\d|(?-i:[A-ZÀ-Ý])))"
+    r"|(?<![\w-])en\s+(?:a|ai|as|avons|avez|ont|avait|avaient|aura|auront|est|sont|était|"
+    r"étaient|sera|seront)(?![\w-])",
     re.IGNORECASE,
 )
 # « il y a », « y a-t-il », « ya »: impersonal, they refer back to nothing.
 _IMPERSONAL = re.compile(
     r"(?<![\w-])(?:il\s+y\s+a|y\s+a[\s-]+t[\s-]+il|ya)(?![\w-])", re.IGNORECASE
 )
-_EN_BEFORE = re.compile(r"(?<![\w-])en\s+$")
 # A capitalised word that is not the first of the sentence: a proper noun (country, city…).
 _PROPER_NOUN = re.compile(r"(?<=[\s'’(])([A-ZÀ-Ý][\wÀ-ÿ'’-]+(?:\s+[A-ZÀ-Ý][\wÀ-ÿ'’-]+)*)")
 _MAX_FOLLOW_UP_WORDS = 4
@@ -64,22 +71,10 @@ def looks_like_follow_up(question: str) -> bool:
     # « c'est où ? », « et quand ? »: only question words, nothing of its own to ask about.
     if not words and _QUESTION_WORD.search(fold(question)):
         return True
-    short = len(words) <= _MAX_FOLLOW_UP_WORDS
-    return short and _BACK_REFERENCE.search(_without_non_references(question)) is not None
-
-
-def _without_non_references(question: str) -> str:
-    """``question`` with « il y a » and « en janvier » blanked: they refer back to nothing."""
-    spans = [match.span() for match in _IMPERSONAL.finditer(question)]
-    folded = fold_letters(question)  # the same positions, months as the lexicon writes them
-    for month in phrase_pattern(load_lexicon().months).finditer(folded):
-        before = _EN_BEFORE.search(folded, 0, month.start())
-        if before is not None:
-            spans.append((before.start(), month.end()))
-    chars = list(question)
-    for start, end in spans:
-        chars[start:end] = " " * (end - start)
-    return "".join(chars)
+    if len(words) > _MAX_FOLLOW_UP_WORDS:
+        return False
+    personal = _IMPERSONAL.sub(" ", question)  # « il y a » refers back to nothing
+    return bool(_BACK_REFERENCE.search(personal) or _EN_PRONOUN.search(personal))
 
 
 def _kind_before(text: str, name: str) -> str | None:

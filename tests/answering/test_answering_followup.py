@@ -46,6 +46,12 @@ HAITI = "Quel est le montant du fonds Haïti ?"
         # "en" before a year or a name is a preposition, not a back reference.
         ("Combien de réunions en France ?", MALI, "Combien de réunions en France ?"),
         ("Combien en ont donné ?", HAITI, f"{HAITI} Combien en ont donné ?"),
+        # A question on another scheme, « en » the preposition: it stands alone.
+        (
+            "Quel est le plafond en euros d'un accompagnement DCOL ?",
+            "Quel est le téléphone de pS-Eau pour le 1 % eau ?",
+            "Quel est le plafond en euros d'un accompagnement DCOL ?",
+        ),
         ("Et celui du Sénégal ?", None, "Et celui du Sénégal ?"),
         ("Elle est élue de quelle ville ?", "", "Elle est élue de quelle ville ?"),
     ],
@@ -152,6 +158,11 @@ def test_forget_erases_the_conversation(services: AnsweringServices) -> None:
         ("Elle est élue où ?", True),
         ("Et combien y ont donné ?", True),
         ("combien en ont donné ?", True),  # « en », the pronoun
+        ("La région en a versé combien ?", True),
+        ("Il y en a combien ?", True),
+        ("Quel est le plafond en euros du DCOL ?", False),  # « en », the preposition
+        ("Des réunions en ligne ?", False),
+        ("Qui en 2023 ?", False),
     ],
 )
 def test_what_refers_back_and_what_does_not(question: str, follow_up: bool) -> None:
