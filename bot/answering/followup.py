@@ -34,6 +34,12 @@ _EN_PRONOUN = re.compile(
     r"étaient|sera|seront)(?![\w-])",
     re.IGNORECASE,
 )
+# « la cncd elle finance quoi ? », « le grp japon il prépare quoi »: the pronoun takes
+# up the subject the message itself opens with (spoken French), not the last question's.
+_OPENING_SUBJECT = re.compile(
+    r"^\s*(?:le|la|les|l['’])\s*[^\s,?!.]+(?:\s+[^\s,?!.]+){0,3}?\s*,?\s+(il|elle|ils|elles)(?![\w-])",
+    re.IGNORECASE,
+)
 # « il y a », « y a-t-il », « ya »: impersonal, they refer back to nothing.
 _IMPERSONAL = re.compile(
     r"(?<![\w-])(?:il\s+y\s+a|y\s+a[\s-]+t[\s-]+il|ya)(?![\w-])", re.IGNORECASE
@@ -74,6 +80,9 @@ def looks_like_follow_up(question: str) -> bool:
     if len(words) > _MAX_FOLLOW_UP_WORDS:
         return False
     personal = _IMPERSONAL.sub(" ", question)  # « il y a » refers back to nothing
+    opening = _OPENING_SUBJECT.match(personal)
+    if opening is not None:
+        personal = personal[: opening.start(1)] + personal[opening.end(1) :]
     return bool(_BACK_REFERENCE.search(personal) or _EN_PRONOUN.search(personal))
 
 

@@ -6,9 +6,10 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from answering_helpers import AnsweringServices
+from answering_helpers import REPO, AnsweringServices
 
 from bot.answering.followup import looks_like_follow_up, standalone_question
+from bot.evaluation import load_cases
 
 MALI = "Qui préside le groupe-pays Mali ?"
 GENRE = "Qui préside la dynamique Genre ?"
@@ -163,7 +164,31 @@ def test_forget_erases_the_conversation(services: AnsweringServices) -> None:
         ("Quel est le plafond en euros du DCOL ?", False),  # « en », the preposition
         ("Des réunions en ligne ?", False),
         ("Qui en 2023 ?", False),
+        # The pronoun takes up the subject the message opens with.
+        ("la cncd elle finance quoi ??", False),
+        ("le grp japon il prepare quoi", False),
+        ("Et elle finance quoi ?", True),
     ],
 )
 def test_what_refers_back_and_what_does_not(question: str, follow_up: bool) -> None:
     assert looks_like_follow_up(question) is follow_up
+
+
+def test_questions_asked_in_a_row_stand_alone(services: AnsweringServices) -> None:
+    """A member asks one question after another: none is taken for a follow-up.
+
+    The tuning half's single questions, each understood after the one before it,
+    must be understood as when asked alone.
+    """
+    cases = load_cases(REPO / "tests" / "data" / "bank" / "tuning.json")
+    questions = [case["q"] for case in cases if case.get("q") and not case.get("turns")]
+    assert len(questions) > 150
+
+    merged = [
+        question
+        for previous, question in zip(questions, questions[1:], strict=False)
+        if services.assistant.analyze(question, previous).text
+        != services.assistant.analyze(question).text
+    ]
+
+    assert merged == []
