@@ -117,7 +117,9 @@ def evaluate(
             report.score(ANSWERED).add(case_id, answer.answered)
             category = case.get("category") or ("follow-up" if "turns" in case else "answer")
             report.score(f"  fact: {category}").add(case_id, ok)
-            report.score(f"  fact: language {case.get('lang', 'fr')}").add(case_id, ok)
+            language = case.get("lang", "fr")
+            report.score(f"  fact: language {language}").add(case_id, ok)
+            report.score(f"  answered: language {language}").add(case_id, answer.answered)
         if quote_evidence and "evidence" in case:
             quoted = squash(case["evidence"]) in squash(answer.text)
             report.score("evidence quoted").add(case_id, quoted)

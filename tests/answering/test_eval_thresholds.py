@@ -80,6 +80,14 @@ def test_answerable_questions_are_seldom_refused(heldout: EvalReport) -> None:
     assert 1 - heldout.rate(ANSWERED) <= OVER_REFUSAL_CEILING, heldout.lines()
 
 
+def test_english_questions_are_answered_as_often_as_french_ones(heldout: EvalReport) -> None:
+    english = heldout.scores["  answered: language en"]
+    french = heldout.scores["  answered: language fr"]
+    assert english.total >= 20 and french.total >= 100
+    # One English question in twenty-five is four points: the margin allows one.
+    assert english.rate >= french.rate - 1 / english.total, heldout.lines()
+
+
 def test_greetings_are_never_answered_with_a_passage(heldout: EvalReport) -> None:
     assert heldout.rate(SMALLTALK) >= SMALLTALK_FLOOR, heldout.lines()
     for case_id, result in heldout.results.items():
