@@ -37,6 +37,8 @@ def analyze(analyzer: Analyzer, text: str, previous: str | None = None) -> Quest
         ("What is the total budget of the programme?", "amount"),
         ("Le plafond de l'aide, en euros ?", "amount"),
         ("How many euros can a city get?", "amount"),
+        ("Quel est le coût de l'adhésion ?", "amount"),
+        ("What is the budget of the network?", "amount"),
         ("Quand ont eu lieu les RAICT 2023 ?", "date"),
         ("c'est quand la prochaine chronique", "date"),
         ("Où se sont déroulées les RAICT 2023 ?", "place"),
