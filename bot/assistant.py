@@ -214,9 +214,8 @@ class Assistant:
         self, question: Question, language: str, generator: GenerativeAnswerer | None
     ) -> Answer:
         evidence = self.gather(question)
-        quotes = choose_quotes(
-            rank_quotes(evidence.candidates, self._calibration.quote_model), question.asks
-        )
+        ranked = rank_quotes(evidence.candidates, self._calibration.quote_model)
+        quotes = choose_quotes(ranked, question.asks, self._calibration.second_ratio)
         signals = self.signals(evidence, quotes)
         if not quotes or not self._supported(signals):
             logger.info("Not answered: %s", _rounded(signals))

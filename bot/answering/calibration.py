@@ -31,6 +31,10 @@ class Calibration:
     # Below this E5 similarity nothing retrieved is about the question: a low quantile of
     # what answerable tuning questions reach. Default measured on the dev set.
     min_similarity: float = 0.815
+    # A runner-up quote joins the best one when at least this share as likely to hold
+    # the fact (and the answer stays short): the largest share that quotes as many of
+    # the tuning half's facts as any.
+    second_ratio: float = 0.8
     fitted_on: str = ""  # SHA-256 of the question file the models were fitted on
 
     def to_dict(self) -> dict[str, Any]:
@@ -41,6 +45,7 @@ class Calibration:
             "answer_model": self.answer_model.to_dict() if self.answer_model else None,
             "answer_threshold": self.answer_threshold,
             "min_similarity": self.min_similarity,
+            "second_ratio": self.second_ratio,
         }
 
     @classmethod
@@ -53,6 +58,7 @@ class Calibration:
             answer_model=LogisticModel.from_dict(answer) if answer else None,
             answer_threshold=float(data.get("answer_threshold", 0.5)),
             min_similarity=float(data.get("min_similarity", 0.815)),
+            second_ratio=float(data.get("second_ratio", 0.8)),
             fitted_on=str(data.get("fitted_on", "")),
         )
 

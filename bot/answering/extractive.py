@@ -162,10 +162,11 @@ def rank_quotes(quotes: list[Quote], model: LogisticModel | None) -> list[Quote]
     return sorted(scored, key=lambda quote: quote.probability, reverse=True)
 
 
-def choose_quotes(
-    ranked: list[Quote], asks: str | None = None, second_ratio: float = 0.8
-) -> list[Quote]:
-    """The best quote, and runners-up almost as likely from other sentences if they fit.
+def choose_quotes(ranked: list[Quote], asks: str | None, second_ratio: float) -> list[Quote]:
+    """The best quote, and runners-up from other sentences if they fit.
+
+    A runner-up joins when at least ``second_ratio`` times as likely to hold the fact
+    as the best quote (``Calibration.second_ratio``, fitted on the tuning half).
 
     A list question (« quels sont… ») takes up to three quotes, any other up to two.
     """
@@ -177,7 +178,10 @@ def choose_quotes(
     for quote in ranked[1 : 3 if asks == "list" else 2]:
         if quote.probability < second_ratio * best.probability:
             break
-        if quote.origin != best.origin and length + len(quote.sentence) <= MAX_ANSWER_CHARS:
+        # Not the best quote's sentence again, nor a list item it already brought along.
+        if quote.origin == best.origin or any(quote.sentence in q.sentence for q in chosen):
+            continue
+        if length + len(quote.sentence) <= MAX_ANSWER_CHARS:
             chosen.append(quote)
             length += len(quote.sentence)
     return chosen

@@ -24,7 +24,7 @@ from bot.answering.extractive import QUOTE_FEATURES, choose_quotes, rank_quotes
 from bot.answering.logistic import LogisticModel
 from bot.answering.support import ANSWER_FEATURES
 from bot.assistant import Assistant, ruled_out
-from bot.evaluation import squash, squashed_passages
+from bot.evaluation import has_facts, squash, squashed_passages
 from bot.retrieval.retriever import DEFAULT_WEIGHTS, Retriever
 from bot.understanding.routing import Route, route
 
@@ -41,6 +41,8 @@ DEFAULT_MAX_OVER_REFUSAL = 0.03
 # decides the rest.
 _SIMILARITY_QUANTILE = 0.0
 _FOLDS = 5
+# The runner-up ratios tried, from « only a near tie » to « whenever it fits ».
+_SECOND_RATIOS = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.0)
 
 
 @dataclass
@@ -68,11 +70,18 @@ def fit_calibration(
     weights = _fit_ranking(documents, retriever, report)
     retriever.weights = weights
     quote_model = _fit_quotes(documents, assistant, report)
+    second_ratio = _fit_second_ratio(documents, assistant, quote_model, report)
     answer_model, threshold, min_similarity = _fit_answers(
-        documents, assistant, quote_model, max_over_refusal, report
+        documents, assistant, quote_model, second_ratio, max_over_refusal, report
     )
     calibration = Calibration(
-        weights, quote_model, answer_model, threshold, min_similarity, fitted_on
+        weights,
+        quote_model,
+        answer_model,
+        threshold,
+        min_similarity,
+        second_ratio,
+        fitted_on,
     )
     return calibration, report
 
@@ -136,10 +145,47 @@ def _fit_quotes(
     return model
 
 
+def _fit_second_ratio(
+    cases: Sequence[dict[str, Any]],
+    assistant: Assistant,
+    quote_model: LogisticModel,
+    report: FitReport,
+) -> float:
+    """The largest share of the best quote's likelihood a runner-up needs to join it,
+    among those that quote as many facts as any: answers no longer than they need be."""
+    ranked = []
+    for case in cases:
+        if "expect_all" in case:
+            question = assistant.analyze(case["q"])
+            quotes = rank_quotes(assistant.gather(question).candidates, quote_model)
+            ranked.append((quotes, question.asks, case["expect_all"]))
+    quoted = {
+        ratio: sum(
+            has_facts("\n".join(q.sentence for q in choose_quotes(quotes, asks, ratio)), facts)
+            for quotes, asks, facts in ranked
+        )
+        for ratio in _SECOND_RATIOS
+    }
+    ratio = largest_of_the_best(quoted)
+    report.add(
+        f"quotes: a runner-up joins at {ratio:.1f} of the best one's likelihood "
+        f"({quoted[ratio]}/{len(ranked)} answers hold their facts; "
+        f"{quoted[_SECOND_RATIOS[0]]} at {_SECOND_RATIOS[0]:.1f})"
+    )
+    return ratio
+
+
+def largest_of_the_best(counts: dict[float, int]) -> float:
+    """The largest key among those with the highest count."""
+    best = max(counts.values())
+    return max(key for key, count in counts.items() if count == best)
+
+
 def _fit_answers(
     cases: Sequence[dict[str, Any]],
     assistant: Assistant,
     quote_model: LogisticModel,
+    second_ratio: float,
     max_over_refusal: float,
     report: FitReport,
 ) -> tuple[LogisticModel, float, float]:
@@ -149,7 +195,8 @@ def _fit_answers(
     for case in cases:
         question = assistant.analyze(case["q"])
         evidence = assistant.gather(question)
-        quotes = choose_quotes(rank_quotes(evidence.candidates, quote_model), question.asks)
+        ranked = rank_quotes(evidence.candidates, quote_model)
+        quotes = choose_quotes(ranked, question.asks, second_ratio)
         signals = assistant.signals(evidence, quotes)
         all_signals.append(signals)
         rows.append([signals[name] for name in ANSWER_FEATURES])

@@ -32,7 +32,7 @@ HIT = Hit(PASSAGE, score=1.0, similarity=0.9, sentence_similarities=(0.9, 0.8, 0
 def test_a_sentence_announcing_a_list_comes_with_its_items() -> None:
     announcing = Quote(HIT, SENTENCES[0], SENTENCES[0], {}, probability=0.9)
 
-    chosen = choose_quotes([announcing], asks="list")
+    chosen = choose_quotes([announcing], "list", 0.8)
 
     assert chosen[0].sentence.split("\n") == list(SENTENCES[:4])  # not the bare link
     assert displayed(chosen[0].sentence).split("\n")[1:3] == [

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.answering.fit import _threshold_for
+from bot.answering.calibration import Calibration
+from bot.answering.fit import _threshold_for, largest_of_the_best
 from bot.answering.logistic import LogisticModel
 
 
@@ -36,3 +37,14 @@ def test_the_threshold_refuses_as_much_as_the_over_refusal_budget_allows() -> No
 
     # One answerable question of seven (14 %) may be refused: the one at 0.3.
     assert 0.4 < threshold <= 0.6
+
+
+def test_a_runner_up_joins_at_the_largest_ratio_that_quotes_as_many_facts() -> None:
+    quoted = {1.0: 95, 0.8: 99, 0.5: 105, 0.2: 105, 0.0: 104}
+    assert largest_of_the_best(quoted) == 0.5
+
+
+def test_the_runner_up_ratio_survives_the_calibration_file() -> None:
+    calibration = Calibration(second_ratio=0.3)
+    assert Calibration.from_dict(calibration.to_dict()).second_ratio == 0.3
+    assert Calibration.from_dict({}).second_ratio == Calibration().second_ratio
