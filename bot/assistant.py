@@ -151,8 +151,12 @@ class Assistant:
                     return answer
         return self._from_documents(question, context.language, generator)
 
-    def gather(self, question: Question) -> Evidence:
-        """What the documents offer for ``question``: passages and candidate quotes."""
+    def gather(self, question: Question, passages: int | None = None) -> Evidence:
+        """What the documents offer for ``question``: passages and candidate quotes.
+
+        Quotes come from the ``passages`` best passages (the calibrated number when
+        ``None``; fitting tries several).
+        """
         known = self._retriever.lexical.vocabulary | alias_stems(question.text, self._retriever)
         unknown = unknown_names(question.names, known)
         resolved = {name: self._resolve(name) for name in unknown}
@@ -165,7 +169,12 @@ class Assistant:
         hits = self._retriever.search(text)
         distinctive = [name for name in names if is_distinctive(name, self._retriever)]
         candidates = candidate_quotes(
-            text, question.asks, distinctive, hits, self._retriever.lexical
+            text,
+            question.asks,
+            distinctive,
+            hits,
+            self._retriever.lexical,
+            passages or self._calibration.passages_quoted,
         )
         return Evidence(
             question,

@@ -35,6 +35,10 @@ class Calibration:
     # the fact (and the answer stays short): the largest share that quotes as many of
     # the tuning half's facts as any.
     second_ratio: float = 0.8
+    # Quotes are taken from this many of the best passages: the number that answers or
+    # refuses the most tuning questions rightly (more candidates also mean more close
+    # but wrong sentences for questions the documents cannot answer).
+    passages_quoted: int = 5
     fitted_on: str = ""  # SHA-256 of the question file the models were fitted on
 
     def to_dict(self) -> dict[str, Any]:
@@ -46,6 +50,7 @@ class Calibration:
             "answer_threshold": self.answer_threshold,
             "min_similarity": self.min_similarity,
             "second_ratio": self.second_ratio,
+            "passages_quoted": self.passages_quoted,
         }
 
     @classmethod
@@ -59,6 +64,7 @@ class Calibration:
             answer_threshold=float(data.get("answer_threshold", 0.5)),
             min_similarity=float(data.get("min_similarity", 0.815)),
             second_ratio=float(data.get("second_ratio", 0.8)),
+            passages_quoted=int(data.get("passages_quoted", 5)),
             fitted_on=str(data.get("fitted_on", "")),
         )
 

@@ -19,7 +19,6 @@ from bot.retrieval.retriever import Hit
 from bot.text import fold
 
 MAX_ANSWER_CHARS = 500
-PASSAGES_CONSIDERED = 5
 _CONCISE_CHARS = 250
 _WORDS_BEFORE_MATCH = 2
 # Lines of a fiche that help search but answer nothing by themselves.
@@ -78,9 +77,14 @@ class Quote:
 
 
 def candidate_quotes(
-    text: str, asks: str | None, names: list[str], hits: list[Hit], lexical: LexicalIndex
+    text: str,
+    asks: str | None,
+    names: list[str],
+    hits: list[Hit],
+    lexical: LexicalIndex,
+    passages: int,
 ) -> list[Quote]:
-    """Every distinct quotable sentence of the best passages for the question ``text``.
+    """Every distinct quotable sentence of the ``passages`` best passages for ``text``.
 
     ``asks`` is the kind of answer wanted (``Question.asks``), ``names`` the question's
     names as the documents write them.
@@ -90,7 +94,7 @@ def candidate_quotes(
     expected = ANSWER_PATTERNS.get(asks or "")
     folded_names = [fold(name) for name in names]
     candidates: dict[str, Quote] = {}
-    for rank, hit in enumerate(hits[:PASSAGES_CONSIDERED]):
+    for rank, hit in enumerate(hits[:passages]):
         if _is_table_of_contents(hit.chunk.text):
             continue
         passage_terms = set(lexical.analyze(hit.chunk.indexed_text))

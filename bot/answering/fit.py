@@ -23,9 +23,10 @@ from bot.answering.calibration import Calibration
 from bot.answering.extractive import QUOTE_FEATURES, choose_quotes, rank_quotes
 from bot.answering.logistic import LogisticModel
 from bot.answering.support import ANSWER_FEATURES
-from bot.assistant import Assistant, ruled_out
+from bot.assistant import Assistant, Evidence, ruled_out
 from bot.evaluation import has_facts, squash, squashed_passages
 from bot.retrieval.retriever import DEFAULT_WEIGHTS, Retriever
+from bot.understanding.question import Question
 from bot.understanding.routing import Route, route
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,8 @@ DEFAULT_MAX_OVER_REFUSAL = 0.03
 _SIMILARITY_QUANTILE = 0.0
 _FOLDS = 5
 # The runner-up ratios tried, from « only a near tie » to « whenever it fits ».
+# The numbers of best passages quotes may come from.
+_PASSAGES_QUOTED = (1, 2, 3, 4, 5)
 _SECOND_RATIOS = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.0)
 
 
@@ -64,26 +67,86 @@ def fit_calibration(
     fitted_on: str,
     max_over_refusal: float = DEFAULT_MAX_OVER_REFUSAL,
 ) -> tuple[Calibration, FitReport]:
-    """Fit the three models on ``cases``; ``retriever`` and ``assistant`` are updated."""
+    """Fit the models on ``cases``; ``retriever`` and ``assistant`` are updated.
+
+    The quoting and answering models are fitted once for each number of passages quoted
+    from; the number that answers (with the facts) or refuses (when there are none) the
+    most questions rightly is kept.
+    """
     report = FitReport()
     documents = [case for case in cases if _goes_to_documents(case, assistant, now())]
     weights = _fit_ranking(documents, retriever, report)
     retriever.weights = weights
-    quote_model = _fit_quotes(documents, assistant, report)
-    second_ratio = _fit_second_ratio(documents, assistant, quote_model, report)
-    answer_model, threshold, min_similarity = _fit_answers(
-        documents, assistant, quote_model, second_ratio, max_over_refusal, report
-    )
+    trials = [
+        _fit_quoting(documents, assistant, passages, max_over_refusal)
+        for passages in _PASSAGES_QUOTED
+    ]
+    for trial in trials:
+        report.add(
+            f"quoting from {trial.passages} passages: {trial.right}/{len(documents)} "
+            "questions answered with their facts or rightly refused"
+        )
+    best = max(trials, key=lambda trial: (trial.right, trial.passages))
+    report.lines += best.report.lines
     calibration = Calibration(
         weights,
-        quote_model,
-        answer_model,
-        threshold,
-        min_similarity,
-        second_ratio,
+        best.quote_model,
+        best.answer_model,
+        best.threshold,
+        best.min_similarity,
+        best.second_ratio,
+        best.passages,
         fitted_on,
     )
     return calibration, report
+
+
+@dataclass(frozen=True)
+class _Gathered:
+    """A tuning question, understood, with what the documents offer for it."""
+
+    case: dict[str, Any]
+    question: Question
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class _Trial:
+    """The quoting and answering models fitted for one number of passages quoted from."""
+
+    passages: int
+    quote_model: LogisticModel
+    second_ratio: float
+    answer_model: LogisticModel
+    threshold: float
+    min_similarity: float
+    right: int  # questions answered with their facts, or refused when they have none
+    report: FitReport
+
+
+def _fit_quoting(
+    cases: Sequence[dict[str, Any]], assistant: Assistant, passages: int, max_over_refusal: float
+) -> _Trial:
+    report = FitReport()
+    gathered = []
+    for case in cases:
+        question = assistant.analyze(case["q"])
+        gathered.append(_Gathered(case, question, assistant.gather(question, passages)))
+    quote_model = _fit_quotes(gathered, report)
+    second_ratio = _fit_second_ratio(gathered, quote_model, report)
+    answer_model, threshold, min_similarity, right = _fit_answers(
+        gathered, assistant, quote_model, second_ratio, max_over_refusal, report
+    )
+    return _Trial(
+        passages,
+        quote_model,
+        second_ratio,
+        answer_model,
+        threshold,
+        min_similarity,
+        right,
+        report,
+    )
 
 
 def _goes_to_documents(case: dict[str, Any], assistant: Assistant, now: datetime) -> bool:
@@ -125,18 +188,15 @@ def _fit_ranking(
     return weights
 
 
-def _fit_quotes(
-    cases: Sequence[dict[str, Any]], assistant: Assistant, report: FitReport
-) -> LogisticModel:
+def _fit_quotes(gathered: Sequence[_Gathered], report: FitReport) -> LogisticModel:
     rows: list[list[float]] = []
     labels: list[float] = []
-    for case in cases:
-        if "expect_all" not in case:
+    for item in gathered:
+        if "expect_all" not in item.case:
             continue
-        evidence = assistant.gather(assistant.analyze(case["q"]))
-        for quote in evidence.candidates:
+        for quote in item.evidence.candidates:
             rows.append([quote.features[name] for name in QUOTE_FEATURES])
-            labels.append(float(_holds_a_fact(quote.sentence, case["expect_all"])))
+            labels.append(float(_holds_a_fact(quote.sentence, item.case["expect_all"])))
     model = LogisticModel.fit(QUOTE_FEATURES, np.array(rows), np.array(labels))
     report.add(
         f"quotes: fitted on {len(rows)} sentences ({int(sum(labels))} holding a fact); "
@@ -146,19 +206,19 @@ def _fit_quotes(
 
 
 def _fit_second_ratio(
-    cases: Sequence[dict[str, Any]],
-    assistant: Assistant,
-    quote_model: LogisticModel,
-    report: FitReport,
+    gathered: Sequence[_Gathered], quote_model: LogisticModel, report: FitReport
 ) -> float:
     """The largest share of the best quote's likelihood a runner-up needs to join it,
     among those that quote as many facts as any: answers no longer than they need be."""
-    ranked = []
-    for case in cases:
-        if "expect_all" in case:
-            question = assistant.analyze(case["q"])
-            quotes = rank_quotes(assistant.gather(question).candidates, quote_model)
-            ranked.append((quotes, question.asks, case["expect_all"]))
+    ranked = [
+        (
+            rank_quotes(item.evidence.candidates, quote_model),
+            item.question.asks,
+            item.case["expect_all"],
+        )
+        for item in gathered
+        if "expect_all" in item.case
+    ]
     quoted = {
         ratio: sum(
             has_facts("\n".join(q.sentence for q in choose_quotes(quotes, asks, ratio)), facts)
@@ -170,7 +230,7 @@ def _fit_second_ratio(
     report.add(
         f"quotes: a runner-up joins at {ratio:.1f} of the best one's likelihood "
         f"({quoted[ratio]}/{len(ranked)} answers hold their facts; "
-        f"{quoted[_SECOND_RATIOS[0]]} at {_SECOND_RATIOS[0]:.1f})"
+        f"{quoted[_SECOND_RATIOS[0]]} with no runner-up)"
     )
     return ratio
 
@@ -182,25 +242,29 @@ def largest_of_the_best(counts: dict[float, int]) -> float:
 
 
 def _fit_answers(
-    cases: Sequence[dict[str, Any]],
+    gathered: Sequence[_Gathered],
     assistant: Assistant,
     quote_model: LogisticModel,
     second_ratio: float,
     max_over_refusal: float,
     report: FitReport,
-) -> tuple[LogisticModel, float, float]:
+) -> tuple[LogisticModel, float, float, int]:
+    """The answer model, its threshold and similarity floor, and how many it gets right."""
     rows: list[list[float]] = []
     all_signals: list[dict[str, float]] = []
     labels: list[float] = []
-    for case in cases:
-        question = assistant.analyze(case["q"])
-        evidence = assistant.gather(question)
-        ranked = rank_quotes(evidence.candidates, quote_model)
-        quotes = choose_quotes(ranked, question.asks, second_ratio)
-        signals = assistant.signals(evidence, quotes)
+    quoted_facts: list[bool] = []
+    for item in gathered:
+        ranked = rank_quotes(item.evidence.candidates, quote_model)
+        quotes = choose_quotes(ranked, item.question.asks, second_ratio)
+        signals = assistant.signals(item.evidence, quotes)
         all_signals.append(signals)
         rows.append([signals[name] for name in ANSWER_FEATURES])
-        labels.append(float("expect_all" in case))
+        labels.append(float("expect_all" in item.case))
+        quoted = "\n".join(quote.sentence for quote in quotes)
+        quoted_facts.append(
+            "expect_all" in item.case and has_facts(quoted, item.case["expect_all"])
+        )
     x, y = np.array(rows), np.array(labels)
     similarity = x[:, ANSWER_FEATURES.index("similarity")]
     min_similarity = float(np.quantile(similarity[y == 1], _SIMILARITY_QUANTILE))
@@ -223,7 +287,8 @@ def _fit_answers(
         f"{int((refused & (y == 1)).sum())}/{int(y.sum())} answerable"
     )
     report.add(f"answers: similarity floor {min_similarity:.3f}")
-    return model, threshold, min_similarity
+    right = int((~refused & np.array(quoted_facts)).sum() + (refused & (y == 0)).sum())
+    return model, threshold, min_similarity, right
 
 
 def _out_of_fold(x: np.ndarray, y: np.ndarray, folds: int = _FOLDS) -> np.ndarray:

@@ -12,13 +12,6 @@ from bot.messages import CUF_CONTACT, message
 MALI = "Qui préside le groupe-pays Mali ?"
 
 
-def page_of(pages: dict[int, str], phrase: str) -> int:
-    """The one page of the report whose text holds ``phrase``."""
-    found = [number for number, text in pages.items() if letters(phrase) in letters(text)]
-    assert len(found) == 1, f"{phrase!r} is on pages {found}"
-    return found[0]
-
-
 def test_mali_group_is_answered_with_its_chair_from_the_right_page(
     services: AnsweringServices, report_pages: dict[int, str]
 ) -> None:
@@ -30,7 +23,10 @@ def test_mali_group_is_answered_with_its_chair_from_the_right_page(
     first = answer.sources[0]
     assert first.title == "Rapport d'activités 2023"
     assert first.file == "publications/cuf-rapport-activites-2023.pdf"
-    assert first.page == page_of(report_pages, "présidé par Halima Menhoudj")
+    # The page cited holds the fact (the group's paragraph or the table of chairs).
+    assert first.page is not None and letters("Halima Menhoudj") in letters(
+        report_pages[first.page]
+    )
 
 
 @pytest.mark.parametrize(

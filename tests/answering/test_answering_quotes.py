@@ -44,7 +44,7 @@ def test_a_sentence_announcing_a_list_comes_with_its_items() -> None:
 def test_a_bare_link_is_never_a_quote() -> None:
     lexical = LexicalIndex([PASSAGE], AliasTable(()))
 
-    quotes = candidate_quotes("Quels sont les axes du projet ?", "list", [], [HIT], lexical)
+    quotes = candidate_quotes("Quels sont les axes du projet ?", "list", [], [HIT], lexical, 5)
 
     assert quotes and not any("https://" in quote.sentence for quote in quotes)
 
