@@ -7,6 +7,10 @@ Three small logistic models, fitted in the order the assistant uses them:
    (``expect_all``) or not (``abstain``), from the answer signals. Its threshold is
    the highest that refuses at most the stated share of answerable questions, measured
    on cross-validated probabilities (what the model says of questions it never saw).
+
+Between 2 and 3, the share of the best quote's likelihood a runner-up quote needs. 2 and
+3 are fitted for each number of best passages quotes may come from, and the number
+that answers (with the facts) or rightly refuses the most questions is kept.
 """
 
 from __future__ import annotations
@@ -42,9 +46,9 @@ DEFAULT_MAX_OVER_REFUSAL = 0.03
 # decides the rest.
 _SIMILARITY_QUANTILE = 0.0
 _FOLDS = 5
-# The runner-up ratios tried, from « only a near tie » to « whenever it fits ».
 # The numbers of best passages quotes may come from.
 _PASSAGES_QUOTED = (1, 2, 3, 4, 5)
+# The runner-up ratios tried, from « only a near tie » to « whenever it fits ».
 _SECOND_RATIOS = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.0)
 
 

@@ -89,8 +89,8 @@ class Retriever:
         self._scanned_chunks, self._scanned_sentences = quantised
         self._exact_chunks = ExactRows(chunk_vectors)
         self._exact_sentences = ExactRows(sentence_vectors)
-        self._sentence_owner = np.asarray(sentence_owner, np.int64)
-        counts = np.bincount(self._sentence_owner, minlength=len(chunks))
+        # Each passage's sentences are consecutive rows (``Vectors`` keeps them in order).
+        counts = np.bincount(np.asarray(sentence_owner, np.int64), minlength=len(chunks))
         self._sentence_stops = np.cumsum(counts)
         self._sentence_starts = self._sentence_stops - counts
         self.embeddings = embeddings
