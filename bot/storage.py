@@ -97,8 +97,12 @@ class Database:
         self.engine = open_engine(url)
         # Pooled connections are closed when this object goes, not left to the collector.
         weakref.finalize(self, self.engine.dispose)
+        from bot.db.migrate import schema_lock
+
         if self.path is not None:
-            with self.engine.connect() as connection:
+            # Two processes opening a new file at once (replicas starting together): the
+            # second would fail on the switch instead of waiting.
+            with schema_lock(self.engine), self.engine.connect() as connection:
                 connection.exec_driver_sql("PRAGMA journal_mode=WAL")
         if migrate:
             from bot.db.migrate import is_at_head, upgrade

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 import stat
+import subprocess
+import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -172,3 +175,38 @@ def test_forgetting_a_chat_erases_it_on_either_database(
     assert services.subscriptions.following("5") == []
     assert services.conversations.recent("5", now) == []
     assert services.subscriptions.following("6") == ["mali"]
+
+
+OPEN_AT = """
+import sys, time
+from pathlib import Path
+from bot.storage import Database
+start = float(sys.argv[2])
+while time.time() < start:
+    pass
+Database(Path(sys.argv[1]))
+"""
+
+
+def test_processes_opening_a_new_database_together_all_start(tmp_path: Path) -> None:
+    """Replicas starting at once on a new SQLite file: SQLite fails a journal-mode switch
+    it cannot make at once (no waiting), so the switch happens under the schema lock."""
+    for round_number in range(4):
+        target = tmp_path / f"round-{round_number}" / "cuf.sqlite3"
+        start = time.time() + 1.0
+        processes = [
+            subprocess.Popen(
+                [sys.executable, "-c", OPEN_AT, str(target), str(start)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(3)
+        ]
+        outcomes = [(process.wait(timeout=60), process.stderr) for process in processes]
+        errors = [stream.read() for code, stream in outcomes if code != 0 and stream]
+        for process in processes:
+            for stream in (process.stdout, process.stderr):
+                if stream is not None:
+                    stream.close()
+        assert errors == [], errors

@@ -90,7 +90,7 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
     from alembic import command
     from alembic.runtime.migration import MigrationContext
 
-    with _exclusive(engine), engine.begin() as connection:
+    with schema_lock(engine), engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
         before = MigrationContext.configure(connection).get_current_revision()
@@ -107,13 +107,14 @@ def downgrade(engine: Engine, revision: str) -> None:
     """Step the schema back to ``revision`` (tests of migrations; never at start-up)."""
     from alembic import command
 
-    with _exclusive(engine), engine.begin() as connection:
+    with schema_lock(engine), engine.begin() as connection:
         command.downgrade(_config(connection), revision)
 
 
 @contextmanager
-def _exclusive(engine: Engine) -> Iterator[None]:
-    """A lock file beside a SQLite database, so two processes never migrate at once."""
+def schema_lock(engine: Engine) -> Iterator[None]:
+    """A lock file beside a SQLite database, so two processes never change its schema or
+    journal mode at once (SQLite does not wait for a journal-mode switch: it fails)."""
     database = engine.url.database
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         yield
