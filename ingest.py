@@ -7,7 +7,7 @@ import logging
 import sys
 
 from bot.app import build_services, name_table
-from bot.index.reader import IndexReader
+from bot.index import layout
 from bot.ingest.pipeline import run_ingest
 from bot.settings import Settings
 
@@ -23,12 +23,12 @@ def main() -> int:
     report = run_ingest(
         settings.knowledge_dir, settings.index_dir, services.embeddings, show_progress=show_progress
     )
-    if report.published and report.chunks_total:
+    if report.published and report.new_chunks:
         # The cross-language name table's vectors are cached with the index, so that the
-        # first question naming « Japan » does not pay for it (only the chunks are read:
-        # the bot's answering stack is not built for that).
-        with IndexReader.open(settings.index_dir) as index:
-            name_table(index.chunks(), services.embeddings, index.generation)
+        # first question naming « Japan » does not pay for it. Only the new passages can
+        # bring new names and words: they alone are read for them.
+        generation = layout.current_generation(settings.index_dir)
+        name_table(report.new_chunks, services.embeddings, generation)
     print(report.summary())
     return 0
 

@@ -68,6 +68,8 @@ class IngestReport:
     chunks_embedded: int = 0
     published: bool = False
     seconds: float = 0.0
+    # The passages of the added and changed files: the only ones with words not seen before.
+    new_chunks: list[Chunk] = field(default_factory=list)
 
     def summary(self) -> str:
         lines = [
@@ -166,6 +168,7 @@ def run_ingest(
                 show_progress,
             )
         report.published = True
+        report.new_chunks = new_chunks
     report.seconds = time.perf_counter() - started
     return report
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 from pdfs import image_only_pdf
 
 REPO = Path(__file__).resolve().parents[2]
@@ -78,3 +79,23 @@ def test_ingest_cli_on_an_empty_knowledge_folder_publishes_an_empty_index(
         r"0 chunks in the index \(0 embedded now\); \d+\.\d s\.\n",
         result.stdout,
     ), result.stdout
+
+
+def test_a_re_ingest_caches_the_words_of_the_new_passages_and_keeps_the_others(
+    knowledge: Path, tmp_path: Path
+) -> None:
+    state = tmp_path / "state"
+    assert run_cli(knowledge, state, tmp_path).returncode == 0
+    before = set(np.load(state / "index" / "term-vectors.npz")["terms"].tolist())
+    note = knowledge / "notes" / "bureau-zanzibar.md"
+    note.write_text(
+        "---\ntitle: Bureau\ndate: 2024-03-12\n---\nLe bureau salue la délégation zanzibarite.\n",
+        encoding="utf-8",
+    )
+
+    again = run_cli(knowledge, state, tmp_path)
+
+    assert again.returncode == 0, again.stderr
+    after = set(np.load(state / "index" / "term-vectors.npz")["terms"].tolist())
+    assert "zanzibarite" in after - before
+    assert before <= after
