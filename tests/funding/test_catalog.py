@@ -80,6 +80,11 @@ def test_missing_folder_gives_an_empty_catalog_with_an_error(tmp_path: Path) -> 
         ("article L1115-1", "cadre_juridique"),
         ("L1115-1-1", "un_pourcent_eau"),
         ("L1115-2", "un_pourcent_dechets"),
+        # English names of the 1 % schemes.
+        ("What is the 1% for water?", "un_pourcent_eau"),
+        ("the 1 % energy", "un_pourcent_energie"),
+        ("waste 1%", "un_pourcent_dechets"),
+        ("1% mobility", "un_pourcent_mobilite"),
     ],
 )
 def test_find_tolerates_accents_case_spelling(
