@@ -7,7 +7,6 @@ import logging
 import sys
 
 from bot.app import build_services, name_table
-from bot.index import layout
 from bot.ingest.pipeline import run_ingest
 from bot.settings import Settings
 
@@ -27,8 +26,7 @@ def main() -> int:
         # The cross-language name table's vectors are cached with the index, so that the
         # first question naming « Japan » does not pay for it. Only the new passages can
         # bring new names and words: they alone are read for them.
-        generation = layout.current_generation(settings.index_dir)
-        name_table(report.new_chunks, services.embeddings, generation)
+        name_table(report.new_chunks, services.embeddings, settings.index_dir)
     print(report.summary())
     return 0
 

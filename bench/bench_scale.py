@@ -143,7 +143,6 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 from bot.app import name_table
-from bot.index.reader import IndexReader
 from bot.ingest.pipeline import run_ingest
 
 class RandomEmbeddings(Embeddings):
@@ -156,10 +155,10 @@ class RandomEmbeddings(Embeddings):
         return self.embed_documents([text])[0]
 
 embeddings = RandomEmbeddings()
-print(run_ingest(Path(sys.argv[1]), Path(sys.argv[2]), embeddings).summary())
-# As ``ingest.py`` does: the name table's vectors are cached with the index.
-with IndexReader.open(Path(sys.argv[2])) as index:
-    name_table(index.chunks(), embeddings, index.generation)
+report = run_ingest(Path(sys.argv[1]), Path(sys.argv[2]), embeddings)
+print(report.summary())
+# As ``ingest.py`` does: the new passages' term vectors are cached with the index.
+name_table(report.new_chunks, embeddings, Path(sys.argv[2]))
 """
 
 

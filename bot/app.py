@@ -196,7 +196,9 @@ class Services:
         from bot.staff.faq import FAQ_FILE, FaqResponder
 
         def build_names() -> NameTable:
-            return name_table(retriever.chunks, retriever.embeddings, retriever.generation)
+            generation = retriever.generation
+            index_dir = generation.parent if generation is not None else None
+            return name_table(retriever.chunks, retriever.embeddings, index_dir)
 
         names = _Once(build_names)
         assistant = Assistant(
@@ -482,15 +484,16 @@ def build_services(settings: Settings) -> Services:
 
 
 def name_table(
-    chunks: Sequence[Chunk], embeddings: Embeddings, generation: Path | None
+    chunks: Sequence[Chunk], embeddings: Embeddings, index_dir: Path | None
 ) -> NameTable:
-    """The cross-language name table of an index generation's chunks (vectors cached)."""
+    """The cross-language name table of ``chunks``, its term vectors cached in ``index_dir``.
+
+    The cache serves every generation: a new one embeds only the words it adds.
+    """
     from bot.understanding.names import NameTable
 
     texts = (f" {chunk.title} {chunk.section} {chunk.text}" for chunk in chunks)
-    # The term vectors are cached for every generation: a new one embeds only its new words.
-    cache = generation.parent if generation else None
-    return NameTable.build(texts, embeddings, cache)
+    return NameTable.build(texts, embeddings, index_dir)
 
 
 def open_database(settings: Settings) -> Database:
