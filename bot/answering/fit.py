@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from bot.answering.calibration import Calibration
-from bot.answering.extractive import QUOTE_FEATURES, choose_quotes, rank_quotes
+from bot.answering.extractive import QUOTE_FEATURES, Quote, choose_quotes, rank_quotes
 from bot.answering.logistic import LogisticModel
 from bot.answering.support import ANSWER_FEATURES
 from bot.assistant import Assistant, Evidence, ruled_out
@@ -137,9 +137,10 @@ def _fit_quoting(
         question = assistant.analyze(case["q"])
         gathered.append(_Gathered(case, question, assistant.gather(question, passages)))
     quote_model = _fit_quotes(gathered, report)
-    second_ratio = _fit_second_ratio(gathered, quote_model, report)
+    ranked = [rank_quotes(item.evidence.candidates, quote_model) for item in gathered]
+    second_ratio = _fit_second_ratio(gathered, ranked, report)
     answer_model, threshold, min_similarity, right = _fit_answers(
-        gathered, assistant, quote_model, second_ratio, max_over_refusal, report
+        gathered, ranked, assistant, second_ratio, max_over_refusal, report
     )
     return _Trial(
         passages,
@@ -210,30 +211,26 @@ def _fit_quotes(gathered: Sequence[_Gathered], report: FitReport) -> LogisticMod
 
 
 def _fit_second_ratio(
-    gathered: Sequence[_Gathered], quote_model: LogisticModel, report: FitReport
+    gathered: Sequence[_Gathered], ranked: Sequence[list[Quote]], report: FitReport
 ) -> float:
     """The largest share of the best quote's likelihood a runner-up needs to join it,
     among those that quote as many facts as any: answers no longer than they need be."""
-    ranked = [
-        (
-            rank_quotes(item.evidence.candidates, quote_model),
-            item.question.asks,
-            item.case["expect_all"],
-        )
-        for item in gathered
+    answerable = [
+        (quotes, item.question.asks, item.case["expect_all"])
+        for item, quotes in zip(gathered, ranked, strict=True)
         if "expect_all" in item.case
     ]
     quoted = {
         ratio: sum(
-            has_facts("\n".join(q.sentence for q in choose_quotes(quotes, asks, ratio)), facts)
-            for quotes, asks, facts in ranked
+            _quote_the_facts(choose_quotes(quotes, asks, ratio), facts)
+            for quotes, asks, facts in answerable
         )
         for ratio in _SECOND_RATIOS
     }
     ratio = largest_of_the_best(quoted)
     report.add(
         f"quotes: a runner-up joins at {ratio:.1f} of the best one's likelihood "
-        f"({quoted[ratio]}/{len(ranked)} answers hold their facts; "
+        f"({quoted[ratio]}/{len(answerable)} answers hold their facts; "
         f"{quoted[_SECOND_RATIOS[0]]} with no runner-up)"
     )
     return ratio
@@ -247,8 +244,8 @@ def largest_of_the_best(counts: dict[float, int]) -> float:
 
 def _fit_answers(
     gathered: Sequence[_Gathered],
+    ranked: Sequence[list[Quote]],
     assistant: Assistant,
-    quote_model: LogisticModel,
     second_ratio: float,
     max_over_refusal: float,
     report: FitReport,
@@ -258,16 +255,14 @@ def _fit_answers(
     all_signals: list[dict[str, float]] = []
     labels: list[float] = []
     quoted_facts: list[bool] = []
-    for item in gathered:
-        ranked = rank_quotes(item.evidence.candidates, quote_model)
-        quotes = choose_quotes(ranked, item.question.asks, second_ratio)
+    for item, candidates in zip(gathered, ranked, strict=True):
+        quotes = choose_quotes(candidates, item.question.asks, second_ratio)
         signals = assistant.signals(item.evidence, quotes)
         all_signals.append(signals)
         rows.append([signals[name] for name in ANSWER_FEATURES])
         labels.append(float("expect_all" in item.case))
-        quoted = "\n".join(quote.sentence for quote in quotes)
         quoted_facts.append(
-            "expect_all" in item.case and has_facts(quoted, item.case["expect_all"])
+            "expect_all" in item.case and _quote_the_facts(quotes, item.case["expect_all"])
         )
     x, y = np.array(rows), np.array(labels)
     similarity = x[:, ANSWER_FEATURES.index("similarity")]
@@ -314,6 +309,11 @@ def _threshold_for(probabilities: np.ndarray, y: np.ndarray, max_over_refusal: f
         if ((probabilities < threshold) & (y == 1)).sum() <= max_over_refusal * y.sum():
             best = threshold
     return best
+
+
+def _quote_the_facts(quotes: list[Quote], expect_all: list[list[str]]) -> bool:
+    """Whether the quotes, together, hold every fact asked (as the evaluation checks)."""
+    return has_facts("\n".join(quote.sentence for quote in quotes), expect_all)
 
 
 def _holds_a_fact(sentence: str, expect_all: list[list[str]]) -> bool:
