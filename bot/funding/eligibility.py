@@ -95,7 +95,8 @@ class Assessment:
 _PUNCTUATION = re.compile(r"[?,;.!]")
 
 
-def _words() -> FundingWords:
+def funding_words() -> FundingWords:
+    """The funding responder's words in the shipped lexicon."""
     return load_lexicon().funding_responder
 
 
@@ -108,14 +109,14 @@ def _kinds() -> tuple[tuple[re.Pattern[str], frozenset[AuthorityKind], str], ...
             frozenset(AuthorityKind(kind) for kind in applicant.kinds),
             _APPLICANT_KEYS[applicant.name],
         )
-        for applicant in _words().applicants
+        for applicant in funding_words().applicants
     )
 
 
 @cache
 def _speaks_for_itself() -> re.Pattern[str]:
     """« mon syndicat… », or « une commune peut-elle… » (a determiner, ≤ 3 words, a modal)."""
-    words = _words()
+    words = funding_words()
     determiners = "|".join(re.escape(word) for word in words.determiners)
     modals = "|".join(phrase_body(modal) for modal in expand_phrases(words.modals))
     return re.compile(
@@ -132,7 +133,7 @@ def parse_applicant(question: str) -> Applicant | None:
     the rest of the question, so « une commune peut-elle utiliser le 1 % mobilité ? »
     does not make the commune a mobility authority.
     """
-    words = _words()
+    words = funding_words()
     text = fold(question)
     for pattern, kinds, label in _kinds():
         match = pattern.search(text)
@@ -158,7 +159,7 @@ def parse_applicant(question: str) -> Applicant | None:
 
 def describes_itself(question: str) -> bool:
     """« Je suis une région… », « nous sommes un syndicat… »."""
-    return phrase_pattern(_words().describes_itself).search(fold(question)) is not None
+    return phrase_pattern(funding_words().describes_itself).search(fold(question)) is not None
 
 
 def is_eligibility_question(question: str) -> bool:
@@ -166,7 +167,7 @@ def is_eligibility_question(question: str) -> bool:
     text = fold(question)
     if parse_applicant(question) is None:
         return False
-    words = _words()
+    words = funding_words()
     return describes_itself(question) or (
         _speaks_for_itself().search(text) is not None
         and phrase_pattern(words.asks_what_for_me).search(text) is not None

@@ -23,6 +23,7 @@ from bot.funding.eligibility import (
     Verdict,
     assess,
     describes_itself,
+    funding_words,
     is_eligibility_question,
     parse_applicant,
     schemes_for,
@@ -31,8 +32,7 @@ from bot.funding.matching import fold, normalize
 from bot.funding.render import Section, amount_lines, format_date, render_answer
 from bot.funding.schema import APPLICABLE_CATEGORIES, Category, Fiche
 from bot.messages import message
-from bot.understanding.lexicon import FundingResponder as FundingWords
-from bot.understanding.lexicon import load_lexicon, phrase_pattern
+from bot.understanding.lexicon import phrase_pattern
 from bot.understanding.routing import Route
 
 _MAX_OVERVIEW = 7
@@ -42,7 +42,7 @@ _MAX_SCHEMES = 6
 def detect_intents(question: str) -> set[Section]:
     """Which parts of a fiche the question asks about (possibly none)."""
     text = fold(question)
-    intents = _words().intents
+    intents = funding_words().intents
     return {
         section
         for section in Section
@@ -51,11 +51,7 @@ def detect_intents(question: str) -> set[Section]:
 
 
 def is_past_event_question(question: str) -> bool:
-    return phrase_pattern(_words().past_event).search(fold(question)) is not None
-
-
-def _words() -> FundingWords:
-    return load_lexicon().funding_responder
+    return phrase_pattern(funding_words().past_event).search(fold(question)) is not None
 
 
 @dataclass(frozen=True)
@@ -197,7 +193,7 @@ def _only_names(question: str, named: list[Fiche]) -> bool:
 def _asks_overview(question: str) -> bool:
     """« Quels financements pour un projet à l'étranger ? »: the list of schemes."""
     text = fold(question)
-    words = _words()
+    words = funding_words()
     return bool(
         phrase_pattern(words.overview).search(text)
         and phrase_pattern(words.overview_context).search(text)
