@@ -114,7 +114,8 @@ class AgendaResponder:
         text = normalize(question)
         if not text or words.not_agenda_start.search(text) or words.past.search(text):
             return None
-        if any(int(year) < now.year for year in _YEAR.findall(text)):
+        years = _years(text)
+        if any(year < now.year for year in years):
             return None
         if words.forget.search(text):
             return None
@@ -131,9 +132,7 @@ class AgendaResponder:
         if not (asks_next or asks_window):
             return None
         plural = bool(words.plural.search(text))
-        return AgendaQuery(
-            groups, window, plural or window is not None or not groups, years=_years(text)
-        )
+        return AgendaQuery(groups, window, plural or window is not None or not groups, years=years)
 
     route = Route.AGENDA
 
