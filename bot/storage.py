@@ -28,6 +28,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from bot.db.migrate import is_at_head, schema_lock, upgrade
 from bot.db.schema import STATE_TABLES
 
 logger = logging.getLogger(__name__)
@@ -97,18 +98,13 @@ class Database:
         self.engine = open_engine(url)
         # Pooled connections are closed when this object goes, not left to the collector.
         weakref.finalize(self, self.engine.dispose)
-        from bot.db.migrate import schema_lock
-
         if self.path is not None:
             # Two processes opening a new file at once (replicas starting together): the
             # second would fail on the switch instead of waiting.
             with schema_lock(self.engine), self.engine.connect() as connection:
                 connection.exec_driver_sql("PRAGMA journal_mode=WAL")
-        if migrate:
-            from bot.db.migrate import is_at_head, upgrade
-
-            if not is_at_head(self.engine):
-                upgrade(self.engine)
+        if migrate and not is_at_head(self.engine):
+            upgrade(self.engine)
         self._restrict_files()
 
     @property
