@@ -125,7 +125,7 @@ def _speaks_for_itself() -> re.Pattern[str]:
     )
 
 
-def parse_applicant(question: str) -> Applicant | None:
+def parse_applicant(question: str, language: str = "fr") -> Applicant | None:
     """The kind of authority described in ``question``, or ``None`` if none is.
 
     Services are read only from the words describing the authority itself
@@ -147,14 +147,25 @@ def parse_applicant(question: str) -> Applicant | None:
                 )
                 if found
             ]
-            description = tail[: min(ends)] if ends else tail
+            description = " ".join(
+                [*_words_before(text, match.start()), tail[: min(ends)] if ends else tail]
+            )
             services = frozenset(
                 ServiceKind(service)
                 for service, phrases in words.services.items()
                 if phrase_pattern(phrases).search(description)
             )
-            return Applicant(kinds=kinds, services=services, label=message(label))
+            return Applicant(kinds=kinds, services=services, label=message(label, language))
     return None
+
+
+def _words_before(text: str, position: int, count: int = 2) -> list[str]:
+    """The ``count`` words just before ``position``, within the same clause.
+
+    English puts what describes an authority before it: "a *water* syndicate".
+    """
+    head = _PUNCTUATION.split(text[max(0, position - 40) : position])[-1]
+    return head.split()[-count:]
 
 
 def describes_itself(question: str) -> bool:
@@ -174,25 +185,29 @@ def is_eligibility_question(question: str) -> bool:
     )
 
 
-def assess(fiche: Fiche, applicant: Applicant) -> Assessment:
-    """Can ``applicant`` use ``fiche``? With a one-line French reason."""
+def assess(fiche: Fiche, applicant: Applicant, language: str = "fr") -> Assessment:
+    """Can ``applicant`` use ``fiche``? With a one-line reason in ``language``."""
+
+    def say(key: str, **values: str) -> str:
+        return message(key, language, **values)
+
     eligible = fiche.eligible
     if fiche.category not in APPLICABLE_CATEGORIES or not eligible.authorities:
         return Assessment(fiche, Verdict.NO, eligible.summary)
     if not applicant.kinds & set(eligible.authorities):
-        return Assessment(fiche, Verdict.NO, message("reserved_to", who=eligible.summary))
+        return Assessment(fiche, Verdict.NO, say("reserved_to", who=eligible.summary))
     if not eligible.services:
         return Assessment(fiche, Verdict.YES, eligible.summary)
     required = set(eligible.services)
     runs = applicant.all_services() & required
     if runs:
         service = sorted(runs)[0]
-        reason = message("runs_service", service=message(_SERVICE_KEYS[service]))
+        reason = say("runs_service", service=say(_SERVICE_KEYS[service]))
         return Assessment(fiche, Verdict.YES, reason)
-    services = message("or").join(message(_SERVICE_KEYS[kind]) for kind in eligible.services)
+    services = say("or").join(say(_SERVICE_KEYS[kind]) for kind in eligible.services)
     if applicant.services:
-        return Assessment(fiche, Verdict.NO, message("reserved_to_services", services=services))
-    return Assessment(fiche, Verdict.IF_SERVICE, message("if_runs_service", services=services))
+        return Assessment(fiche, Verdict.NO, say("reserved_to_services", services=services))
+    return Assessment(fiche, Verdict.IF_SERVICE, say("if_runs_service", services=services))
 
 
 _ORDER = {
@@ -202,9 +217,11 @@ _ORDER = {
 }
 
 
-def schemes_for(fiches: tuple[Fiche, ...], applicant: Applicant) -> list[Assessment]:
+def schemes_for(
+    fiches: tuple[Fiche, ...], applicant: Applicant, language: str = "fr"
+) -> list[Assessment]:
     """Schemes open (or conditionally open) to ``applicant``: direct matches first."""
-    results = [assess(fiche, applicant) for fiche in fiches]
+    results = [assess(fiche, applicant, language) for fiche in fiches]
     kept = [result for result in results if result.verdict is not Verdict.NO]
     return sorted(
         kept,

@@ -68,19 +68,20 @@ class FundingResponder:
         if is_past_event_question(question):
             return None
         today = context.now.date()
+        language = context.language
         named = self.catalog.find(question)
         intents = detect_intents(question)
-        applicant = parse_applicant(question)
+        applicant = parse_applicant(question, language)
         asks_eligibility = is_eligibility_question(question)
         if named:
             fiche = named[0]
             # A verdict answers « peut-il… ? », not « quel réseau conseille… ».
             if applicant and _asks_for_verdict(question, context, asks_eligibility, intents):
-                return self._verdict(fiche, applicant)
+                return self._verdict(fiche, applicant, language)
             if not intents and not _only_names(question, named):
                 return None
             sections = _sections_for(intents)
-            text = render_answer(fiche, today, sections, context.language)
+            text = render_answer(fiche, today, sections, language)
             answer = _answer(text, [fiche])
             lacks_sum = context.asks == "amount" and not _holds_a_sum(fiche, today)
             lacks_contact = context.asks == "contact" and not ANSWER_PATTERNS["contact"].search(
@@ -93,42 +94,46 @@ class FundingResponder:
                 return replace(answer, answered=False)
             return answer
         if applicant and asks_eligibility:
-            return self._eligibility(applicant)
+            return self._eligibility(applicant, language)
         if _asks_overview(question):
-            return self._overview()
+            return self._overview(language)
         return None
 
     # --- answers -----------------------------------------------------------------
 
-    def _verdict(self, fiche: Fiche, applicant: Applicant) -> Answer:
-        result = assess(fiche, applicant)
+    def _verdict(self, fiche: Fiche, applicant: Applicant, language: str) -> Answer:
+        def say(key: str, **values: str) -> str:
+            return message(key, language, **values)
+
+        result = assess(fiche, applicant, language)
+        name = fiche.short_name
         opening = {
-            Verdict.YES: message("funding_yes", name=fiche.short_name, applicant=applicant.label),
-            Verdict.IF_SERVICE: message("funding_if", name=fiche.short_name, reason=result.reason),
-            Verdict.NO: message("funding_no", name=fiche.short_name, reason=result.reason),
+            Verdict.YES: say("funding_yes", name=name, applicant=applicant.label),
+            Verdict.IF_SERVICE: say("funding_if", name=name, reason=result.reason),
+            Verdict.NO: say("funding_no", name=name, reason=result.reason.rstrip(".")),
         }[result.verdict]
         lines = [opening, fiche.summary]
         if result.verdict is Verdict.YES and fiche.eligible.services:
-            lines.append(message("funding_why", reason=result.reason, tagline=fiche.tagline))
-        lines.append(f"{message('fiche_who')} : {fiche.eligible.summary}")
+            lines.append(say("funding_why", reason=result.reason, tagline=fiche.tagline))
+        lines.append(f"{say('fiche_who')} : {fiche.eligible.summary}")
         if result.verdict is not Verdict.NO:
             lines += [f"• {fact.render()}" for fact in fiche.eligible.conditions[:2]]
         if result.verdict is Verdict.NO:
             others = [
                 item
-                for item in schemes_for(self.catalog.fiches, applicant)
+                for item in schemes_for(self.catalog.fiches, applicant, language)
                 if item.fiche.id != fiche.id
             ][:4]
             if others:
-                lines.append(message("funding_others"))
+                lines.append(say("funding_others"))
                 lines += [f"• {item.fiche.short_name}" for item in others]
-        lines += _footer([fiche])
+        lines += _footer([fiche], language)
         return _answer("\n".join(lines), [fiche])
 
-    def _eligibility(self, applicant: Applicant) -> Answer:
-        results = schemes_for(self.catalog.fiches, applicant)
+    def _eligibility(self, applicant: Applicant, language: str) -> Answer:
+        results = schemes_for(self.catalog.fiches, applicant, language)
         if not results:
-            text = message("funding_no_scheme", applicant=applicant.label)
+            text = message("funding_no_scheme", language, applicant=applicant.label)
             return Answer(text=text, answered=False, kind="funding")
         direct = [
             item for item in results if item.fiche.eligible.services and item.verdict is Verdict.YES
@@ -136,34 +141,33 @@ class FundingResponder:
         conditional = [item for item in results if item.verdict is Verdict.IF_SERVICE]
         general = [item for item in results if item not in direct and item not in conditional]
         shown = [*direct, *general][:_MAX_SCHEMES]
-        lines = [_eligibility_opening(applicant, direct)]
+        lines = [_eligibility_opening(applicant, direct, language)]
         for item in shown:
             lines.append(f"• {item.fiche.short_name} : {_short_reason(item)}")
         if conditional:
             names = ", ".join(item.fiche.short_name for item in conditional)
-            lines.append(f"• {message('funding_one_percent_if', names=names)}")
-        lines.append(
-            message("funding_detail_hint", name=(shown or conditional)[0].fiche.short_name)
-        )
+            lines.append(f"• {message('funding_one_percent_if', language, names=names)}")
+        first = (shown or conditional)[0].fiche.short_name
+        lines.append(message("funding_detail_hint", language, name=first))
         fiches = [item.fiche for item in [*shown, *conditional]]
-        lines.append(_verified_line(fiches))
+        lines.append(_verified_line(fiches, language))
         return _answer("\n".join(lines), fiches)
 
-    def _overview(self) -> Answer:
+    def _overview(self, language: str) -> Answer:
         applicable = [
             fiche for fiche in self.catalog.fiches if fiche.category in APPLICABLE_CATEGORIES
         ]
         laws = [fiche for fiche in applicable if fiche.category is Category.DISPOSITIF_LEGAL]
         others = [fiche for fiche in applicable if fiche.category is not Category.DISPOSITIF_LEGAL]
         others.sort(key=lambda fiche: fiche.category is not Category.APPEL_A_PROJETS)
-        lines = [message("funding_overview")]
+        lines = [message("funding_overview", language)]
         if laws:
             names = ", ".join(fiche.short_name for fiche in laws)
-            lines.append(f"• {message('funding_one_percent', names=names)}")
+            lines.append(f"• {message('funding_one_percent', language, names=names)}")
         lines += [f"• {fiche.short_name} : {fiche.tagline}" for fiche in others[:_MAX_OVERVIEW]]
-        lines.append(message("funding_ask_kind"))
+        lines.append(message("funding_ask_kind", language))
         shown = [*laws, *others[:_MAX_OVERVIEW]]
-        lines.append(_verified_line(shown))
+        lines.append(_verified_line(shown, language))
         return _answer("\n".join(lines), shown)
 
 
@@ -205,11 +209,11 @@ def _asks_overview(question: str) -> bool:
     )
 
 
-def _eligibility_opening(applicant: Applicant, direct: list[Assessment]) -> str:
+def _eligibility_opening(applicant: Applicant, direct: list[Assessment], language: str) -> str:
     if direct:
         names = ", ".join(item.fiche.short_name for item in direct)
-        return message("funding_open_to_with", names=names, applicant=applicant.label)
-    return message("funding_open_to", applicant=applicant.label)
+        return message("funding_open_to_with", language, names=names, applicant=applicant.label)
+    return message("funding_open_to", language, applicant=applicant.label)
 
 
 def _short_reason(item: Assessment) -> str:
@@ -218,15 +222,15 @@ def _short_reason(item: Assessment) -> str:
     return item.fiche.tagline
 
 
-def _footer(fiches: list[Fiche]) -> list[str]:
+def _footer(fiches: list[Fiche], language: str) -> list[str]:
     fiche = fiches[0]
     sources = " ; ".join(source.render() for source in fiche.sources[:2])
-    return [f"{message('sources')} : {sources}", _verified_line(fiches)]
+    return [f"{message('sources', language)} : {sources}", _verified_line(fiches, language)]
 
 
-def _verified_line(fiches: list[Fiche]) -> str:
+def _verified_line(fiches: list[Fiche], language: str) -> str:
     oldest = min(fiche.last_verified for fiche in fiches)
-    return message("fiche_verified", date=format_date(oldest))
+    return message("fiche_verified", language, date=format_date(oldest, language))
 
 
 def _holds_a_sum(fiche: Fiche, today: date) -> bool:

@@ -213,6 +213,54 @@ TEXTS: dict[str, str] = {
     "agenda_cancelled_many": "Cancelled",
     "agenda_notes": "Notes",
     "agenda_window": "{first} to {last}",
+    # --- Who may use a scheme
+    "applicant_water_agency": "water agency",
+    "applicant_aom": "mobility authority (AOM)",
+    "applicant_syndicat": "syndicate",
+    "applicant_epci": "inter-municipal body",
+    "applicant_commune": "municipality",
+    "applicant_departement": "département",
+    "applicant_region": "region",
+    "applicant_gip": "public interest group (GIP)",
+    "applicant_association": "association",
+    "applicant_collectivite": "local authority",
+    "service_water": "drinking water",
+    "service_sanitation": "sanitation",
+    "service_energy": "electricity or gas distribution",
+    "service_waste": "household waste collection or treatment",
+    "service_mobility": "mobility (as an AOM)",
+    "or": " or ",
+    "reserved_to": "reserved to: {who}",  # the fiches' own words, in French
+    "runs_service": "you are in charge of {service}",
+    "reserved_to_services": "reserved to bodies in charge of {services}",
+    "if_runs_service": "if you are in charge of {services}",
+    # --- The funding explainer's answers (the fiches' own lines stay in French)
+    "funding_yes": "Yes, in principle: {name} is open to your {applicant}.",
+    "funding_if": "Yes, on one condition: {name} — {reason}.",
+    "funding_no": "In principle, no: {name} — {reason}.",
+    "funding_why": "Why: {reason}; {tagline}.",
+    "funding_others": "Schemes open to your body:",
+    "funding_no_scheme": (
+        "I know of no funding scheme open to a « {applicant} » in my fiches. "
+        "Please contact Cités Unies France: coop-dec@cites-unies-france.org."
+    ),
+    "funding_one_percent_if": (
+        "{names}: if your body runs the service concerned, it may spend up to 1 % of its "
+        "budget on it"
+    ),
+    "funding_detail_hint": "For the details of a scheme, ask for instance « What is {name}? ».",
+    "funding_overview": "The main schemes to fund a local authority's international action:",
+    "funding_one_percent": (
+        "{names}: the services concerned may spend up to 1 % of their budget on it"
+    ),
+    "funding_ask_kind": (
+        "Tell me what kind of body you are (municipality, water syndicate…) to know which "
+        "ones are open to you."
+    ),
+    "funding_open_to_with": (
+        "Yes, in particular with the {names}. Schemes open to a « {applicant} »:"
+    ),
+    "funding_open_to": "Schemes open to a « {applicant} »:",
 }
 
 # Telegram command menu for users whose Telegram speaks English (language_code "en").

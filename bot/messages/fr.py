@@ -236,6 +236,60 @@ TEXTS: dict[str, str] = {
     "agenda_cancelled_many": "Annulées",
     "agenda_notes": "Compte rendu",
     "agenda_window": "du {first} au {last}",
+    # --- Who may use a scheme
+    "applicant_water_agency": "agence de l'eau",
+    "applicant_aom": "autorité organisatrice de la mobilité",
+    "applicant_syndicat": "syndicat",
+    "applicant_epci": "intercommunalité",
+    "applicant_commune": "commune",
+    "applicant_departement": "département",
+    "applicant_region": "région",
+    "applicant_gip": "GIP",
+    "applicant_association": "association",
+    "applicant_collectivite": "collectivité",
+    "service_water": "l'eau potable",
+    "service_sanitation": "l'assainissement",
+    "service_energy": "la distribution d'électricité ou de gaz",
+    "service_waste": "la collecte ou du traitement des déchets ménagers",
+    "service_mobility": "la mobilité (AOM)",
+    "or": " ou ",
+    "reserved_to": "réservé à : {who}",
+    "runs_service": "vous êtes chargé de {service}",
+    "reserved_to_services": "réservé aux structures chargées de {services}",
+    "if_runs_service": "si vous êtes chargé de {services}",
+    # --- The funding explainer's answers
+    "funding_yes": "Oui, a priori : {name} est ouvert à votre {applicant}.",
+    "funding_if": "Oui, sous condition : {name} — {reason}.",
+    "funding_no": "A priori non : {name} — {reason}.",
+    "funding_why": "Pourquoi : {reason} ; {tagline}.",
+    "funding_others": "Dispositifs ouverts à votre structure :",
+    "funding_no_scheme": (
+        "Je ne connais pas de dispositif de financement ouvert à une structure de type "
+        "« {applicant} » dans mes fiches. Contactez Cités Unies France : "
+        "coop-dec@cites-unies-france.org."
+    ),
+    "funding_one_percent_if": (
+        "{names} : si votre structure gère le service concerné, elle peut y consacrer "
+        "jusqu'à 1 % de son budget"
+    ),
+    "funding_detail_hint": (
+        "Pour le détail d'un dispositif, demandez par exemple « C'est quoi le {name} ? »."
+    ),
+    "funding_overview": (
+        "Principaux dispositifs pour financer l'action internationale d'une collectivité :"
+    ),
+    "funding_one_percent": (
+        "{names} : les services concernés peuvent y consacrer jusqu'à 1 % de leur budget"
+    ),
+    "funding_ask_kind": (
+        "Dites-moi quel type de structure vous êtes (commune, syndicat d'eau…) "
+        "pour savoir lesquels vous sont ouverts."
+    ),
+    "funding_open_to_with": (
+        "Oui, notamment avec le {names}. Dispositifs ouverts à une structure de type "
+        "« {applicant} » :"
+    ),
+    "funding_open_to": "Dispositifs ouverts à une structure de type « {applicant} » :",
 }
 
 # Texts said only in French: what the staff reads (access decisions, /stats, /reindex,
@@ -359,60 +413,6 @@ FRENCH_ONLY: dict[str, str] = {
     "amounts_outdated_at": (
         "Derniers montants connus : {label}. Vérifiez ceux de {year} sur {where}"
     ),
-    # --- Who may use a scheme (the funding explainer answers in French)
-    "applicant_water_agency": "agence de l'eau",
-    "applicant_aom": "autorité organisatrice de la mobilité",
-    "applicant_syndicat": "syndicat",
-    "applicant_epci": "intercommunalité",
-    "applicant_commune": "commune",
-    "applicant_departement": "département",
-    "applicant_region": "région",
-    "applicant_gip": "GIP",
-    "applicant_association": "association",
-    "applicant_collectivite": "collectivité",
-    "service_water": "l'eau potable",
-    "service_sanitation": "l'assainissement",
-    "service_energy": "la distribution d'électricité ou de gaz",
-    "service_waste": "la collecte ou du traitement des déchets ménagers",
-    "service_mobility": "la mobilité (AOM)",
-    "or": " ou ",
-    "reserved_to": "réservé à : {who}",
-    "runs_service": "vous êtes chargé de {service}",
-    "reserved_to_services": "réservé aux structures chargées de {services}",
-    "if_runs_service": "si vous êtes chargé de {services}",
-    # --- The funding explainer's answers (French: the fiches are)
-    "funding_yes": "Oui, a priori : {name} est ouvert à votre {applicant}.",
-    "funding_if": "Oui, sous condition : {name} — {reason}.",
-    "funding_no": "A priori non : {name} — {reason}.",
-    "funding_why": "Pourquoi : {reason} ; {tagline}.",
-    "funding_others": "Dispositifs ouverts à votre structure :",
-    "funding_no_scheme": (
-        "Je ne connais pas de dispositif de financement ouvert à une structure de type "
-        "« {applicant} » dans mes fiches. Contactez Cités Unies France : "
-        "coop-dec@cites-unies-france.org."
-    ),
-    "funding_one_percent_if": (
-        "{names} : si votre structure gère le service concerné, elle peut y consacrer "
-        "jusqu'à 1 % de son budget"
-    ),
-    "funding_detail_hint": (
-        "Pour le détail d'un dispositif, demandez par exemple « C'est quoi le {name} ? »."
-    ),
-    "funding_overview": (
-        "Principaux dispositifs pour financer l'action internationale d'une collectivité :"
-    ),
-    "funding_one_percent": (
-        "{names} : les services concernés peuvent y consacrer jusqu'à 1 % de leur budget"
-    ),
-    "funding_ask_kind": (
-        "Dites-moi quel type de structure vous êtes (commune, syndicat d'eau…) "
-        "pour savoir lesquels vous sont ouverts."
-    ),
-    "funding_open_to_with": (
-        "Oui, notamment avec le {names}. Dispositifs ouverts à une structure de type "
-        "« {applicant} » :"
-    ),
-    "funding_open_to": "Dispositifs ouverts à une structure de type « {applicant} » :",
     "agenda_source": "Agenda de CUF",
     # --- Reminder settings on the command line, and calendars
     "leads_not_minutes": "« {text} » n'est pas une liste de minutes (exemple : 1440,60).",

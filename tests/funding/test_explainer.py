@@ -254,3 +254,44 @@ def test_a_phone_number_the_fiche_does_not_give_is_not_an_answer(
     assert "pS-Eau" in water.text  # who helps is still said
     dcol = responder.try_answer("Qui contacter pour le DCOL ?", contact)
     assert dcol is not None and dcol.answered is True and "@" in dcol.text
+
+
+@pytest.mark.parametrize(
+    ("question", "opening", "fiche"),
+    [
+        # English describes the authority before its noun: a *water* syndicate runs water.
+        (
+            "Can a water syndicate fund a project in Benin through the 1% law?",
+            "Yes, in particular with the 1 % eau. Schemes open to a « syndicate »:",
+            "un_pourcent_eau",
+        ),
+        (
+            "I am a municipality, which funding can I use?",
+            "Schemes open to a « municipality »:",
+            "afd_ficol",
+        ),
+    ],
+)
+def test_an_english_authority_gets_its_schemes_in_english(
+    responder: FundingResponder, question: str, opening: str, fiche: str
+) -> None:
+    english = AskContext(chat_id="t", now=datetime(2026, 11, 22, 10, 0), language="en")
+    answer = _ask(responder, english, question)
+    assert answer.text.splitlines()[0] == opening
+    assert f"funding/{fiche}.yaml" in {source.file for source in answer.sources}
+    assert answer.text.endswith("Checked on 22 November 2026.")
+
+
+def test_an_english_verdict_is_in_english_and_reads_the_services_before_the_noun(
+    responder: FundingResponder,
+) -> None:
+    english = AskContext(chat_id="t", now=datetime(2026, 11, 22, 10, 0), language="en")
+    region = _ask(responder, english, "Can a region use FICOL?").text
+    assert region.startswith("Yes, in principle: FICOL (AFD) is open to your region.")
+    # « use the 1 % waste » says what the city asks for, not what it runs.
+    city = _ask(responder, english, "Can a city use the 1% waste?").text
+    assert city.startswith("Yes, on one condition: 1 % déchets — if you are in charge of")
+    runs = _ask(responder, english, "Can a waste collection syndicate use the 1% waste?").text
+    assert runs.startswith("Yes, in principle: 1 % déchets is open to your syndicate.")
+    department = _ask(responder, english, "Is a département eligible for the 1% energy?").text
+    assert department.startswith("In principle, no: 1 % énergie — reserved to: Communes")

@@ -81,10 +81,18 @@ def test_past_or_upcoming(analyzer: Analyzer, text: str, tense: str | None) -> N
         ("Qui préside le groupe-pays Japon ?", "fr"),
         ("ya qui a la tete du groupe mali", "fr"),
         ("FICOL ?", "fr"),
+        # « a » is a word of both languages: it decides nothing.
+        ("Can a region use FICOL?", "en"),
+        ("Can a water syndicate fund a project in Benin through the 1% law?", "en"),
+        ("Qui a présidé le groupe Mali ?", "fr"),
     ],
 )
 def test_language(analyzer: Analyzer, text: str, language: str) -> None:
     assert analyze(analyzer, text).language == language
+
+
+def test_english_i_is_not_a_name(analyzer: Analyzer) -> None:
+    assert analyze(analyzer, "I am a municipality, which funding can I use?").names == ()
 
 
 @pytest.mark.parametrize(
