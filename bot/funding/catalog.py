@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from bot.funding.matching import contains_phrase, normalize
+from bot.funding.matching import contains_phrase, normalize, word_matches
 from bot.funding.schema import Fiche, FicheError, load_fiche
 
 logger = logging.getLogger(__name__)
+
+# How many words after « 1 % » may name the scheme (« 1 % eau », "1% household waste").
+_NAMING_WORDS = 3
 
 
 FICHE_SUFFIXES = (".yaml", ".yml")
@@ -78,6 +82,43 @@ class FundingCatalog:
                 if words:
                     names.append(_Name(words, fiche.id))
         return names
+
+    def unknown_sibling(
+        self, text: str, not_names: Iterable[str], links: Iterable[str]
+    ) -> list[Fiche]:
+        """« le 1 % restauration scolaire »: a scheme named like several fiches (« 1 % … »)
+        with a word none of their names has. Returns those fiches (the ones that exist).
+
+        ``not_names`` are words that may follow the shared start without naming a scheme
+        (« le 1 % du budget », "the 1% law"); ``links`` are skipped before the word that
+        names ("the 1% *for* water").
+        """
+        words = normalize(text)
+        generic = {word for phrase in not_names for word in normalize(phrase)}
+        skipped = {word for phrase in links for word in normalize(phrase)}
+        for start, fiches in self._families.items():
+            known = {word for name in self._names if name.fiche_id in fiches for word in name.words}
+            for index in range(len(words) - len(start)):
+                if tuple(words[index : index + len(start)]) != start:
+                    continue
+                rest = [word for word in words[index + len(start) :] if word not in skipped]
+                if not rest or rest[0] in generic:
+                    continue
+                # English names a scheme with the words before its noun ("1% urban mobility").
+                near = rest[:_NAMING_WORDS]
+                if not any(word_matches(word, found) for word in known for found in near):
+                    return [fiche for fiche in self.fiches if fiche.id in fiches]
+        return []
+
+    @cached_property
+    def _families(self) -> dict[tuple[str, ...], set[str]]:
+        """The first two words several fiches' short names share (« 1 % » of the 1 % eau…)."""
+        starts: dict[tuple[str, ...], set[str]] = {}
+        for fiche in self.fiches:
+            words = tuple(normalize(fiche.short_name))
+            if len(words) > 2:
+                starts.setdefault(words[:2], set()).add(fiche.id)
+        return {start: fiches for start, fiches in starts.items() if len(fiches) > 1}
 
     def find(self, text: str) -> list[Fiche]:
         """Fiches named in ``text``, best first (the longest matching name wins)."""

@@ -73,6 +73,12 @@ class FundingResponder:
         intents = detect_intents(question)
         applicant = parse_applicant(question, language)
         asks_eligibility = is_eligibility_question(question)
+        if not named:
+            words = funding_words()
+            links = words.scheme_name_links
+            siblings = self.catalog.unknown_sibling(question, words.not_scheme_names, links)
+            if siblings:
+                return _unknown_scheme(siblings, language)
         if named:
             fiche = named[0]
             # A verdict answers « peut-il… ? », not « quel réseau conseille… ».
@@ -207,6 +213,13 @@ def _asks_overview(question: str) -> bool:
         phrase_pattern(words.overview).search(text)
         and phrase_pattern(words.overview_context).search(text)
     )
+
+
+def _unknown_scheme(siblings: list[Fiche], language: str) -> Answer:
+    """« le 1 % restauration scolaire »: no such scheme; the ones of its kind that exist."""
+    names = ", ".join(fiche.short_name for fiche in siblings)
+    text = message("funding_unknown_scheme", language, names=names)
+    return replace(_answer(text, siblings), answered=False)
 
 
 def _eligibility_opening(applicant: Applicant, direct: list[Assessment], language: str) -> str:

@@ -93,7 +93,7 @@ def edit_distance(left: str, right: str, limit: int) -> int:
 
 
 @lru_cache(maxsize=1 << 16)  # a question's words against the same few hundred names' words
-def _word_matches(alias_word: str, text_word: str) -> bool:
+def word_matches(alias_word: str, text_word: str) -> bool:
     if alias_word == text_word:
         return True
     if len(alias_word) < 5 or alias_word.isdigit() or text_word.isdigit():
@@ -107,6 +107,6 @@ def contains_phrase(words: Sequence[str], phrase: Sequence[str]) -> bool:
     if not phrase or len(phrase) > len(words):
         return False
     for start in range(len(words) - len(phrase) + 1):
-        if all(_word_matches(p, words[start + k]) for k, p in enumerate(phrase)):
+        if all(word_matches(p, words[start + k]) for k, p in enumerate(phrase)):
             return True
     return False

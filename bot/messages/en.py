@@ -261,6 +261,10 @@ TEXTS: dict[str, str] = {
         "Yes, in particular with the {names}. Schemes open to a « {applicant} »:"
     ),
     "funding_open_to": "Schemes open to a « {applicant} »:",
+    "funding_unknown_scheme": (
+        "I don't know this scheme: it is in none of my fiches. "
+        "The ones of the same kind I know: {names}."
+    ),
 }
 
 # Telegram command menu for users whose Telegram speaks English (language_code "en").

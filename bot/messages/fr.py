@@ -290,6 +290,10 @@ TEXTS: dict[str, str] = {
         "« {applicant} » :"
     ),
     "funding_open_to": "Dispositifs ouverts à une structure de type « {applicant} » :",
+    "funding_unknown_scheme": (
+        "Je ne connais pas ce dispositif : il n'est dans aucune de mes fiches. "
+        "Ceux de la même famille que je connais : {names}."
+    ),
 }
 
 # Texts said only in French: what the staff reads (access decisions, /stats, /reindex,

@@ -81,6 +81,8 @@ class FundingResponder(_Strict):
     determiners: tuple[str, ...]
     modals: tuple[str, ...]
     asks_what_for_me: tuple[str, ...]
+    not_scheme_names: tuple[str, ...]
+    scheme_name_links: tuple[str, ...]
 
 
 class AgendaWindows(_Strict):

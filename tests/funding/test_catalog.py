@@ -6,6 +6,7 @@ import pytest
 from funding_fixtures import good_fiche, write_fiche
 
 from bot.funding.catalog import FundingCatalog
+from bot.funding.eligibility import funding_words
 
 
 def test_shipped_catalog_loads_every_fiche_without_errors(catalog: FundingCatalog) -> None:
@@ -107,3 +108,34 @@ def test_find_tolerates_accents_case_spelling(
 )
 def test_find_returns_nothing_for_other_text(catalog: FundingCatalog, text: str) -> None:
     assert catalog.find(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "unknown"),
+    [
+        ("Une commune peut-elle utiliser le 1 % restauration scolaire ?", True),
+        ("C'est quoi le 1 % culture ?", True),
+        ("Is there a 1% for culture?", True),
+        ("le 1 % eau potable", False),
+        ("1 pour cent déchets", False),
+        ("Which law created the 1% for household waste?", False),  # the noun comes last
+        ("le 1 % Oudin-Santini", False),  # a word of the 1 % eau's other names
+        ("Le 1 % du budget eau peut-il financer un forage ?", False),
+        ("Can a water syndicate use the 1% law?", False),
+        ("Quel est le plafond du 1 % ?", False),
+        ("les appels à projets pour les collectivités", False),  # not a family of names
+    ],
+)
+def test_a_one_percent_no_fiche_has_is_told_apart(
+    catalog: FundingCatalog, text: str, unknown: bool
+) -> None:
+    words = funding_words()
+    siblings = catalog.unknown_sibling(text, words.not_scheme_names, words.scheme_name_links)
+    assert bool(siblings) is unknown
+    if unknown:
+        assert {fiche.id for fiche in siblings} == {
+            "un_pourcent_eau",
+            "un_pourcent_energie",
+            "un_pourcent_dechets",
+            "un_pourcent_mobilite",
+        }

@@ -295,3 +295,16 @@ def test_an_english_verdict_is_in_english_and_reads_the_services_before_the_noun
     assert runs.startswith("Yes, in principle: 1 % déchets is open to your syndicate.")
     department = _ask(responder, english, "Is a département eligible for the 1% energy?").text
     assert department.startswith("In principle, no: 1 % énergie — reserved to: Communes")
+
+
+def test_a_one_percent_scheme_that_does_not_exist_is_said_so_with_those_that_do(
+    responder: FundingResponder, context: AskContext
+) -> None:
+    question = "Une commune peut-elle utiliser le 1 % restauration scolaire pour des cantines ?"
+    answer = responder.try_answer(question, context)
+    assert answer is not None and answer.answered is False
+    assert answer.text.startswith("Je ne connais pas ce dispositif")
+    assert "1 % eau" in answer.text and "1 % mobilité" in answer.text
+    english = AskContext(chat_id="t", now=context.now, language="en")
+    told = responder.try_answer("Is there a 1% for culture?", english)
+    assert told is not None and told.text.startswith("I don't know this scheme")
