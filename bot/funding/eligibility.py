@@ -23,6 +23,7 @@ from bot.funding.schema import (
     ServiceKind,
 )
 from bot.messages import message
+from bot.text import content_stems, stems
 from bot.understanding.lexicon import FundingResponder as FundingWords
 from bot.understanding.lexicon import expand_phrases, load_lexicon, phrase_body, phrase_pattern
 
@@ -91,6 +92,7 @@ class Assessment:
     reason: str
 
 
+_CLAUSE = re.compile(r"[,;:()]")
 # Punctuation ends the words describing the applicant (the lexicon lists the words that do).
 _PUNCTUATION = re.compile(r"[?,;.!]")
 
@@ -166,6 +168,34 @@ def _words_before(text: str, position: int, count: int = 2) -> list[str]:
     """
     head = _PUNCTUATION.split(text[max(0, position - 40) : position])[-1]
     return head.split()[-count:]
+
+
+def exclusion(question: str, fiche: Fiche) -> str | None:
+    """The fiche's line excluding what ``question`` asks about, if any.
+
+    « Une AOM peut-elle inclure le versement mobilité dans l'assiette ? »: the 1 % mobilité
+    fiche says « les recettes du versement mobilité sont exclues de l'assiette ». A word of
+    the question (not the scheme's own name) near an exclusion (« hors », « sauf »,
+    « exclu… ») means a plain « oui » would contradict the fiche.
+    """
+    names = {
+        stem for text in (fiche.short_name, *fiche.aliases, *fiche.acronyms) for stem in stems(text)
+    }
+    asked = set(content_stems(question)) - names
+    cue = phrase_pattern(funding_words().exclusions)
+    best: tuple[int, str] | None = None
+    for line in fiche.statements():
+        # What an exclusion is about stays within its clause: « …des AOM, hors versement… ».
+        excluded = {
+            stem
+            for clause in _CLAUSE.split(fold(line))
+            if cue.search(clause)
+            for stem in stems(clause)
+        }
+        found = len(asked & excluded)
+        if found and (best is None or found > best[0]):
+            best = (found, line)
+    return best[1] if best else None
 
 
 def describes_itself(question: str) -> bool:

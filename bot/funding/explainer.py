@@ -23,6 +23,7 @@ from bot.funding.eligibility import (
     Verdict,
     assess,
     describes_itself,
+    exclusion,
     funding_words,
     is_eligibility_question,
     parse_applicant,
@@ -83,7 +84,11 @@ class FundingResponder:
             fiche = named[0]
             # A verdict answers « peut-il… ? », not « quel réseau conseille… ».
             if applicant and _asks_for_verdict(question, context, asks_eligibility, intents):
-                return self._verdict(fiche, applicant, language)
+                return self._verdict(fiche, applicant, question, language)
+            excluded = exclusion(question, fiche) if context.asks == "yesno" else None
+            if excluded:  # « le 1 % énergie peut-il financer de la biomasse ? »
+                lines = [_caveat(fiche, excluded, language), fiche.summary]
+                return _answer("\n".join([*lines, *_footer([fiche], language)]), [fiche])
             if not intents and not _only_names(question, named):
                 return None
             sections = _sections_for(intents)
@@ -100,24 +105,27 @@ class FundingResponder:
                 return replace(answer, answered=False)
             return answer
         if applicant and asks_eligibility:
-            return self._eligibility(applicant, language)
+            return self._eligibility(applicant, question, language)
         if _asks_overview(question):
             return self._overview(language)
         return None
 
     # --- answers -----------------------------------------------------------------
 
-    def _verdict(self, fiche: Fiche, applicant: Applicant, language: str) -> Answer:
+    def _verdict(self, fiche: Fiche, applicant: Applicant, question: str, language: str) -> Answer:
         def say(key: str, **values: str) -> str:
             return message(key, language, **values)
 
         result = assess(fiche, applicant, language)
         name = fiche.short_name
+        excluded = exclusion(question, fiche) if result.verdict is not Verdict.NO else None
         opening = {
             Verdict.YES: say("funding_yes", name=name, applicant=applicant.label),
             Verdict.IF_SERVICE: say("funding_if", name=name, reason=result.reason),
             Verdict.NO: say("funding_no", name=name, reason=result.reason.rstrip(".")),
         }[result.verdict]
+        if excluded:  # « oui » would contradict the fiche's own exclusion
+            opening = _caveat(fiche, excluded, language)
         lines = [opening, fiche.summary]
         if result.verdict is Verdict.YES and fiche.eligible.services:
             lines.append(say("funding_why", reason=result.reason, tagline=fiche.tagline))
@@ -136,7 +144,7 @@ class FundingResponder:
         lines += _footer([fiche], language)
         return _answer("\n".join(lines), [fiche])
 
-    def _eligibility(self, applicant: Applicant, language: str) -> Answer:
+    def _eligibility(self, applicant: Applicant, question: str, language: str) -> Answer:
         results = schemes_for(self.catalog.fiches, applicant, language)
         if not results:
             text = message("funding_no_scheme", language, applicant=applicant.label)
@@ -147,7 +155,7 @@ class FundingResponder:
         conditional = [item for item in results if item.verdict is Verdict.IF_SERVICE]
         general = [item for item in results if item not in direct and item not in conditional]
         shown = [*direct, *general][:_MAX_SCHEMES]
-        lines = [_eligibility_opening(applicant, direct, language)]
+        lines = _eligibility_opening(applicant, direct, question, language)
         for item in shown:
             lines.append(f"• {item.fiche.short_name} : {_short_reason(item)}")
         if conditional:
@@ -222,11 +230,24 @@ def _unknown_scheme(siblings: list[Fiche], language: str) -> Answer:
     return replace(_answer(text, siblings), answered=False)
 
 
-def _eligibility_opening(applicant: Applicant, direct: list[Assessment], language: str) -> str:
+def _caveat(fiche: Fiche, excluded: str, language: str) -> str:
+    """« Pas forcément » and the fiche's line excluding what was asked."""
+    return message("funding_excluded", language, name=fiche.short_name, line=excluded)
+
+
+def _eligibility_opening(
+    applicant: Applicant, direct: list[Assessment], question: str, language: str
+) -> list[str]:
+    """« Oui, notamment avec le 1 % déchets… », unless a fiche excludes what is asked."""
+    listing = message("funding_open_to", language, applicant=applicant.label)
+    for item in direct:
+        excluded = exclusion(question, item.fiche)
+        if excluded:
+            return [_caveat(item.fiche, excluded, language), listing]
     if direct:
         names = ", ".join(item.fiche.short_name for item in direct)
-        return message("funding_open_to_with", language, names=names, applicant=applicant.label)
-    return message("funding_open_to", language, applicant=applicant.label)
+        return [message("funding_open_to_with", language, names=names, applicant=applicant.label)]
+    return [listing]
 
 
 def _short_reason(item: Assessment) -> str:

@@ -199,6 +199,24 @@ class Fiche(_Strict):
     notes: list[Fact] = Field(default_factory=list)
     _file_name: str | None = PrivateAttr(default=None)  # set by load_fiche (.yaml or .yml)
 
+    def statements(self) -> list[str]:
+        """Every line the fiche states about the scheme (not its sources nor contacts)."""
+        facts = [
+            *self.legal_basis,
+            *self.eligible.conditions,
+            *self.what_it_funds,
+            *self.how_to_apply,
+            *self.notes,
+        ]
+        return [
+            self.tagline,
+            self.summary,
+            self.funder,
+            self.eligible.summary,
+            *(fact.text for fact in facts),
+            *(amount.text for amount in self.amounts),
+        ]
+
     @property
     def file(self) -> str:
         """Path of the fiche relative to the knowledge folder."""

@@ -261,6 +261,7 @@ TEXTS: dict[str, str] = {
         "Yes, in particular with the {names}. Schemes open to a « {applicant} »:"
     ),
     "funding_open_to": "Schemes open to a « {applicant} »:",
+    "funding_excluded": "Not necessarily: for the {name}, the fiche states « {line} ».",
     "funding_unknown_scheme": (
         "I don't know this scheme: it is in none of my fiches. "
         "The ones of the same kind I know: {names}."

@@ -290,6 +290,7 @@ TEXTS: dict[str, str] = {
         "« {applicant} » :"
     ),
     "funding_open_to": "Dispositifs ouverts à une structure de type « {applicant} » :",
+    "funding_excluded": "Pas forcément : pour le {name}, la fiche précise « {line} ».",
     "funding_unknown_scheme": (
         "Je ne connais pas ce dispositif : il n'est dans aucune de mes fiches. "
         "Ceux de la même famille que je connais : {names}."

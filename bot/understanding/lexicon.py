@@ -83,6 +83,7 @@ class FundingResponder(_Strict):
     asks_what_for_me: tuple[str, ...]
     not_scheme_names: tuple[str, ...]
     scheme_name_links: tuple[str, ...]
+    exclusions: tuple[str, ...]
 
 
 class AgendaWindows(_Strict):

@@ -308,3 +308,38 @@ def test_a_one_percent_scheme_that_does_not_exist_is_said_so_with_those_that_do(
     english = AskContext(chat_id="t", now=context.now, language="en")
     told = responder.try_answer("Is there a 1% for culture?", english)
     assert told is not None and told.text.startswith("I don't know this scheme")
+
+
+@pytest.mark.parametrize(
+    ("question", "line"),
+    [
+        (
+            "Une AOM peut-elle inclure le versement mobilité dans l'assiette du 1 % ?",
+            "« Les recettes du versement mobilité sont exclues de l'assiette »",
+        ),
+        (
+            "Mon syndicat d'énergie peut-il utiliser le 1 % énergie pour de la biomasse ?",
+            "« Le champ exclut la biomasse (Environnement Magazine, 2015) »",
+        ),
+        (
+            "Le 1 % énergie peut-il financer de la biomasse ?",
+            "« Le champ exclut la biomasse (Environnement Magazine, 2015) »",
+        ),
+    ],
+)
+def test_no_plain_yes_about_what_a_fiche_excludes(
+    responder: FundingResponder, question: str, line: str
+) -> None:
+    yesno = AskContext(chat_id="t", now=datetime(2026, 11, 22, 10, 0), routed=True, asks="yesno")
+    first = _ask(responder, yesno, question).text.splitlines()[0]
+    assert first.startswith("Pas forcément : pour le 1 % ")
+    assert first.endswith(f"la fiche précise {line}.")
+
+
+def test_a_yes_stays_when_the_exclusion_is_about_something_else(
+    responder: FundingResponder,
+) -> None:
+    # The 1 % mobilité fiche excludes « versement mobilité », not what an AOM asks here.
+    yesno = AskContext(chat_id="t", now=datetime(2026, 11, 22, 10, 0), routed=True, asks="yesno")
+    answer = _ask(responder, yesno, "Une AOM peut-elle utiliser le 1 % mobilité ?")
+    assert answer.text.startswith("Oui, a priori : 1 % mobilité est ouvert à votre autorité")
