@@ -94,14 +94,9 @@ class FundingResponder:
             sections = _sections_for(intents)
             text = render_answer(fiche, today, sections, language)
             answer = _answer(text, [fiche])
-            lacks_sum = context.asks == "amount" and not _holds_a_sum(fiche, today)
-            lacks_contact = context.asks == "contact" and not ANSWER_PATTERNS["contact"].search(
-                text
-            )
-            if lacks_sum or lacks_contact:
-                # The fiche says what it knows (a rate, « plafond non trouvé », a web page),
-                # but not the sum or the phone number asked: the member is offered the
-                # team, the staff see the gap.
+            if context.asks == "amount" and not _holds_a_sum(fiche, today):
+                # The fiche says what it knows (a rate, « plafond non trouvé »), but not
+                # the sum asked: the member is offered the team, the staff see the gap.
                 return replace(answer, answered=False)
             return answer
         if applicant and asks_eligibility:

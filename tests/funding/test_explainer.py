@@ -244,18 +244,6 @@ def test_a_sum_the_fiche_does_not_give_is_not_an_answer(responder: FundingRespon
     assert ficol is not None and ficol.answered is True and "€" in ficol.text
 
 
-def test_a_phone_number_the_fiche_does_not_give_is_not_an_answer(
-    responder: FundingResponder,
-) -> None:
-    contact = AskContext(chat_id="t", now=datetime(2026, 11, 30, 9, 0), routed=True, asks="contact")
-    # The 1 % eau fiche points to pS-Eau's web page, and gives no phone number.
-    water = responder.try_answer("Quel numéro appeler pour un conseil sur le 1 % eau ?", contact)
-    assert water is not None and water.answered is False
-    assert "pS-Eau" in water.text  # who helps is still said
-    dcol = responder.try_answer("Qui contacter pour le DCOL ?", contact)
-    assert dcol is not None and dcol.answered is True and "@" in dcol.text
-
-
 @pytest.mark.parametrize(
     ("question", "opening", "fiche"),
     [
