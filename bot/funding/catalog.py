@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.funding.matching import contains_phrase, normalize, word_matches
 from bot.funding.schema import Fiche, FicheError, load_fiche
+from bot.text import STOPWORDS
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ class FundingCatalog:
 
         ``not_names`` are words that may follow the shared start without naming a scheme
         (« le 1 % du budget », "the 1% law"); ``links`` are skipped before the word that
-        names ("the 1% *for* water").
+        names ("the 1% *for* water"), and so are stop words (« le 1 % *de leur* budget »).
         """
         words = normalize(text)
         generic = {word for phrase in not_names for word in normalize(phrase)}
@@ -101,7 +102,8 @@ class FundingCatalog:
             for index in range(len(words) - len(start)):
                 if tuple(words[index : index + len(start)]) != start:
                     continue
-                rest = [word for word in words[index + len(start) :] if word not in skipped]
+                after = words[index + len(start) :]
+                rest = [word for word in after if word not in skipped and word not in STOPWORDS]
                 if not rest or rest[0] in generic:
                     continue
                 # English names a scheme with the words before its noun ("1% urban mobility").

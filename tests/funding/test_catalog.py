@@ -123,6 +123,8 @@ def test_find_returns_nothing_for_other_text(catalog: FundingCatalog, text: str)
         ("Le 1 % du budget eau peut-il financer un forage ?", False),
         ("Can a water syndicate use the 1% law?", False),
         ("Quel est le plafond du 1 % ?", False),
+        ("jusqu'à 1 % de leur budget", False),  # stop words name nothing
+        ("up to 1% of their budget", False),
         ("les appels à projets pour les collectivités", False),  # not a family of names
     ],
 )
