@@ -45,6 +45,7 @@ class _Patterns:
     forget: re.Pattern[str]
     plural: re.Pattern[str]
     plural_routed: re.Pattern[str]
+    after: re.Pattern[str]
     meeting: re.Pattern[str]
     months: tuple[str, ...]
     generic_words: frozenset[str]
@@ -70,6 +71,7 @@ class _Patterns:
             forget=phrase_pattern(words.forget),
             plural=phrase_pattern(words.plural),
             plural_routed=phrase_pattern(words.plural_routed),
+            after=phrase_pattern(words.after),
             meeting=phrase_pattern((*words.meetings, *words.meetings_en)),
             months=words.months,
             generic_words=frozenset(words.generic_words),
@@ -91,6 +93,8 @@ class AgendaQuery:
     topic: tuple[str, ...] = ()  # words to find in an event's title or description
     month: int | None = None  # « en janvier »: the next such month
     years: tuple[int, ...] = ()  # « les RAICT 2030 »: only meetings in those years
+    # « et celle d'après ? » (a follow-up, said once or more): meetings to pass over first
+    skip: int = 0
 
 
 class AgendaResponder:
@@ -132,7 +136,8 @@ class AgendaResponder:
         if not (asks_next or asks_window):
             return None
         plural = bool(words.plural.search(text))
-        return AgendaQuery(groups, window, plural or window is not None or not groups, years=years)
+        many = plural or window is not None or not groups
+        return AgendaQuery(groups, window, many, years=years, skip=len(words.after.findall(text)))
 
     route = Route.AGENDA
 
@@ -171,7 +176,9 @@ class AgendaResponder:
             and word not in words.generic_words
             and not words.meeting.fullmatch(word)
         )
-        return AgendaQuery(groups, window, plural or month is not None, topic, month, _years(text))
+        skip = len(words.after.findall(text))
+        many = plural or month is not None
+        return AgendaQuery(groups, window, many, topic, month, _years(text), skip)
 
     def _lookup(
         self, query: AgendaQuery, now: datetime, *, cancelled: bool = False
@@ -201,7 +208,7 @@ class AgendaResponder:
             about = [item for item in found if _mentions(item, query.topic)]
             found = about or found
         limit = self.max_items if query.plural else 1
-        return found[:limit]
+        return found[query.skip : query.skip + limit]
 
     def _render(self, query: AgendaQuery, found: list[Occurrence], context: AskContext) -> Answer:
         language = context.language
@@ -220,9 +227,8 @@ class AgendaResponder:
             # assistant could not answer (a meeting members expect and the agenda lacks).
             return Answer(text=text, answered=False, kind="agenda")
         one = len(found) == 1
-        heading = message(
-            "agenda_next" if one and not query.plural else "agenda_upcoming", language
-        )
+        single = "agenda_after" if query.skip else "agenda_next"
+        heading = message(single if one and not query.plural else "agenda_upcoming", language)
         if all(item.cancelled for item in found):
             heading = message("agenda_cancelled_one" if one else "agenda_cancelled_many", language)
         if query.window is not None:

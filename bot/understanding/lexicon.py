@@ -115,6 +115,7 @@ class AgendaResponder(_Strict):
     forget: tuple[str, ...]
     plural: tuple[str, ...]
     plural_routed: tuple[str, ...]
+    after: tuple[str, ...]
     months: tuple[str, ...]
     generic_words: tuple[str, ...]
     not_in_the_agenda: tuple[str, ...]

@@ -88,6 +88,20 @@ def test_next_chronique_with_date_time_place_and_link(responder):
     assert "Lien : https://exemple.cites-unies-france.org/chroniques" in answer.text
 
 
+def test_the_one_after_passes_over_one_meeting_each_time_it_is_asked(responder):
+    # The follow-up « et celle d'après ? » reaches the agenda joined to the question it
+    # follows (bot/answering/followup.py); asked again, it is joined once more.
+    first = "Quand est la prochaine chronique géopolitique ?"
+    after = ask(responder, f"{first} et celle d'après ?")
+    assert after is not None and after.text.startswith("Réunion suivante")
+    assert "Jeudi 11 février 2027" in after.text
+    again = ask(responder, f"{first} et celle d'après ? et celle d'après ?")
+    assert again is not None and "Jeudi 11 mars 2027" in again.text
+    english = ask(responder, "When is the next chronique? And the one after?", "en")
+    assert english is not None and english.text.startswith("The one after")
+    assert "11 February 2027" in english.text
+
+
 def test_next_week(responder):
     answer = ask(responder, "Qu'y a-t-il la semaine prochaine ?")
     assert answer is not None
