@@ -41,23 +41,22 @@ def chunk_document(document: SourceDocument) -> list[Chunk]:
     """
     builder = _ChunkBuilder(document)
     labels = _row_labels(document)
-    dangling = ""  # the start of a sentence that runs on overleaf
-    pages = document.pages
-    for index, page in enumerate(pages):
+    dangling = ""  # the end of the previous page, when a sentence runs on overleaf
+    for page in document.pages:
         for heading, rows in _sections(page.text, builder.section, labels):
             if heading != builder.section:
                 builder.start_section(heading, page.number)
+                dangling = ""
             for row in rows:
                 for sentence in split_sentences(row):
-                    if dangling:
-                        sentence, dangling = f"{dangling} {sentence}", ""
+                    if dangling and sentence[:1].islower():
+                        # « …22 collectivités | françaises donatrices… »: the sentence is
+                        # quoted whole, from the page where it ends.
+                        sentence = f"{dangling} {sentence}"
+                    dangling = ""
                     for piece in _cut(sentence):
                         builder.add(piece, page.number)
-        following = pages[index + 1].text if index + 1 < len(pages) else ""
-        if _runs_on(following):
-            # « …22 collectivités | françaises donatrices… »: the sentence moves whole to
-            # the page where it ends, and is quoted from there.
-            dangling = builder.take_unfinished()
+        dangling = builder.unfinished()
         builder.flush(page.number, carry=False)  # never across pages: citations stay exact
     return _unique(builder.chunks)
 
@@ -88,17 +87,12 @@ class _ChunkBuilder:
         self._append(sentence)
         self._body_length += len(sentence)
 
-    def take_unfinished(self) -> str:
-        """Remove and return the last sentence added, if short and not closed (else "")."""
+    def unfinished(self) -> str:
+        """The last sentence added, when short and with no closing punctuation."""
         if not self._parts or len(self._parts) - 1 in self._headings:
             return ""
         last = self._parts[-1]
-        if len(last) > OVERLAP_CHARS or _closed(last):
-            return ""
-        self._parts.pop()
-        self._length -= len(last) + 1
-        self._body_length -= len(last)
-        return last
+        return last if len(last) <= OVERLAP_CHARS and not _closed(last) else ""
 
     def flush(self, page: int | None, carry: bool = True) -> None:
         """Emit the passage; with ``carry`` its last sentence also opens the next one.
@@ -151,12 +145,6 @@ class _ChunkBuilder:
     def _append(self, text: str) -> None:
         self._parts.append(text)
         self._length += len(text) + 1
-
-
-def _runs_on(page_text: str) -> bool:
-    """Whether a page opens in the middle of a sentence (lower case, no heading first)."""
-    first = next((line.strip() for line in page_text.splitlines() if line.strip()), "")
-    return first[:1].islower() and not first.startswith(HEADING_PREFIX)
 
 
 def _closed(sentence: str) -> bool:

