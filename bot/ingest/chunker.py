@@ -7,7 +7,6 @@ each pooled from its passage's forward pass at the span :func:`passage_parts` fi
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from collections import Counter
 
 from bot.index.records import Chunk
@@ -21,9 +20,6 @@ MIN_SECTION_CHARS = 120
 OVERLAP_CHARS = 250
 _MIN_TABLE_ROWS = 3
 _MIN_TABLE_SHARE = 0.2
-# What ends a sentence (a page ending otherwise may run on overleaf), besides closing
-# brackets and quotes.
-_ENDINGS = ".!?:;\u2026"
 
 
 def chunk_id(path: str, page: int | None, text: str) -> str:
@@ -41,22 +37,14 @@ def chunk_document(document: SourceDocument) -> list[Chunk]:
     """
     builder = _ChunkBuilder(document)
     labels = _row_labels(document)
-    dangling = ""  # the end of the previous page, when a sentence runs on overleaf
     for page in document.pages:
         for heading, rows in _sections(page.text, builder.section, labels):
             if heading != builder.section:
                 builder.start_section(heading, page.number)
-                dangling = ""
             for row in rows:
                 for sentence in split_sentences(row):
-                    if dangling and sentence[:1].islower():
-                        # « …22 collectivités | françaises donatrices… »: the sentence is
-                        # quoted whole, from the page where it ends.
-                        sentence = f"{dangling} {sentence}"
-                    dangling = ""
                     for piece in _cut(sentence):
                         builder.add(piece, page.number)
-        dangling = builder.unfinished()
         builder.flush(page.number, carry=False)  # never across pages: citations stay exact
     return _unique(builder.chunks)
 
@@ -86,13 +74,6 @@ class _ChunkBuilder:
             self.flush(page, carry=True)
         self._append(sentence)
         self._body_length += len(sentence)
-
-    def unfinished(self) -> str:
-        """The last sentence added, when short and with no closing punctuation."""
-        if not self._parts or len(self._parts) - 1 in self._headings:
-            return ""
-        last = self._parts[-1]
-        return last if len(last) <= OVERLAP_CHARS and not _closed(last) else ""
 
     def flush(self, page: int | None, carry: bool = True) -> None:
         """Emit the passage; with ``carry`` its last sentence also opens the next one.
@@ -145,12 +126,6 @@ class _ChunkBuilder:
     def _append(self, text: str) -> None:
         self._parts.append(text)
         self._length += len(text) + 1
-
-
-def _closed(sentence: str) -> bool:
-    """Whether ``sentence`` ends as a sentence does (a full stop, a closing » or bracket…)."""
-    last = sentence.rstrip()[-1:]
-    return bool(last) and (last in _ENDINGS or unicodedata.category(last) in ("Pe", "Pf"))
 
 
 def _sections(

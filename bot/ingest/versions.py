@@ -69,8 +69,6 @@ def chunker_version() -> str:
         pages=(
             PageText(1, f"{HEADING_PREFIX}Titre\n" + " ".join(_SPLITTER_PROBES * 3)),
             PageText(2, f"Suite sans titre. {long_sentence}\n{HEADING_PREFIX}Autre\nCourt."),
-            PageText(3, "Une phrase qui continue sur la page suivante avec 22 collectivités"),
-            PageText(4, "françaises donatrices."),
         ),
     )
     chunks = chunker.chunk_document(document)

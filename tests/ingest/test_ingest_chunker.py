@@ -218,20 +218,3 @@ def test_a_table_keeps_each_row_whole_even_when_it_wraps() -> None:
         "Groupe-pays Japon Karima Zerkani-Raynal Adjointe au Maire déléguée aux Relations "
         "internationales, Aix-en-Provence",
     ]
-
-
-def test_a_sentence_running_on_overleaf_is_whole_on_the_page_where_it_ends() -> None:
-    pages = (
-        PageText(1, "Fonds Ukraine. 22 collectivités"),
-        PageText(2, "françaises donatrices, pour un montant de 380 000 euros. Suite."),
-        PageText(3, "Une page qui s'achève."),
-        PageText(4, "nouvelle phrase en minuscule."),
-    )
-    document = SourceDocument(path="r.pdf", title="R", kind="publication", pages=pages)
-    sentences = {chunk.page: chunk.sentences for chunk in chunk_document(document)}
-    assert sentences[2][0] == (
-        "22 collectivités françaises donatrices, pour un montant de 380 000 euros."
-    )
-    assert sentences[1] == ("Fonds Ukraine.", "22 collectivités")  # page 1 keeps its text
-    # A page that ends its sentence is not joined to the next one.
-    assert sentences[4] == ("nouvelle phrase en minuscule.",)
