@@ -22,6 +22,7 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _WORD = re.compile(r"[a-z0-9]+")
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-zà-ÿ]{3,}(?![\w-])")
 _SMALL_TALK_WORDS = 2  # words beside a greeting or thanks (« bonjour à tous »)
+_BARE_WORDS = 2  # a question this short that names nothing follows up the last one
 _ACCENTED = re.compile(r"[éèêàçùœâîôû]")
 # The passé composé: an auxiliary, then a participle in « é » (« a poussé », « ont
 # participé », « a-t-elle retravaillé »). Read on the accented text: « à » is no auxiliary.
@@ -89,7 +90,7 @@ class Analyzer:
         if standalone:
             text = " ".join(standalone.split())
         else:
-            text = standalone_question(asked, previous) if previous else asked
+            text = standalone_question(asked, previous, self._bare(asked)) if previous else asked
         folded = folded_words(text)
         asks = self._answer_type(folded_words(asked)) or self._answer_type(folded)
         found, rest = self._smalltalk_phrases(asked)
@@ -127,6 +128,17 @@ class Analyzer:
             names_month=bool(phrase_pattern(self.lexicon.months).search(folded)),
             asks_funding=bool(phrase_pattern(self.lexicon.funding).search(folded)),
             names_country_group=bool(phrase_pattern(self.lexicon.country_group).search(folded)),
+        )
+
+    def _bare(self, asked: str) -> bool:
+        """« Sur quel thème ? », « Combien en 2023 ? »: a question of a word or two that
+        names nothing (no name, scheme nor group) asks about what was just asked."""
+        return (
+            len(content_stems(asked)) <= _BARE_WORDS
+            and (asked.endswith("?") or self._answer_type(folded_words(asked)) is not None)
+            and not _NAME.findall(asked)
+            and not self._find_schemes(asked)
+            and not self.groups_in(asked)
         )
 
     def groups_in(self, text: str) -> tuple[str, ...]:

@@ -173,3 +173,24 @@ def test_the_lexicon_refuses_unknown_keys_and_answer_types() -> None:
         Lexicon.model_validate({**data, "surprise": []})
     with pytest.raises(ValueError, match="unknown answer types"):
         Lexicon.model_validate({**data, "asks": {**data["asks"], "colour": ["quelle couleur"]}})
+
+
+@pytest.mark.parametrize(
+    ("text", "follows"),
+    [
+        ("Sur quel thème ?", True),  # nothing of its own: about the last question
+        ("Quel budget ?", True),
+        ("Qui préside le groupe Mali ?", False),  # a group of its own
+        ("le 1 % eau ?", False),  # a scheme of its own
+        ("Combien en 2023 ?", True),  # « en » refers back
+        ("Quel thème pour Lyon ?", False),  # a name of its own
+        ("Quels sont les thèmes des RAICT 2024 ?", False),  # a year and more words
+    ],
+)
+def test_a_bare_question_follows_up_the_last_one(
+    analyzer: Analyzer, text: str, follows: bool
+) -> None:
+    previous = "Quand a lieu le 3ème Rendez-vous de la Diplomatie des territoires ?"
+    question = analyze(analyzer, text, previous)
+    assert question.follow_up is follows
+    assert question.text.startswith(previous) is follows
