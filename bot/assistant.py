@@ -23,6 +23,7 @@ from bot.answering.extractive import (
     displayed,
     rank_quotes,
     shorten,
+    with_lead,
 )
 from bot.answering.followup import looks_like_follow_up
 from bot.answering.generative import GenerativeAnswerer
@@ -233,7 +234,8 @@ class Assistant:
             generated = generator.answer(evidence.text, evidence.hits, language)
             if generated is not None:
                 return generated if generated.answered else self._dont_know(language)
-        return _quoted_answer(quotes, language)
+        previous = self._retriever.previous_passage
+        return _quoted_answer([with_lead(q, previous(q.hit.chunk)) for q in quotes], language)
 
     def _supported(self, signals: dict[str, float]) -> bool:
         """Answer or refuse: the calibrated answer model, after rules that always hold.

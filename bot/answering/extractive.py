@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 
 from bot.answering.logistic import LogisticModel
+from bot.index.records import Chunk
 from bot.retrieval.lexical import LexicalIndex
 from bot.retrieval.retriever import Hit
 from bot.text import fold
@@ -27,6 +29,7 @@ _NOT_QUOTABLE = re.compile(
 )
 _BULLET = re.compile(r"^[•■▪-]\s+|(?<=\s—)\s[•■▪-](?=\s)")
 _LEADERS = re.compile(r"\.{4,}")  # the dots of a table of contents
+_SENTENCE_ENDS = ".!?:;\u2026"
 
 _MONTHS = (
     "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre"
@@ -211,6 +214,29 @@ def with_its_list(quote: Quote) -> Quote:
     if len(lines) == 1:
         return quote
     return replace(quote, sentence="\n".join(lines))
+
+
+def with_lead(quote: Quote, previous: Chunk | None) -> Quote:
+    """A quote opening its passage mid-sentence, with the sentence's start from the page before.
+
+    A passage never crosses a page, so « françaises donatrices, pour 380 000 euros. »
+    opens page 18 while « 22 collectivités » ends page 17: the member reads them together.
+    """
+    chunk = quote.hit.chunk
+    starts_passage = bool(chunk.sentences) and quote.origin == chunk.sentences[0]
+    if previous is None or not starts_passage or not quote.sentence[:1].islower():
+        return quote
+    lead = previous.sentences[-1] if previous.sentences else ""
+    next_page = chunk.page is not None and previous.page == chunk.page - 1
+    if not next_page or not lead or len(lead) > _CONCISE_CHARS or _ends_a_sentence(lead):
+        return quote
+    return replace(quote, sentence=f"{lead} {quote.sentence}")
+
+
+def _ends_a_sentence(text: str) -> bool:
+    """A full stop, a question mark, an ellipsis… or a closing bracket or quote."""
+    last = text.rstrip()[-1:]
+    return last in _SENTENCE_ENDS or unicodedata.category(last) in ("Pe", "Pf")
 
 
 def displayed(sentence: str) -> str:

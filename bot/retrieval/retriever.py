@@ -95,6 +95,7 @@ class Retriever:
         self._sentence_starts = self._sentence_stops - counts
         self.embeddings = embeddings
         self._is_summary = np.array([chunk.kind == "funding" for chunk in chunks], dtype=np.float32)
+        self._by_position: dict[tuple[str, int], Chunk] | None = None
 
     @classmethod
     def open(
@@ -127,6 +128,12 @@ class Retriever:
             lexical=_saved_lexical(lexical, len(chunks)),
             quantised=quantised,
         )
+
+    def previous_passage(self, chunk: Chunk) -> Chunk | None:
+        """The passage just before ``chunk`` in its document, if any."""
+        if self._by_position is None:
+            self._by_position = {(item.path, item.position): item for item in self.chunks}
+        return self._by_position.get((chunk.path, chunk.position - 1))
 
     def _diverse(self, ranking: np.ndarray, k: int) -> list[int]:
         """The first ``k`` of ``ranking``, with at most ``_SUMMARIES`` fiche passages."""

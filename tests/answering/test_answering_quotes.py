@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from bot.answering.extractive import Quote, candidate_quotes, choose_quotes, displayed
+from bot.answering.extractive import (
+    Quote,
+    candidate_quotes,
+    choose_quotes,
+    displayed,
+    with_lead,
+)
 from bot.index.records import Chunk
 from bot.retrieval.aliases import AliasTable
 from bot.retrieval.lexical import LexicalIndex
@@ -62,3 +68,34 @@ def test_a_quote_continuing_the_page_before_opens_with_an_ellipsis() -> None:
     )
     assert displayed("- fonds Liban 70 collectivités") == "fonds Liban 70 collectivités"
     assert displayed("Mali — présidé par Halima Menhoudj") == "Mali — présidé par Halima Menhoudj"
+
+
+def _page(page: int, position: int, *sentences: str) -> Chunk:
+    return Chunk(
+        id=f"r{page}",
+        path="publications/rapport.pdf",
+        title="Rapport",
+        kind="publication",
+        page=page,
+        section="Fonds",
+        text=" ".join(sentences),
+        position=position,
+        sentences=sentences,
+    )
+
+
+def test_a_sentence_begun_on_the_page_before_is_quoted_whole() -> None:
+    before = _page(17, 4, "Fonds Ukraine.", "22 collectivités")
+    ending = "françaises donatrices, pour un montant de 380 000 euros."
+    after = _page(18, 5, ending, "puis la suite.")
+    quote = Quote(Hit(after, 1.0, 0.9, (0.9, 0.5)), ending, ending, {}, probability=0.9)
+
+    assert with_lead(quote, before).sentence == f"22 collectivités {ending}"
+    # Not when the page before ends its sentence, nor from another page than the one before.
+    closed = _page(17, 4, "Fonds Ukraine.", "22 collectivités en tout.")
+    assert with_lead(quote, closed) is quote
+    assert with_lead(quote, _page(16, 4, "22 collectivités")) is quote
+    # Nor for a quote that does not open the passage.
+    rest = "puis la suite."
+    later = Quote(Hit(after, 1.0, 0.9, (0.9, 0.5)), rest, rest, {}, probability=0.9)
+    assert with_lead(later, before) is later
