@@ -134,8 +134,9 @@ class Analyzer:
         """« Sur quel thème ? », « Combien en 2023 ? »: a question of a word or two that
         names nothing (no name, scheme nor group) asks about what was just asked."""
         return (
-            len(content_stems(asked)) <= _BARE_WORDS
+            0 < len(content_stems(asked)) <= _BARE_WORDS
             and (asked.endswith("?") or self._answer_type(folded_words(asked)) is not None)
+            and self._smalltalk_phrases(asked)[0] is None  # « t'es un robot ? »
             and not _NAME.findall(asked)
             and not self._find_schemes(asked)
             and not self.groups_in(asked)
