@@ -79,8 +79,18 @@ class _Patterns:
         )
 
     def window(self, text: str) -> str | None:
-        """The time window ``text`` names (« la semaine prochaine »), if any."""
-        return next((name for pattern, name in self.windows if pattern.search(text)), None)
+        """The time window ``text`` names (« la semaine prochaine »), if any.
+
+        The last one named wins: a follow-up (« et demain ? ») is joined after the
+        question it follows. At the same place, the first in the lexicon's order does
+        (« après-demain » before « demain »).
+        """
+        found = [
+            (-match.end(), order, name)
+            for order, (pattern, name) in enumerate(self.windows)
+            for match in pattern.finditer(text)
+        ]
+        return min(found)[2] if found else None
 
 
 @dataclass(frozen=True)
@@ -221,6 +231,9 @@ class AgendaResponder:
                 text = message("agenda_answer_none_for", language, names=names)
             elif years:
                 text = message("agenda_answer_none_in", language, years=years)
+            elif query.window is not None:
+                when = _window_label(query.window, context.now, language)
+                text = message("agenda_answer_none_during", language, when=when)
             else:
                 text = message("agenda_answer_none", language)
             # Not an answer to what was asked: the staff see it among the questions the

@@ -207,6 +207,7 @@ TEXTS: dict[str, str] = {
     "agenda_answer_none_in": "No meeting in {years} is on the CUF agenda I have.",
     "agenda_answer_none_for_in": "No meeting in {years} for {names} is on the CUF agenda I have.",
     "agenda_answer_none_for": "No upcoming meeting for {names} is on the CUF agenda I have.",
+    "agenda_answer_none_during": "No meeting ({when}) is on the CUF agenda I have.",
     "agenda_after": "The one after",
     "agenda_next": "Next meeting",
     "agenda_upcoming": "Upcoming meetings",

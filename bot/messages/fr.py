@@ -230,6 +230,9 @@ TEXTS: dict[str, str] = {
     "agenda_answer_none_for": (
         "Aucune réunion à venir pour « {names} » n'est inscrite à l'agenda de CUF dont je dispose."
     ),
+    "agenda_answer_none_during": (
+        "Aucune réunion ({when}) n'est inscrite à l'agenda de CUF dont je dispose."
+    ),
     "agenda_after": "Réunion suivante",
     "agenda_next": "Prochaine réunion",
     "agenda_upcoming": "Réunions à venir",

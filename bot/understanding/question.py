@@ -137,9 +137,18 @@ class Analyzer:
             0 < len(content_stems(asked)) <= _BARE_WORDS
             and (asked.endswith("?") or self._answer_type(folded_words(asked)) is not None)
             and self._smalltalk_phrases(asked)[0] is None  # « t'es un robot ? »
+            # « Y a-t-il une réunion demain ? »: a meeting, a month or funding is a subject.
+            and not self._speaks_of_meetings_or_funding(folded_words(asked))
             and not _NAME.findall(asked)
             and not self._find_schemes(asked)
             and not self.groups_in(asked)
+        )
+
+    def _speaks_of_meetings_or_funding(self, folded: str) -> bool:
+        lexicon = self.lexicon
+        return any(
+            phrase_pattern(phrases).search(folded)
+            for phrases in (lexicon.meetings, lexicon.months, lexicon.funding)
         )
 
     def groups_in(self, text: str) -> tuple[str, ...]:

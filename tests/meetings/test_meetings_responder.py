@@ -102,6 +102,14 @@ def test_the_one_after_passes_over_one_meeting_each_time_it_is_asked(responder):
     assert "11 February 2027" in english.text
 
 
+def test_a_follow_up_s_window_wins_over_the_question_it_follows(responder):
+    # « et demain ? » is joined after « …la semaine prochaine ? »: tomorrow is asked.
+    answer = ask(responder, "Y a-t-il une réunion la semaine prochaine ? et demain ?")
+    assert answer is not None
+    assert "mercredi 6 janvier 2027" in answer.text.lower()
+    assert "11 janvier" not in answer.text  # not next week's
+
+
 def test_next_week(responder):
     answer = ask(responder, "Qu'y a-t-il la semaine prochaine ?")
     assert answer is not None
