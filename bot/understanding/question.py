@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.answering.followup import standalone_question
+from bot.answering.followup import looks_like_follow_up, standalone_question
 from bot.text import STOPWORDS, content_stems, fold
 from bot.understanding.lexicon import ANSWER_TYPES, Lexicon, folded_words, phrase_pattern
 
@@ -21,6 +21,7 @@ _POSSESSIVE = re.compile(r"['’]s(?:\s+|$)")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _WORD = re.compile(r"[a-z0-9]+")
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-zà-ÿ]{3,}(?![\w-])")
+_ELIDED_WORD = re.compile(r"(?<![\w-])(?:[a-z]['’])?([a-zà-ÿ]{3,})(?![\w-])")  # « l'énergie »
 _SMALL_TALK_WORDS = 2  # words beside a greeting or thanks (« bonjour à tous »)
 _BARE_WORDS = 2  # a question this short that names nothing follows up the last one
 _ACCENTED = re.compile(r"[éèêàçùœâîôû]")
@@ -89,8 +90,12 @@ class Analyzer:
         asked = " ".join(message.split())
         if standalone:
             text = " ".join(standalone.split())
+        elif previous:
+            text = self._other_scheme(asked, previous) or standalone_question(
+                asked, previous, self._bare(asked)
+            )
         else:
-            text = standalone_question(asked, previous, self._bare(asked)) if previous else asked
+            text = asked
         folded = folded_words(text)
         asks = self._answer_type(folded_words(asked)) or self._answer_type(folded)
         found, rest = self._smalltalk_phrases(asked)
@@ -129,6 +134,29 @@ class Analyzer:
             asks_funding=bool(phrase_pattern(self.lexicon.funding).search(folded)),
             names_country_group=bool(phrase_pattern(self.lexicon.country_group).search(folded)),
         )
+
+    def _other_scheme(self, asked: str, previous: str) -> str | None:
+        """« et pour les déchets ? » after « …conseillé sur le 1 % eau ? »: the last question
+        about the scheme the follow-up's word names in place of one of its own words
+        (« …sur le 1 % déchets ? »), or ``None``.
+        """
+        before = set(self._find_schemes(previous))
+        if not before or self._find_schemes(asked) or not looks_like_follow_up(asked):
+            return None
+        new_words = [
+            word
+            for word in _ELIDED_WORD.findall(asked)
+            if fold(word) not in STOPWORDS and word not in self._english
+        ]
+        if not 0 < len(new_words) <= _BARE_WORDS:
+            return None
+        for old in _LOWER_WORD.findall(previous):
+            for new in new_words:
+                swapped = re.sub(rf"(?<![\w-]){re.escape(old)}(?![\w-])", new, previous)
+                after = set(self._find_schemes(swapped))
+                if after and not after & before:
+                    return swapped
+        return None
 
     def _bare(self, asked: str) -> bool:
         """« Sur quel thème ? », « Combien en 2023 ? »: a question of a word or two that

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from bot.funding.catalog import FundingCatalog
 from bot.understanding.lexicon import Lexicon, load_lexicon
 from bot.understanding.question import Analyzer, Question
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -195,3 +200,26 @@ def test_a_bare_question_follows_up_the_last_one(
     question = analyze(analyzer, text, previous)
     assert question.follow_up is follows
     assert question.text.startswith(previous) is follows
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "standalone"),
+    [
+        ("et pour les déchets ?", "Vers qui se tourner pour être conseillé sur le 1 % déchets ?"),
+        ("et l'énergie ?", "Vers qui se tourner pour être conseillé sur le 1 % énergie ?"),
+        # A word that names no other scheme in place of one of the question's: joined as usual.
+        (
+            "et pour le Sénégal ?",
+            "Vers qui se tourner pour être conseillé sur le 1 % eau ? et pour le Sénégal ?",
+        ),
+    ],
+)
+def test_a_follow_up_naming_another_scheme_of_the_family_asks_the_same_of_it(
+    follow_up: str, standalone: str
+) -> None:
+    catalog = FundingCatalog.load(REPO / "knowledge" / "funding")
+    analyzer = Analyzer(
+        load_lexicon(), find_schemes=lambda text: [fiche.id for fiche in catalog.find(text)]
+    )
+    previous = "Vers qui se tourner pour être conseillé sur le 1 % eau ?"
+    assert analyzer.analyze(follow_up, previous).text == standalone
