@@ -92,6 +92,7 @@ class Assessment:
     reason: str
 
 
+# Where a fiche line's clauses end: an exclusion (« hors… ») is about its own clause only.
 _CLAUSE = re.compile(r"[,;:()]")
 # Punctuation ends the words describing the applicant (the lexicon lists the words that do).
 _PUNCTUATION = re.compile(r"[?,;.!]")
