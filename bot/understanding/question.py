@@ -165,7 +165,8 @@ class Analyzer:
             0 < len(content_stems(asked)) <= _BARE_WORDS
             and (asked.endswith("?") or self._answer_type(folded_words(asked)) is not None)
             and self._smalltalk_phrases(asked)[0] is None  # « t'es un robot ? »
-            # « Y a-t-il une réunion demain ? »: a meeting, a month or funding is a subject.
+            # « Y a-t-il une réunion demain ? »: a meeting, a month, a time window or funding
+            # is a subject of its own.
             and not self._speaks_of_meetings_or_funding(folded_words(asked))
             and not _NAME.findall(asked)
             and not self._find_schemes(asked)
@@ -173,10 +174,17 @@ class Analyzer:
         )
 
     def _speaks_of_meetings_or_funding(self, folded: str) -> bool:
+        """A meeting, a month, a time window (« this month », « demain ») or funding."""
         lexicon = self.lexicon
+        windows = lexicon.agenda_responder.windows
         return any(
             phrase_pattern(phrases).search(folded)
-            for phrases in (lexicon.meetings, lexicon.months, lexicon.funding)
+            for phrases in (
+                lexicon.meetings,
+                lexicon.months,
+                lexicon.funding,
+                *(getattr(windows, name) for name in type(windows).model_fields),
+            )
         )
 
     def groups_in(self, text: str) -> tuple[str, ...]:

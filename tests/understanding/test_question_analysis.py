@@ -190,6 +190,7 @@ def test_the_lexicon_refuses_unknown_keys_and_answer_types() -> None:
         ("Combien en 2023 ?", True),  # « en » refers back
         ("Quel thème pour Lyon ?", False),  # a name of its own
         ("Y a-t-il une réunion demain ?", False),  # a meeting of its own
+        ("what's on this month?", False),  # a time window of its own
         ("Quels sont les thèmes des RAICT 2024 ?", False),  # a year and more words
     ],
 )
