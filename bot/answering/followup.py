@@ -53,13 +53,9 @@ _QUESTION_WORD = re.compile(
 )
 
 
-def standalone_question(question: str, previous: str | None, bare: bool = False) -> str:
-    """``question`` made self-contained using ``previous`` (the last standalone question).
-
-    ``bare`` says the question names nothing of its own (« Sur quel thème ? »: no name,
-    scheme nor group; the analysis knows): it is about the previous one.
-    """
-    if not previous or not (bare or looks_like_follow_up(question)):
+def standalone_question(question: str, previous: str | None) -> str:
+    """``question`` made self-contained using ``previous`` (the last standalone question)."""
+    if not previous or not looks_like_follow_up(question):
         return question
     new_subjects = _proper_nouns(question)
     old_subjects = _proper_nouns(previous)

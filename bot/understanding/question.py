@@ -23,7 +23,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-zà-ÿ]{3,}(?![\w-])")
 _ELIDED_WORD = re.compile(r"(?<![\w-])(?:[a-z]['’])?([a-zà-ÿ]{3,})(?![\w-])")  # « l'énergie »
 _SMALL_TALK_WORDS = 2  # words beside a greeting or thanks (« bonjour à tous »)
-_BARE_WORDS = 2  # a question this short that names nothing follows up the last one
+_SWAP_WORDS = 2  # « et pour les déchets ? »: the words a scheme follow-up may put in
 _ACCENTED = re.compile(r"[éèêàçùœâîôû]")
 # The passé composé: an auxiliary, then a participle in « é » (« a poussé », « ont
 # participé », « a-t-elle retravaillé »). Read on the accented text: « à » is no auxiliary.
@@ -91,9 +91,7 @@ class Analyzer:
         if standalone:
             text = " ".join(standalone.split())
         elif previous:
-            text = self._other_scheme(asked, previous) or standalone_question(
-                asked, previous, self._bare(asked)
-            )
+            text = self._other_scheme(asked, previous) or standalone_question(asked, previous)
         else:
             text = asked
         folded = folded_words(text)
@@ -148,7 +146,7 @@ class Analyzer:
             for word in _ELIDED_WORD.findall(asked)
             if fold(word) not in STOPWORDS and word not in self._english
         ]
-        if not 0 < len(new_words) <= _BARE_WORDS:
+        if not 0 < len(new_words) <= _SWAP_WORDS:
             return None
         for old in _LOWER_WORD.findall(previous):
             for new in new_words:
@@ -157,35 +155,6 @@ class Analyzer:
                 if after and not after & before:
                     return swapped
         return None
-
-    def _bare(self, asked: str) -> bool:
-        """« Sur quel thème ? », « Combien en 2023 ? »: a question of a word or two that
-        names nothing (no name, scheme nor group) asks about what was just asked."""
-        return (
-            0 < len(content_stems(asked)) <= _BARE_WORDS
-            and (asked.endswith("?") or self._answer_type(folded_words(asked)) is not None)
-            and self._smalltalk_phrases(asked)[0] is None  # « t'es un robot ? »
-            # « Y a-t-il une réunion demain ? »: a meeting, a month, a time window or funding
-            # is a subject of its own.
-            and not self._speaks_of_meetings_or_funding(folded_words(asked))
-            and not _NAME.findall(asked)
-            and not self._find_schemes(asked)
-            and not self.groups_in(asked)
-        )
-
-    def _speaks_of_meetings_or_funding(self, folded: str) -> bool:
-        """A meeting, a month, a time window (« this month », « demain ») or funding."""
-        lexicon = self.lexicon
-        windows = lexicon.agenda_responder.windows
-        return any(
-            phrase_pattern(phrases).search(folded)
-            for phrases in (
-                lexicon.meetings,
-                lexicon.months,
-                lexicon.funding,
-                *(getattr(windows, name) for name in type(windows).model_fields),
-            )
-        )
 
     def groups_in(self, text: str) -> tuple[str, ...]:
         """The ids of the groups ``text`` names."""

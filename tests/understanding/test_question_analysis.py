@@ -181,29 +181,6 @@ def test_the_lexicon_refuses_unknown_keys_and_answer_types() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "follows"),
-    [
-        ("Sur quel thème ?", True),  # nothing of its own: about the last question
-        ("Quel budget ?", True),
-        ("Qui préside le groupe Mali ?", False),  # a group of its own
-        ("le 1 % eau ?", False),  # a scheme of its own
-        ("Combien en 2023 ?", True),  # « en » refers back
-        ("Quel thème pour Lyon ?", False),  # a name of its own
-        ("Y a-t-il une réunion demain ?", False),  # a meeting of its own
-        ("what's on this month?", False),  # a time window of its own
-        ("Quels sont les thèmes des RAICT 2024 ?", False),  # a year and more words
-    ],
-)
-def test_a_bare_question_follows_up_the_last_one(
-    analyzer: Analyzer, text: str, follows: bool
-) -> None:
-    previous = "Quand a lieu le 3ème Rendez-vous de la Diplomatie des territoires ?"
-    question = analyze(analyzer, text, previous)
-    assert question.follow_up is follows
-    assert question.text.startswith(previous) is follows
-
-
-@pytest.mark.parametrize(
     ("follow_up", "standalone"),
     [
         ("et pour les déchets ?", "Vers qui se tourner pour être conseillé sur le 1 % déchets ?"),
