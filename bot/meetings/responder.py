@@ -92,6 +92,10 @@ class _Patterns:
         ]
         return min(found)[2] if found else None
 
+    def passed_over(self, text: str) -> int:
+        """How many meetings « et celle d'après ? » passes over (once each time it is said)."""
+        return len(self.after.findall(text))
+
 
 @dataclass(frozen=True)
 class AgendaQuery:
@@ -147,7 +151,7 @@ class AgendaResponder:
             return None
         plural = bool(words.plural.search(text))
         many = plural or window is not None or not groups
-        return AgendaQuery(groups, window, many, years=years, skip=len(words.after.findall(text)))
+        return AgendaQuery(groups, window, many, years=years, skip=words.passed_over(text))
 
     route = Route.AGENDA
 
@@ -186,8 +190,8 @@ class AgendaResponder:
             and word not in words.generic_words
             and not words.meeting.fullmatch(word)
         )
-        skip = len(words.after.findall(text))
         many = plural or month is not None
+        skip = words.passed_over(text)
         return AgendaQuery(groups, window, many, topic, month, _years(text), skip)
 
     def _lookup(
