@@ -97,8 +97,7 @@ class FundingCatalog:
         words = normalize(text)
         generic = {word for phrase in not_names for word in normalize(phrase)}
         skipped = {word for phrase in links for word in normalize(phrase)}
-        for start, fiches in self._families.items():
-            known = {word for name in self._names if name.fiche_id in fiches for word in name.words}
+        for start, (fiches, known) in self._families.items():
             for index in range(len(words) - len(start)):
                 if tuple(words[index : index + len(start)]) != start:
                     continue
@@ -113,14 +112,22 @@ class FundingCatalog:
         return []
 
     @cached_property
-    def _families(self) -> dict[tuple[str, ...], set[str]]:
-        """The first two words several fiches' short names share (« 1 % » of the 1 % eau…)."""
+    def _families(self) -> dict[tuple[str, ...], tuple[set[str], set[str]]]:
+        """The first two words several fiches' short names share (« 1 % » of the 1 % eau…),
+        with those fiches' ids and every word of their names."""
         starts: dict[tuple[str, ...], set[str]] = {}
         for fiche in self.fiches:
             words = tuple(normalize(fiche.short_name))
             if len(words) > 2:
                 starts.setdefault(words[:2], set()).add(fiche.id)
-        return {start: fiches for start, fiches in starts.items() if len(fiches) > 1}
+        return {
+            start: (
+                fiches,
+                {word for name in self._names if name.fiche_id in fiches for word in name.words},
+            )
+            for start, fiches in starts.items()
+            if len(fiches) > 1
+        }
 
     def find(self, text: str) -> list[Fiche]:
         """Fiches named in ``text``, best first (the longest matching name wins)."""
