@@ -7,7 +7,9 @@ question's name the documents never use is matched to the closest corpus name wh
 that one is also spelt alike (the same place in another language: Russia/Russie,
 Africa/Afrique), and left unknown otherwise (« Pérou » is close to « Brésil » in
 meaning, but is not a place the documents name). People's names are never targets:
-they are not translated, and « Bénin » is not « Benoît ». An English question's
+they are not translated, and « Bénin » is not « Benoît ». A country or region
+(CLDR's names, ``territories.py``) is matched by what place it is, never by
+closeness: « Libye » is not « Liban ». An English question's
 words get their closest corpus word, so that lexical matching works across the
 languages too (« share of the cost » finds « coût »).
 """
@@ -25,6 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from bot.text import STOPWORDS, fold, stems
+from bot.understanding.territories import territory
 
 if TYPE_CHECKING:
     from bot.retrieval.embeddings import Embeddings
@@ -71,6 +74,7 @@ class NameTable:
         self._word_vectors = word_vectors
         self._cache: dict[str, str | None] = {}
         self._translations: dict[str, str | None] = {}
+        self._place_names: dict[str, str] | None = None
 
     @classmethod
     def build(
@@ -97,6 +101,16 @@ class NameTable:
         )
         vectors = _term_vectors(names + words, embeddings, cache_dir)
         return cls(names, vectors[: len(names)], embeddings, words, vectors[len(names) :])
+
+    def _places(self) -> dict[str, str]:
+        """The corpus names that are places, by territory code (« Japon »: ``JP``)."""
+        if self._place_names is None:
+            self._place_names = {}
+            for name in self.names:
+                code = territory(name)
+                if code is not None:
+                    self._place_names.setdefault(code, name)
+        return self._place_names
 
     def translate(self, words: list[str]) -> dict[str, str]:
         """The corpus word closest to each of ``words`` (an English question's), if close.
@@ -130,6 +144,11 @@ class NameTable:
         return self._cache[name]
 
     def _closest(self, name: str) -> str | None:
+        place = territory(name)
+        if place is not None:
+            # A country or region: the corpus's name of that very place, or none
+            # (« Libye » is close to « Liban » in meaning and spelling, but is not it).
+            return self._places().get(place)
         if len(self.names) < 2:
             return None
         vector = np.asarray(self._embeddings.embed_documents([name])[0], dtype=np.float32)
