@@ -28,7 +28,7 @@ ANSWER_FEATURES = (
     "unknown_names",
     "missing_name",
     "unknown_focus",
-    "missing_year",
+    "unquoted_year",
     "type_missing",
     "contact_missing",
     "amount_missing",
@@ -75,6 +75,9 @@ def answer_signals(
     )
     expected = ANSWER_PATTERNS.get(asks or "")
     quoted = " ".join(quote.sentence for quote in quotes)
+    headed = " ".join(
+        f"{q.hit.chunk.title} {q.hit.chunk.section} {q.sentence}" for q in quotes
+    )
     focus = focus_word(text)
     known = retriever.lexical.vocabulary | alias_stems(text, retriever)
     return {
@@ -87,7 +90,9 @@ def answer_signals(
         "unknown_focus": float(bool(focus and not set(stems(focus)) & known)),
         # « aaaa… », emoji, another script: not one word the documents use.
         "no_known_word": float(not set(content_stems(text)) & known),
-        "missing_year": float(any(str(year) not in cited for year in years)),
+        # « l'appel à idées 2025 » answered by a line on 2020, in a fiche that names 2025
+        # elsewhere: the year is in neither the quotes nor the headings above them.
+        "unquoted_year": float(any(str(year) not in headed for year in years)),
         # A phone number and a sum of money are either quoted or not there at all.
         "type_missing": float(
             asks not in _EXACT_TYPES and expected is not None and not expected.search(quoted)

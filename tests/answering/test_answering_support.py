@@ -31,7 +31,7 @@ def test_every_feature_of_the_answer_model_is_computed(services: AnsweringServic
         ),
         ("Quelle est la capitale de l'Australie ?", "unknown_names"),
         ("Quel est le numéro de téléphone de François Rebsamen ?", "contact_missing"),
-        ("Combien de collectivités le DCOL a-t-il accompagnées en 2031 ?", "missing_year"),
+        ("Combien de collectivités le DCOL a-t-il accompagnées en 2031 ?", "unquoted_year"),
         ("Quel est le montant de la cotisation annuelle des communes ?", "amount_missing"),
     ],
 )
@@ -44,7 +44,7 @@ def test_signals_of_questions_beside_the_corpus(
 def test_a_question_the_documents_answer_raises_no_alarm(services: AnsweringServices) -> None:
     signals = signals_of(services, "Qui préside le groupe-pays Mali ?")
 
-    assert signals["unknown_names"] == signals["missing_year"] == signals["contact_missing"] == 0
+    assert signals["unknown_names"] == signals["unquoted_year"] == signals["contact_missing"] == 0
 
 
 def test_names_are_compared_as_words_not_stems(corpus_retriever: Retriever) -> None:
