@@ -34,6 +34,7 @@ FACT = "fact in answer"
 ABSTAIN = "unanswerable refused"
 ANSWERED = "answerable answered"
 SMALLTALK = "small talk without passages"
+EVIDENCE = "evidence in a passage"  # about the bank and the index, not the answers
 
 
 @dataclass
@@ -164,7 +165,7 @@ def _score_retrieval(
         return
     evidence = squash(case["evidence"])
     indexed = any(evidence in passage for passage in passages)
-    report.score("evidence in a passage").add(case_id, indexed)
+    report.score(EVIDENCE).add(case_id, indexed)
     if not indexed:
         return
     hits = retriever.search(question, k=4)

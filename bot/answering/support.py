@@ -75,9 +75,7 @@ def answer_signals(
     )
     expected = ANSWER_PATTERNS.get(asks or "")
     quoted = " ".join(quote.sentence for quote in quotes)
-    headed = " ".join(
-        f"{q.hit.chunk.title} {q.hit.chunk.section} {q.sentence}" for q in quotes
-    )
+    headed = " ".join(f"{q.hit.chunk.title} {q.hit.chunk.section} {q.sentence}" for q in quotes)
     focus = focus_word(text)
     known = retriever.lexical.vocabulary | alias_stems(text, retriever)
     return {

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bot.app import Services
-from bot.evaluation import ABSTAIN, ANSWERED, FACT, EvalReport, evaluate, load_cases
+from bot.evaluation import ABSTAIN, ANSWERED, EVIDENCE, FACT, EvalReport, evaluate, load_cases
 from bot.query_cache import CachedQueryEmbeddings
 from bot.retrieval.embeddings import MODEL_NAME, E5Embeddings
 
@@ -81,7 +81,7 @@ def failures(report: EvalReport) -> str:
     failed = dict.fromkeys(
         case_id
         for name, score in report.scores.items()
-        if not name.startswith(("retrieval", " "))
+        if name != EVIDENCE and not name.startswith(("retrieval", " "))
         for case_id in score.failures
     )
     blocks = []

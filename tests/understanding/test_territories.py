@@ -9,7 +9,12 @@ from bot.understanding.territories import territory
 
 @pytest.mark.parametrize(
     ("first", "second"),
-    [("Japan", "Japon"), ("Lebanon", "Liban"), ("Côte d'Ivoire", "cote d’ivoire"), ("Russia", "Russie")],
+    [
+        ("Japan", "Japon"),
+        ("Lebanon", "Liban"),
+        ("Côte d'Ivoire", "cote d’ivoire"),
+        ("Russia", "Russie"),
+    ],
 )
 def test_a_place_has_one_code_in_both_languages(first: str, second: str) -> None:
     assert territory(first) is not None and territory(first) == territory(second)
