@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from bot.understanding.question import Question
 
 
 @dataclass(frozen=True)
@@ -59,23 +62,9 @@ class Attachment:
     mime_type: str = "text/calendar"
 
 
-@dataclass(frozen=True)
-class AskContext:
-    """What a responder knows besides the question."""
-
-    chat_id: str
-    now: datetime
-    language: str = "fr"  # "fr" or "en"
-    # Set when the question analysis routed the question to this responder: it is then
-    # known to be for it, and the responder need not recognise it again.
-    routed: bool = False
-    asks: str | None = None  # what the question asks for (``Question.asks``): "yesno"…
-    tense: str | None = None  # ``Question.tense``: "upcoming" when it says so (« prochaine »)
-
-
 class Responder(Protocol):
     """A specialised answerer (funding, agenda) tried before document retrieval."""
 
-    def try_answer(self, question: str, context: AskContext) -> Answer | None:
+    def try_answer(self, question: Question, now: datetime) -> Answer | None:
         """Return an answer when the question is for this responder, else ``None``."""
         ...

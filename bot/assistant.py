@@ -29,7 +29,7 @@ from bot.answering.followup import looks_like_follow_up
 from bot.answering.generative import GenerativeAnswerer
 from bot.answering.smalltalk import smalltalk_answer
 from bot.answering.support import alias_stems, answer_signals, is_distinctive
-from bot.answers import Answer, AskContext, Responder
+from bot.answers import Answer, Responder
 from bot.conversation import ConversationStore, Turn
 from bot.messages import message
 from bot.retrieval.retriever import Hit, Retriever
@@ -58,7 +58,7 @@ class Assistant:
         analyzer: Analyzer | None = None,
         calibration: Calibration | None = None,
         names: Callable[[], NameTable] | None = None,
-        curated: Callable[[Question, AskContext], Answer | None] | None = None,
+        curated: Callable[[Question, datetime], Answer | None] | None = None,
     ) -> None:
         self._retriever = retriever
         self._conversations = conversations
@@ -97,15 +97,7 @@ class Assistant:
         understood = self._with_small_talk(
             self._analyzer.analyze(message, previous, standalone=rewritten)
         )
-        context = AskContext(
-            chat_id,
-            now,
-            understood.language,
-            routed=True,
-            asks=understood.asks,
-            tense=understood.tense,
-        )
-        answer = self._respond(understood, context, generator)
+        answer = self._respond(understood, now, generator)
         if understood.smalltalk is None:  # « merci » must not become the thread
             turn = Turn(understood.asked, understood.text, answer.text, now)
             self._conversations.record(chat_id, turn)
@@ -137,20 +129,20 @@ class Assistant:
         return question
 
     def _respond(
-        self, question: Question, context: AskContext, generator: GenerativeAnswerer | None
+        self, question: Question, now: datetime, generator: GenerativeAnswerer | None
     ) -> Answer:
-        chosen = route(question, context.now)
+        chosen = route(question, now)
         if chosen is Route.SMALLTALK:
             return smalltalk_answer(question)
-        curated = self._curated(question, context) if self._curated is not None else None
+        curated = self._curated(question, now) if self._curated is not None else None
         if curated is not None:
             return curated
         for responder in self._responders:
             if getattr(responder, "route", None) is chosen:
-                answer = responder.try_answer(question.text, context)
+                answer = responder.try_answer(question, now)
                 if answer is not None:
                     return answer
-        return self._from_documents(question, context.language, generator)
+        return self._from_documents(question, generator)
 
     def gather(self, question: Question, passages: int | None = None) -> Evidence:
         """What the documents offer for ``question``: passages and candidate quotes.
@@ -220,9 +212,8 @@ class Assistant:
         values["unknown_group"] = float(evidence.unknown_group)
         return values
 
-    def _from_documents(
-        self, question: Question, language: str, generator: GenerativeAnswerer | None
-    ) -> Answer:
+    def _from_documents(self, question: Question, generator: GenerativeAnswerer | None) -> Answer:
+        language = question.language
         evidence = self.gather(question)
         ranked = rank_quotes(evidence.candidates, self._calibration.quote_model)
         quotes = choose_quotes(ranked, question.asks, self._calibration.second_ratio)

@@ -11,11 +11,11 @@ lexicon's (``funding_responder`` in ``bot/understanding/lexicon.yaml``).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from typing import ClassVar
 
 from bot.answering.extractive import ANSWER_PATTERNS
-from bot.answers import Answer, AskContext, Source
+from bot.answers import Answer, Source
 from bot.funding.catalog import FundingCatalog
 from bot.funding.eligibility import (
     Applicant,
@@ -34,6 +34,7 @@ from bot.funding.render import Section, amount_lines, format_date, render_answer
 from bot.funding.schema import APPLICABLE_CATEGORIES, Category, Fiche
 from bot.messages import message
 from bot.understanding.lexicon import phrase_pattern
+from bot.understanding.question import Question
 from bot.understanding.routing import Route
 
 _MAX_OVERVIEW = 7
@@ -62,46 +63,50 @@ class FundingResponder:
     catalog: FundingCatalog
     route: ClassVar[Route] = Route.FUNDING
 
-    def try_answer(self, question: str, context: AskContext) -> Answer | None:
-        """A structured answer about a scheme, or ``None`` when it is not a funding question."""
-        if not question.strip() or not self.catalog.fiches:
+    def try_answer(self, question: Question, now: datetime) -> Answer | None:
+        """A structured answer about a scheme, or ``None`` when it is not a funding question.
+
+        The schemes named, what is asked and the language come from the analysis; the
+        fiche sections asked about and the applicant are read here, from its words.
+        """
+        text = question.text
+        if not text.strip() or not self.catalog.fiches:
             return None
-        if is_past_event_question(question):
+        if is_past_event_question(text):
             return None
-        today = context.now.date()
-        language = context.language
-        named = self.catalog.find(question)
-        intents = detect_intents(question)
-        applicant = parse_applicant(question, language)
-        asks_eligibility = is_eligibility_question(question)
+        today = now.date()
+        language = question.language
+        named = [fiche for id_ in question.schemes if (fiche := self.catalog.get(id_))]
+        intents = detect_intents(text)
+        applicant = parse_applicant(text, language)
+        asks_eligibility = is_eligibility_question(text)
         if not named:
             words = funding_words()
             links = words.scheme_name_links
-            siblings = self.catalog.unknown_sibling(question, words.not_scheme_names, links)
+            siblings = self.catalog.unknown_sibling(text, words.not_scheme_names, links)
             if siblings:
                 return _unknown_scheme(siblings, language)
         if named:
             fiche = named[0]
             # A verdict answers « peut-il… ? », not « quel réseau conseille… ».
-            if applicant and _asks_for_verdict(question, context, asks_eligibility, intents):
-                return self._verdict(fiche, applicant, question, language)
-            excluded = exclusion(question, fiche) if context.asks == "yesno" else None
+            if applicant and _asks_for_verdict(question, asks_eligibility, intents):
+                return self._verdict(fiche, applicant, text, language)
+            excluded = exclusion(text, fiche) if question.asks == "yesno" else None
             if excluded:  # « le 1 % énergie peut-il financer de la biomasse ? »
                 lines = [_caveat(fiche, excluded, language), fiche.summary]
                 return _answer("\n".join([*lines, *_footer([fiche], language)]), [fiche])
-            if not intents and not _only_names(question, named):
+            if not intents and not _only_names(text, named):
                 return None
             sections = _sections_for(intents)
-            text = render_answer(fiche, today, sections, language)
-            answer = _answer(text, [fiche])
-            if context.asks == "amount" and not _holds_a_sum(fiche, today):
+            answer = _answer(render_answer(fiche, today, sections, language), [fiche])
+            if question.asks == "amount" and not _holds_a_sum(fiche, today):
                 # The fiche says what it knows (a rate, « plafond non trouvé »), but not
                 # the sum asked: the member is offered the team, the staff see the gap.
                 return replace(answer, answered=False)
             return answer
         if applicant and asks_eligibility:
-            return self._eligibility(applicant, question, language)
-        if _asks_overview(question):
+            return self._eligibility(applicant, text, language)
+        if _asks_overview(text):
             return self._overview(language)
         return None
 
@@ -180,15 +185,11 @@ class FundingResponder:
         return _answer("\n".join(lines), shown)
 
 
-def _asks_for_verdict(
-    question: str, context: AskContext, asks_eligibility: bool, intents: set[Section]
-) -> bool:
+def _asks_for_verdict(question: Question, asks_eligibility: bool, intents: set[Section]) -> bool:
     """A yes/no question on eligibility, or an authority describing itself."""
     if not (asks_eligibility or Section.WHO in intents):
         return False
-    if not context.routed:  # no analysis ran: the question's words alone decide
-        return True
-    return context.asks == "yesno" or describes_itself(question)
+    return question.asks == "yesno" or describes_itself(question.text)
 
 
 def _sections_for(intents: set[Section]) -> tuple[Section, ...]:

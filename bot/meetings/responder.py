@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from bot.answers import Answer, AskContext, Attachment, Source
+from bot.answers import Answer, Attachment, Source
 from bot.meetings.agenda import Agenda
 from bot.meetings.formatting import format_day, format_occurrence
 from bot.meetings.groups import Group, normalize
@@ -24,24 +24,19 @@ from bot.meetings.schedule import Occurrence
 from bot.messages import message
 from bot.understanding.lexicon import AgendaResponder as AgendaWords
 from bot.understanding.lexicon import AgendaWindows, Lexicon, load_lexicon, phrase_pattern
+from bot.understanding.question import Question
 from bot.understanding.routing import Route
-
-_YEAR = re.compile(r"\b(20\d\d)\b")
 
 
 @dataclass(frozen=True)
 class _Patterns:
-    """The agenda words of the lexicon, compiled (matched on :func:`normalize`'d text)."""
+    """The words that shape an agenda query, compiled (matched on :func:`normalize`'d text).
 
-    next_fr: re.Pattern[str]  # « prochaine réunion », « prochain café des élus »
-    meets_fr: re.Pattern[str]  # « le groupe Japon se réunit quand »
-    agenda_fr: re.Pattern[str]
-    next_en: re.Pattern[str]
-    agenda_en: re.Pattern[str]
+    Whether a message asks the agenda at all is the analysis's
+    (:attr:`~bot.understanding.question.Question.asks_agenda`).
+    """
+
     windows: tuple[tuple[re.Pattern[str], str], ...]
-    window_ask: re.Pattern[str]
-    past: re.Pattern[str]
-    not_agenda_start: re.Pattern[str]
     forget: re.Pattern[str]
     plural: re.Pattern[str]
     plural_routed: re.Pattern[str]
@@ -54,20 +49,10 @@ class _Patterns:
     @classmethod
     def build(cls, words: AgendaWords) -> _Patterns:
         return cls(
-            next_fr=phrase_pattern(
-                tuple(f"{first} {meeting}" for first in words.next_fr for meeting in words.meetings)
-            ),
-            meets_fr=phrase_pattern(words.meets_fr),
-            agenda_fr=phrase_pattern(words.agenda_fr),
-            next_en=phrase_pattern(words.next_en),
-            agenda_en=phrase_pattern(words.agenda_en),
             windows=tuple(
                 (phrase_pattern(getattr(words.windows, name)), name)
                 for name in AgendaWindows.model_fields
             ),
-            window_ask=phrase_pattern((*words.window_ask, *words.meetings)),
-            past=phrase_pattern(words.past),
-            not_agenda_start=phrase_pattern(words.not_agenda_start),
             forget=phrase_pattern(words.forget),
             plural=phrase_pattern(words.plural),
             plural_routed=phrase_pattern(words.plural_routed),
@@ -126,58 +111,39 @@ class AgendaResponder:
         self.horizon_days = horizon_days
         self._words = _Patterns.build((lexicon or load_lexicon()).agenda_responder)
 
-    def parse(self, question: str, now: datetime) -> AgendaQuery | None:
-        """The agenda query in ``question``, or ``None`` when it is not one."""
-        words = self._words
-        text = normalize(question)
-        if not text or words.not_agenda_start.search(text) or words.past.search(text):
-            return None
-        years = _years(text)
-        if any(year < now.year for year in years):
-            return None
-        if words.forget.search(text):
-            return None
-        groups = tuple(self.agenda.groups.find_in_text(question))
-        window = words.window(text)
-        english = words.next_en.search(text) or words.agenda_en.search(text)
-        asks_next = bool(
-            words.next_fr.search(text)
-            or words.agenda_fr.search(text)
-            or (words.meets_fr.search(text) and groups)
-            or (english and (groups or words.meeting.search(text)))
-        )
-        asks_window = window is not None and bool(words.window_ask.search(text))
-        if not (asks_next or asks_window):
-            return None
-        plural = bool(words.plural.search(text))
-        many = plural or window is not None or not groups
-        return AgendaQuery(groups, window, many, years=years, skip=words.passed_over(text))
-
     route = Route.AGENDA
 
-    def try_answer(self, question: str, context: AskContext) -> Answer | None:
-        query = self.parse(question, context.now)
-        explicit = query is not None or context.tense == "upcoming"
-        if query is None and context.asks in self._words.not_in_the_agenda:
+    def try_answer(self, question: Question, now: datetime) -> Answer | None:
+        """The meetings asked about, or ``None`` to leave the question to the documents."""
+        words = self._words
+        if words.forget.search(normalize(question.text)):
+            return None  # « l'an prochain »: beyond the agenda, maybe in the documents
+        explicit = question.asks_agenda or question.tense == "upcoming"
+        if not question.asks_agenda and question.asks in words.not_in_the_agenda:
             return None  # « qui intervient à la chronique du 14 janvier ? »: not a date
-        if query is None and context.routed:
-            query = self._routed_query(question, context.now)
-        if query is None:
-            return None
-        found = self._lookup(query, context.now)
+        query = self._asked_query(question) if question.asks_agenda else self._query(question)
+        found = self._lookup(query, now)
         if not found:  # « is the workshop still on? »: say it was called off
-            found = self._lookup(query, context.now, cancelled=True)
+            found = self._lookup(query, now, cancelled=True)
         if not found and not explicit:
             # Routed here by a month or a year alone (« le groupe Liban s'est retrouvé en
             # février »): with nothing to come, it may be about the past: the documents.
             return None
-        return self._render(query, found, context)
+        return self._render(query, found, now, question.language)
 
-    def _routed_query(self, question: str, now: datetime) -> AgendaQuery:
-        """The query of a question the analysis already routed to the agenda."""
+    def _asked_query(self, question: Question) -> AgendaQuery:
+        """The query of « prochaine réunion du groupe Japon ? »: the next one, or a list."""
         words = self._words
-        text = normalize(question)
-        groups = tuple(self.agenda.groups.find_in_text(question))
+        text = normalize(question.text)
+        groups = self._groups(question)
+        window = words.window(text)
+        many = bool(words.plural.search(text)) or window is not None or not groups
+        return AgendaQuery(groups, window, many, years=question.years, skip=words.passed_over(text))
+
+    def _query(self, question: Question) -> AgendaQuery:
+        """The query of a question routed here without saying « prochaine réunion »."""
+        words = self._words
+        text = normalize(question.text)
         window = words.window(text)
         # A month's name as a word of the text (« mars », « mai », not « maintenant »).
         said = set(text.split())
@@ -192,7 +158,11 @@ class AgendaResponder:
         )
         many = plural or month is not None
         skip = words.passed_over(text)
-        return AgendaQuery(groups, window, many, topic, month, _years(text), skip)
+        groups = self._groups(question)
+        return AgendaQuery(groups, window, many, topic, month, question.years, skip)
+
+    def _groups(self, question: Question) -> tuple[Group, ...]:
+        return tuple(group for id_ in question.groups if (group := self.agenda.groups.get(id_)))
 
     def _lookup(
         self, query: AgendaQuery, now: datetime, *, cancelled: bool = False
@@ -224,8 +194,9 @@ class AgendaResponder:
         limit = self.max_items if query.plural else 1
         return found[query.skip : query.skip + limit]
 
-    def _render(self, query: AgendaQuery, found: list[Occurrence], context: AskContext) -> Answer:
-        language = context.language
+    def _render(
+        self, query: AgendaQuery, found: list[Occurrence], now: datetime, language: str
+    ) -> Answer:
         names = ", ".join(group.name for group in query.groups)
         if not found:
             years = ", ".join(str(year) for year in query.years)
@@ -236,7 +207,7 @@ class AgendaResponder:
             elif years:
                 text = message("agenda_answer_none_in", language, years=years)
             elif query.window is not None:
-                when = _window_label(query.window, context.now, language)
+                when = _window_label(query.window, now, language)
                 text = message("agenda_answer_none_during", language, when=when)
             else:
                 text = message("agenda_answer_none", language)
@@ -249,12 +220,12 @@ class AgendaResponder:
         if all(item.cancelled for item in found):
             heading = message("agenda_cancelled_one" if one else "agenda_cancelled_many", language)
         if query.window is not None:
-            heading += f" ({_window_label(query.window, context.now, context.language)})"
+            heading += f" ({_window_label(query.window, now, language)})"
         if names:
             heading += f" — {names}"
         blocks = [f"{heading} :"]
         for occurrence in found:
-            block = format_occurrence(occurrence, self.agenda.groups, context.language)
+            block = format_occurrence(occurrence, self.agenda.groups, language)
             if occurrence.description:
                 block += f"\n  {occurrence.description[:_DESCRIPTION_CHARS]}"
             for note in self.agenda.notes_for(occurrence):
@@ -262,9 +233,9 @@ class AgendaResponder:
                 block += f"\n  {label} : {note.title} ({note.path.name})"
             blocks.append(block)
         if len(found) == 1:
-            attachment = occurrence_attachment(found[0], context.now)
+            attachment = occurrence_attachment(found[0], now)
         else:
-            attachment = Attachment("reunions-cuf.ics", calendar_bytes(found, context.now))
+            attachment = Attachment("reunions-cuf.ics", calendar_bytes(found, now))
         sources = tuple(
             Source(title=message("agenda_source"), file=f"meetings/{source}")
             for source in dict.fromkeys(item.source for item in found if item.source)
@@ -279,11 +250,6 @@ class AgendaResponder:
 
 
 _DESCRIPTION_CHARS = 200
-
-
-def _years(text: str) -> tuple[int, ...]:
-    """The years a question on meetings to come names (« les RAICT 2030 »)."""
-    return tuple(int(year) for year in _YEAR.findall(text))
 
 
 def _mentions(occurrence: Occurrence, topic: tuple[str, ...]) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +24,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot import safe_yaml
-from bot.answers import Answer, AskContext, Source
+from bot.answers import Answer, Source
 from bot.funding.schema import describe_validation_error
 from bot.messages import message
 from bot.text import content_stems, fold
@@ -213,11 +213,11 @@ class FaqResponder:
                 best = (similarity, index)
         return self._wordings[best[1]].entry if best else None
 
-    def try_answer(self, question: Question, context: AskContext) -> Answer | None:
+    def try_answer(self, question: Question, now: datetime) -> Answer | None:
         entry = self.find(question)
         if entry is None:
             return None
-        return curated_answer(entry, context.language)
+        return curated_answer(entry, question.language)
 
 
 def curated_answer(entry: FaqEntry, language: str = "fr") -> Answer:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.answering.followup import looks_like_follow_up, standalone_question
 from bot.text import STOPWORDS, content_stems, fold
+from bot.understanding.agenda_cues import AgendaCues
 from bot.understanding.lexicon import ANSWER_TYPES, Lexicon, folded_words, phrase_pattern
 
 # A capitalised word inside a sentence (not after . ? ! :): a name.
@@ -62,6 +63,9 @@ class Question:
     names_month: bool  # « le 14 janvier », « in March »
     asks_funding: bool  # speaks of funding, grants, schemes, eligibility
     names_country_group: bool  # asks about one country group (« le groupe-pays Brésil »)
+    # Clearly asks the agenda what is coming (« prochaine réunion… », « qu'y a-t-il
+    # demain ? »); the years it names are checked against the date by the routing.
+    asks_agenda: bool
 
 
 class Analyzer:
@@ -78,6 +82,7 @@ class Analyzer:
         self._french = frozenset(lexicon.language.french)
         self._find_schemes = find_schemes
         self._find_groups = find_groups
+        self._agenda = AgendaCues.build(lexicon.agenda_responder)
 
     def analyze(
         self, message: str, previous: str | None = None, standalone: str | None = None
@@ -98,6 +103,7 @@ class Analyzer:
         asks = self._answer_type(folded_words(asked)) or self._answer_type(folded)
         found, rest = self._smalltalk_phrases(asked)
         smalltalk = None if rest else found or "empty"
+        groups = self.groups_in(text)
         rest = [word for word in rest if word not in self._english]
         smalltalk_phrase = found if len(rest) <= _SMALL_TALK_WORDS else None
         if smalltalk == "empty" and previous and self._answer_type(folded_words(asked)):
@@ -117,7 +123,7 @@ class Analyzer:
             ),
             years=tuple(int(year) for year in _YEAR.findall(text)),
             schemes=tuple(self._find_schemes(text)),
-            groups=self.groups_in(text),
+            groups=groups,
             smalltalk=smalltalk,
             smalltalk_phrase=smalltalk_phrase,
             follow_up=text != asked,
@@ -131,6 +137,7 @@ class Analyzer:
             names_month=bool(phrase_pattern(self.lexicon.months).search(folded)),
             asks_funding=bool(phrase_pattern(self.lexicon.funding).search(folded)),
             names_country_group=bool(phrase_pattern(self.lexicon.country_group).search(folded)),
+            asks_agenda=self._agenda.asks_agenda(folded, bool(groups)),
         )
 
     def _other_scheme(self, asked: str, previous: str) -> str | None:

@@ -28,7 +28,9 @@ def route(question: Question, now: datetime) -> Route:
     # A scheme's « calendrier » is its calls' dates, in its fiche: a named scheme takes a
     # meeting word to itself, a named group does not.
     meeting = question.asks_meeting and not question.schemes
-    if upcoming and (meeting or question.groups):
+    if (upcoming and (meeting or question.groups)) or (
+        question.asks_agenda and not question.schemes
+    ):
         return Route.AGENDA
     if question.schemes or question.asks_funding:
         return Route.FUNDING

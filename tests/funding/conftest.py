@@ -1,18 +1,17 @@
-"""Shared fixtures: the shipped fiches, a fixed clock."""
+"""Shared fixtures: the shipped fiches, a fixed clock, questions analysed as in the bot."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-from funding_fixtures import SHIPPED
+from funding_fixtures import NOW, SHIPPED, Ask
 
-from bot.answers import AskContext
+from bot.answers import Answer
 from bot.funding.catalog import FundingCatalog
 from bot.funding.explainer import FundingResponder
-
-PARIS = ZoneInfo("Europe/Paris")
+from bot.understanding.lexicon import load_lexicon
+from bot.understanding.question import Analyzer
 
 
 @pytest.fixture(scope="session")
@@ -25,7 +24,14 @@ def responder(catalog: FundingCatalog) -> FundingResponder:
     return FundingResponder(catalog)
 
 
-@pytest.fixture
-def context() -> AskContext:
-    """22 November 2026, the date of the funding facts: every known call is closed."""
-    return AskContext(chat_id="test", now=datetime(2026, 11, 22, 10, 0, tzinfo=PARIS))
+@pytest.fixture(scope="session")
+def ask(catalog: FundingCatalog, responder: FundingResponder) -> Ask:
+    """The responder's answer to a message, analysed as the assistant analyses it."""
+    analyzer = Analyzer(
+        load_lexicon(), find_schemes=lambda text: [fiche.id for fiche in catalog.find(text)]
+    )
+
+    def ask(question: str, now: datetime = NOW) -> Answer | None:
+        return responder.try_answer(analyzer.analyze(question), now)
+
+    return ask

@@ -1,14 +1,25 @@
-"""Test data for the funding tests: the shipped folder and a valid fiche to vary."""
+"""Test data for the funding tests: the shipped folder, a clock, a valid fiche to vary."""
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import yaml
 
+from bot.answers import Answer
+
 SHIPPED = Path(__file__).resolve().parents[2] / "knowledge" / "funding"
+# 22 November 2026, the date of the funding facts: every known call is closed.
+NOW = datetime(2026, 11, 22, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
+
+# The funding responder's answer to a message analysed as the assistant analyses it
+# (``ask(question)`` or ``ask(question, now)``): the ``ask`` fixture.
+Ask = Callable[..., Answer | None]
 
 GOOD_FICHE: dict[str, Any] = {
     "id": "test_scheme",

@@ -8,9 +8,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from funding_fixtures import Ask
 
-from bot.answers import Answer, AskContext
-from bot.funding.explainer import FundingResponder
+from bot.answers import Answer
 
 DEV_SET = Path(__file__).resolve().parents[1] / "data" / "dev_questions.json"  # never skipped
 
@@ -21,8 +21,8 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c) and not c.isspace())
 
 
-def _ask(responder: FundingResponder, context: AskContext, question: str) -> Answer:
-    answer = responder.try_answer(question, context)
+def _ask(ask: Ask, question: str, now: datetime | None = None) -> Answer:
+    answer = ask(question, now) if now else ask(question)
     assert answer is not None, question
     assert answer.kind == "funding" and answer.answered
     assert answer.sources and all(s.file.startswith("funding/") for s in answer.sources)
@@ -52,21 +52,20 @@ def _ask(responder: FundingResponder, context: AskContext, question: str) -> Ans
     ],
 )
 def test_dev_set_funding_cases(
-    responder: FundingResponder,
-    context: AskContext,
+    ask: Ask,
     question: str,
     groups: list[list[str]],
     fiche: str,
 ) -> None:
-    answer = _ask(responder, context, question)
+    answer = _ask(ask, question)
     for group in groups:
         assert any(_fold(option) in _fold(answer.text) for option in group), (group, answer.text)
     assert answer.sources[0].file == f"funding/{fiche}.yaml"
 
 
-def test_ficol_answer(responder: FundingResponder, context: AskContext) -> None:
+def test_ficol_answer(ask: Ask) -> None:
     for question in ("Qu'est-ce que le FICOL ?", "c koi le ficol", "FICOL ?"):
-        answer = _ask(responder, context, question)
+        answer = _ask(ask, question)
         assert answer.text.startswith("FICOL – Facilité de financement")
         assert "Appel à idées 2020 : subvention de 200 000 € à 1 500 000 €" in answer.text
         assert "FICOL 2024 : clos depuis le 13 septembre 2024" in answer.text
@@ -78,10 +77,9 @@ def test_ficol_answer(responder: FundingResponder, context: AskContext) -> None:
         )
 
 
-def test_waste_syndicate_abroad(responder: FundingResponder, context: AskContext) -> None:
+def test_waste_syndicate_abroad(ask: Ask) -> None:
     answer = _ask(
-        responder,
-        context,
+        ask,
         "Un syndicat de collecte des déchets peut-il financer un projet à l'étranger ?",
     )
     lines = answer.text.splitlines()
@@ -96,10 +94,8 @@ def test_waste_syndicate_abroad(responder: FundingResponder, context: AskContext
     "question",
     ["Quel taux de cofinancement pour l'appel à projets généraliste ?", "taux aap generaliste ?"],
 )
-def test_general_call_rates_carry_their_year(
-    responder: FundingResponder, context: AskContext, question: str
-) -> None:
-    text = _ask(responder, context, question).text
+def test_general_call_rates_carry_their_year(ask: Ask, question: str) -> None:
+    text = _ask(ask, question).text
     assert "• Règlement 2025 : jusqu'à 70 % (PMA), 50 %" in text
     assert "• Règlement 2024 : jusqu'à 90 %" in text
     assert (
@@ -115,62 +111,56 @@ def test_general_call_rates_carry_their_year(
 @pytest.mark.parametrize(
     "question", ["Qui peut m'aider pour un projet 1 % eau ?", "1% eau qui m'aide"]
 )
-def test_water_help_desk(responder: FundingResponder, context: AskContext, question: str) -> None:
-    text = _ask(responder, context, question).text
+def test_water_help_desk(ask: Ask, question: str) -> None:
+    text = _ask(ask, question).text
     assert "Qui aide :\n• pS-Eau (Programme Solidarité Eau)" in text
     assert "https://www.pseau.org/fr/1pourcent" in text
 
 
-def test_unconfirmed_facts_are_marked(responder: FundingResponder, context: AskContext) -> None:
-    text = _ask(responder, context, "C'est quoi le 1 % mobilité ?").text
+def test_unconfirmed_facts_are_marked(ask: Ask) -> None:
+    text = _ask(ask, "C'est quoi le 1 % mobilité ?").text
     assert "Créé par la loi n° 2021-1031 du 4 août 2021" in text
     assert "Légifrance) (non confirmé)" in text
 
 
-def test_call_open_at_the_time_says_open(responder: FundingResponder) -> None:
-    during = AskContext(chat_id="t", now=datetime(2024, 3, 15, 9, 0))
-    text = _ask(responder, during, "FICOL date limite ?").text
+def test_call_open_at_the_time_says_open(ask: Ask) -> None:
+    text = _ask(ask, "FICOL date limite ?", datetime(2024, 3, 15, 9, 0)).text
     assert "• FICOL 2024 : ouvert, clôture le 13 septembre 2024" in text
     assert "Aucun appel ouvert" not in text
 
 
-def test_named_scheme_with_applicant_gets_a_verdict(
-    responder: FundingResponder, context: AskContext
-) -> None:
-    text = _ask(responder, context, "Une commune peut-elle utiliser le 1 % mobilité ?").text
+def test_named_scheme_with_applicant_gets_a_verdict(ask: Ask) -> None:
+    text = _ask(ask, "Une commune peut-elle utiliser le 1 % mobilité ?").text
     assert text.startswith(
         "Oui, sous condition : 1 % mobilité — si vous êtes chargé de la mobilité"
     )
-    text = _ask(responder, context, "Une région peut-elle utiliser le 1 % déchets ?").text
+    text = _ask(ask, "Une région peut-elle utiliser le 1 % déchets ?").text
     assert text.startswith("A priori non : 1 % déchets — réservé à :")
 
 
-def test_only_a_yes_no_question_gets_a_verdict(responder: FundingResponder) -> None:
+def test_only_a_yes_no_question_gets_a_verdict(ask: Ask) -> None:
     """After the question analysis, « quel réseau… ? » is not answered « Oui, a priori »."""
-    now = datetime(2026, 11, 22, 10, 0)
     which = "Quel réseau conseille les collectivités qui veulent utiliser le 1 % énergie ?"
-    analysed = AskContext(chat_id="t", now=now, routed=True, asks=None)
-    answer = responder.try_answer(which, analysed)
+    answer = ask(which)
     assert answer is None or not answer.text.startswith(("Oui", "A priori non"))
     can = "Une commune peut-elle utiliser le 1 % mobilité ?"
-    yes_no = AskContext(chat_id="t", now=now, routed=True, asks="yesno")
-    assert _ask(responder, yes_no, can).text.startswith("Oui, sous condition")
+    assert _ask(ask, can).text.startswith("Oui, sous condition")
 
 
-def test_overview_question(responder: FundingResponder, context: AskContext) -> None:
-    text = _ask(responder, context, "Quels financements pour un projet de coopération ?").text
+def test_overview_question(ask: Ask) -> None:
+    text = _ask(ask, "Quels financements pour un projet de coopération ?").text
     assert text.startswith("Principaux dispositifs")
     assert "• 1 % déchets, 1 % eau, 1 % énergie, 1 % mobilité : les services concernés" in text
 
 
-def test_answers_stay_compact(responder: FundingResponder, context: AskContext) -> None:
+def test_answers_stay_compact(ask: Ask) -> None:
     for question in (
         "Qu'est-ce que le FICOL ?",
         "Qu'est-ce que le 1% déchets et qui peut l'utiliser ?",
         "Je suis une commune",
         "c'est quoi l'AAP généraliste ?",
     ):
-        assert len(_ask(responder, context, question).text) <= 1600, question
+        assert len(_ask(ask, question).text) <= 1600, question
 
 
 def _dev_cases() -> list[dict[str, object]]:
@@ -180,12 +170,12 @@ def _dev_cases() -> list[dict[str, object]]:
 FUNDING_CASES = {"x05", "x09", "x10", "x11", "x12"}
 
 
-def test_precision_on_the_whole_dev_set(responder: FundingResponder, context: AskContext) -> None:
+def test_precision_on_the_whole_dev_set(ask: Ask) -> None:
     """Questions about CUF's publications (people, past figures, events) are left to retrieval."""
     captured = {}
     for case in _dev_cases():
         question = case.get("q") or case["turns"][-1]  # type: ignore[index]
-        answer = responder.try_answer(str(question), context)
+        answer = ask(str(question))
         if answer is not None:
             captured[case["id"]] = answer
     assert set(captured) == FUNDING_CASES
@@ -207,16 +197,12 @@ def test_precision_on_the_whole_dev_set(responder: FundingResponder, context: As
         "Sur quelle base juridique repose l'action internationale des collectivités ?",
     ],
 )
-def test_publication_questions_are_left_to_retrieval(
-    responder: FundingResponder, context: AskContext, question: str
-) -> None:
-    assert responder.try_answer(question, context) is None
+def test_publication_questions_are_left_to_retrieval(ask: Ask, question: str) -> None:
+    assert ask(question) is None
 
 
-def test_commune_gets_general_schemes_and_the_one_percent_family_as_a_condition(
-    responder: FundingResponder, context: AskContext
-) -> None:
-    lines = _ask(responder, context, "Je suis une commune").text.splitlines()
+def test_commune_gets_general_schemes_and_the_one_percent_family_as_a_condition(ask: Ask) -> None:
+    lines = _ask(ask, "Je suis une commune").text.splitlines()
     assert lines[0] == "Dispositifs ouverts à une structure de type « commune » :"
     assert lines[1].startswith("• FICOL (AFD) : ")
     assert (
@@ -226,21 +212,19 @@ def test_commune_gets_general_schemes_and_the_one_percent_family_as_a_condition(
     assert not any(line.startswith("• AAP clés en main") for line in lines)
 
 
-def test_english_question_gets_english_headings(responder: FundingResponder) -> None:
-    english = AskContext(chat_id="t", now=datetime(2026, 11, 22, 10, 0), language="en")
-    text = _ask(responder, english, "What is FICOL?").text
+def test_english_question_gets_english_headings(ask: Ask) -> None:
+    text = _ask(ask, "What is FICOL?").text
     assert "Who can use it :" in text
     assert text.endswith("Checked on 22 November 2026.")
 
 
-def test_a_sum_the_fiche_does_not_give_is_not_an_answer(responder: FundingResponder) -> None:
+def test_a_sum_the_fiche_does_not_give_is_not_an_answer(ask: Ask) -> None:
     now = datetime(2026, 11, 30, 9, 0)
-    amount = AskContext(chat_id="t", now=now, routed=True, asks="amount")
     # The DCOL fiche gives a rate (80 %) and says its cap in euros was not found.
-    dcol = responder.try_answer("Quel est le montant maximal de l'aide du DCOL ?", amount)
+    dcol = ask("Quel est le montant maximal de l'aide du DCOL ?", now)
     assert dcol is not None and dcol.answered is False
     assert "80 %" in dcol.text  # what the fiche knows is still said
-    ficol = responder.try_answer("Quel est le montant de la subvention FICOL ?", amount)
+    ficol = ask("Quel est le montant de la subvention FICOL ?", now)
     assert ficol is not None and ficol.answered is True and "€" in ficol.text
 
 
@@ -261,40 +245,35 @@ def test_a_sum_the_fiche_does_not_give_is_not_an_answer(responder: FundingRespon
     ],
 )
 def test_an_english_authority_gets_its_schemes_in_english(
-    responder: FundingResponder, question: str, opening: str, fiche: str
+    ask: Ask, question: str, opening: str, fiche: str
 ) -> None:
-    english = AskContext(chat_id="t", now=datetime(2026, 11, 22, 10, 0), language="en")
-    answer = _ask(responder, english, question)
+    answer = _ask(ask, question)
     assert answer.text.splitlines()[0] == opening
     assert f"funding/{fiche}.yaml" in {source.file for source in answer.sources}
     assert answer.text.endswith("Checked on 22 November 2026.")
 
 
 def test_an_english_verdict_is_in_english_and_reads_the_services_before_the_noun(
-    responder: FundingResponder,
+    ask: Ask,
 ) -> None:
-    english = AskContext(chat_id="t", now=datetime(2026, 11, 22, 10, 0), language="en")
-    region = _ask(responder, english, "Can a region use FICOL?").text
+    region = _ask(ask, "Can a region use FICOL?").text
     assert region.startswith("Yes, in principle: FICOL (AFD) is open to your region.")
     # « use the 1 % waste » says what the city asks for, not what it runs.
-    city = _ask(responder, english, "Can a city use the 1% waste?").text
+    city = _ask(ask, "Can a city use the 1% waste?").text
     assert city.startswith("Yes, on one condition: 1 % déchets — if you are in charge of")
-    runs = _ask(responder, english, "Can a waste collection syndicate use the 1% waste?").text
+    runs = _ask(ask, "Can a waste collection syndicate use the 1% waste?").text
     assert runs.startswith("Yes, in principle: 1 % déchets is open to your syndicate.")
-    department = _ask(responder, english, "Is a département eligible for the 1% energy?").text
+    department = _ask(ask, "Is a département eligible for the 1% energy?").text
     assert department.startswith("In principle, no: 1 % énergie — reserved to: Communes")
 
 
-def test_a_one_percent_scheme_that_does_not_exist_is_said_so_with_those_that_do(
-    responder: FundingResponder, context: AskContext
-) -> None:
+def test_a_one_percent_scheme_that_does_not_exist_is_said_so_with_those_that_do(ask: Ask) -> None:
     question = "Une commune peut-elle utiliser le 1 % restauration scolaire pour des cantines ?"
-    answer = responder.try_answer(question, context)
+    answer = ask(question)
     assert answer is not None and answer.answered is False
     assert answer.text.startswith("Je ne connais pas ce dispositif")
     assert "1 % eau" in answer.text and "1 % mobilité" in answer.text
-    english = AskContext(chat_id="t", now=context.now, language="en")
-    told = responder.try_answer("Is there a 1% for culture?", english)
+    told = ask("Is there a 1% for culture?")
     assert told is not None and told.text.startswith("I don't know this scheme")
 
 
@@ -315,19 +294,15 @@ def test_a_one_percent_scheme_that_does_not_exist_is_said_so_with_those_that_do(
         ),
     ],
 )
-def test_no_plain_yes_about_what_a_fiche_excludes(
-    responder: FundingResponder, question: str, line: str
-) -> None:
-    yesno = AskContext(chat_id="t", now=datetime(2026, 11, 22, 10, 0), routed=True, asks="yesno")
-    first = _ask(responder, yesno, question).text.splitlines()[0]
+def test_no_plain_yes_about_what_a_fiche_excludes(ask: Ask, question: str, line: str) -> None:
+    first = _ask(ask, question).text.splitlines()[0]
     assert first.startswith("Pas forcément : pour le 1 % ")
     assert first.endswith(f"la fiche précise {line}.")
 
 
 def test_a_yes_stays_when_the_exclusion_is_about_something_else(
-    responder: FundingResponder,
+    ask: Ask,
 ) -> None:
     # The 1 % mobilité fiche excludes « versement mobilité », not what an AOM asks here.
-    yesno = AskContext(chat_id="t", now=datetime(2026, 11, 22, 10, 0), routed=True, asks="yesno")
-    answer = _ask(responder, yesno, "Une AOM peut-elle utiliser le 1 % mobilité ?")
+    answer = _ask(ask, "Une AOM peut-elle utiliser le 1 % mobilité ?")
     assert answer.text.startswith("Oui, a priori : 1 % mobilité est ouvert à votre autorité")

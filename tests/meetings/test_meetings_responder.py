@@ -9,14 +9,18 @@ from pathlib import Path
 import pytest
 from meetings_helpers import REPO, paris
 
-from bot.answers import AskContext
+from bot.answers import Answer
 from bot.app import build_agenda
+from bot.funding.catalog import FundingCatalog
 from bot.meetings.responder import AgendaResponder
 from bot.settings import Settings
 from bot.understanding.lexicon import Lexicon, load_lexicon
+from bot.understanding.question import Analyzer, Question
+from bot.understanding.routing import Route, route
 
 DEV_QUESTIONS = REPO / "tests" / "data" / "dev_questions.json"
 NOW = paris(2027, 1, 5, 9, 0)
+FUNDING = FundingCatalog.load(REPO / "knowledge" / "funding")
 
 
 @pytest.fixture
@@ -25,8 +29,30 @@ def responder(knowledge: Path, settings: Settings) -> AgendaResponder:
     return AgendaResponder(build_agenda(settings))
 
 
-def ask(responder: AgendaResponder, question: str, language: str = "fr"):
-    return responder.try_answer(question, AskContext(chat_id="1", now=NOW, language=language))
+def understood(
+    responder: AgendaResponder, question: str, lexicon: Lexicon | None = None
+) -> Question:
+    """``question`` analysed as the assistant analyses it (with the agenda's groups)."""
+    groups = responder.agenda.groups
+    analyzer = Analyzer(
+        lexicon or load_lexicon(),
+        find_schemes=lambda text: [fiche.id for fiche in FUNDING.find(text)],
+        find_groups=lambda text: [group.id for group in groups.find_in_text(text)],
+    )
+    return analyzer.analyze(question)
+
+
+def ask(responder: AgendaResponder, question: str, lexicon: Lexicon | None = None) -> Answer | None:
+    """The agenda's answer when the assistant's routing gives it the question, else ``None``."""
+    analysed = understood(responder, question, lexicon)
+    if route(analysed, NOW) is not Route.AGENDA:
+        return None
+    return responder.try_answer(analysed, NOW)
+
+
+def routed(responder: AgendaResponder, question: str) -> Answer | None:
+    """The agenda's answer to ``question`` given to it whatever the routing says."""
+    return responder.try_answer(understood(responder, question), NOW)
 
 
 def dev_questions() -> list[str]:
@@ -45,7 +71,6 @@ PAST_OR_OTHER = [
     "Combien de cafés des élus ont été organisés l'an dernier ?",
     "Quand aura lieu le grand forum annuel des collectivités engagées à l'international "
     "l'an prochain ?",
-    "Où auront lieu les 8e Rencontres franco-japonaises de la coopération décentralisée ?",
     "Qui préside le groupe-pays Japon ?",
     "Quand le fonds Haïti a-t-il été ouvert ?",
     "Quelle était la dernière réunion du groupe Mali ?",
@@ -59,11 +84,24 @@ def test_not_an_agenda_question(responder, question):
     assert ask(responder, question) is None
 
 
-def test_every_dev_question_is_left_to_the_documents(responder):
+def test_every_dev_question_but_one_is_left_to_the_documents(responder):
     questions = dev_questions()
     assert len(questions) >= 80
     answered = [question for question in questions if ask(responder, question) is not None]
-    assert answered == []
+    assert answered == [FRANCO_JAPANESE]
+
+
+# Said in the future tense with a group's event named: the agenda's next such event.
+FRANCO_JAPANESE = (
+    "Où auront lieu les 8e Rencontres franco-japonaises de la coopération décentralisée ?"
+)
+
+
+def test_an_event_to_come_named_in_the_future_tense_is_the_agenda_s(responder):
+    answer = ask(responder, FRANCO_JAPANESE)
+    assert answer is not None and answer.answered
+    assert "Rencontres franco-japonaises de la coopération décentralisée" in answer.text
+    assert "Lieu : Japon" in answer.text
 
 
 def test_next_meeting_of_a_group(responder):
@@ -97,7 +135,7 @@ def test_the_one_after_passes_over_one_meeting_each_time_it_is_asked(responder):
     assert "Jeudi 11 février 2027" in after.text
     again = ask(responder, f"{first} et celle d'après ? et celle d'après ?")
     assert again is not None and "Jeudi 11 mars 2027" in again.text
-    english = ask(responder, "When is the next chronique? And the one after?", "en")
+    english = ask(responder, "When is the next chronique? And the one after?")
     assert english is not None and english.text.startswith("The one after")
     assert "11 February 2027" in english.text
 
@@ -120,7 +158,7 @@ def test_next_week(responder):
 
 
 def test_english_question(responder):
-    answer = ask(responder, "When is the next RAICT?", language="en")
+    answer = ask(responder, "When is the next RAICT?")
     assert answer is not None
     assert "From Wednesday 29 September to Thursday 30 September 2027" in answer.text
     assert "Place: Paris" in answer.text
@@ -133,9 +171,7 @@ def test_group_meets_and_a_cancelled_meeting_is_said_cancelled(responder):
     assert climat is not None and climat.answered
     assert climat.text.startswith("Annulée — Mission transversale Climat :\n")
     assert climat.text.endswith("  ANNULÉE")
-    context = AskContext(chat_id="1", now=NOW, language="en", routed=True)
-    still_on = "Is the climate workshop on February 9 still happening?"
-    english = responder.try_answer(still_on, context)
+    english = ask(responder, "Is the climate workshop on February 9 still happening?")
     assert english is not None and "CANCELLED" in english.text
 
 
@@ -147,8 +183,7 @@ def test_plural_lists_several(responder):
 
 
 def test_a_year_named_keeps_to_that_year(responder):
-    routed = AskContext(chat_id="1", now=NOW, routed=True)
-    in_2027 = responder.try_answer("Quand ont lieu les RAICT en 2027 ?", routed)
+    in_2027 = ask(responder, "Quand ont lieu les RAICT en 2027 ?")
     assert in_2027 is not None and "Du mercredi 29 septembre au jeudi 30 septembre 2027" in (
         in_2027.text
     )
@@ -167,25 +202,21 @@ def test_nothing_to_come_for_a_meeting_asked_about_is_not_an_answer(responder):
 
 
 def test_a_month_alone_with_nothing_to_come_is_left_to_the_documents(responder):
-    routed = AskContext(chat_id="1", now=NOW, routed=True)
     past = "Autour de quel sujet le groupe Liban s'est-il retrouvé en février ?"
-    assert responder.try_answer(past, routed) is None
-    upcoming = AskContext(chat_id="1", now=NOW, routed=True, tense="upcoming")
-    assert (
-        responder.try_answer("Le groupe Liban se réunira-t-il en février ?", upcoming) is not None
-    )
+    assert routed(responder, past) is None
+    assert ask(responder, "Le groupe Liban se réunira-t-il en février ?") is not None
 
 
 @pytest.mark.parametrize(
     ("question", "asks"),
     [
         ("Qui intervient à la chronique géopolitique du 14 janvier ?", "person"),
-        ("How much is the registration fee for the RAICT in September?", "amount"),
+        ("How much is the registration fee for the RAICT in September?", "number"),
     ],
 )
 def test_what_an_agenda_entry_does_not_say_is_left_to_the_documents(responder, question, asks):
-    context = AskContext(chat_id="1", now=NOW, routed=True, asks=asks)
-    assert responder.try_answer(question, context) is None
+    assert understood(responder, question).asks == asks
+    assert routed(responder, question) is None
 
 
 def test_the_words_are_the_lexicons(knowledge: Path, settings: Settings) -> None:
@@ -202,13 +233,12 @@ def test_the_words_are_the_lexicons(knowledge: Path, settings: Settings) -> None
             "agenda_responder": {**words, "agenda_fr": [*words["agenda_fr"], "chronique suivante"]},
         }
     )
-    answer = ask(AgendaResponder(agenda, lexicon=lexicon), question)
+    answer = ask(AgendaResponder(agenda, lexicon=lexicon), question, lexicon)
     assert answer is not None and answer.kind == "agenda" and answer.answered
     assert "Jeudi 14 janvier 2027 à 12 h 30" in answer.text
 
 
 def test_a_month_is_a_whole_word_not_part_of_one(responder):
-    routed = AskContext(chat_id="1", now=NOW, routed=True, tense="upcoming")
     # « maintenant » holds « mai »: the next chronicle, not May's.
-    answer = responder.try_answer("Il y a une chronique géopolitique maintenant ?", routed)
+    answer = routed(responder, "Il y a une chronique géopolitique maintenant ?")
     assert answer is not None and "Jeudi 14 janvier 2027" in answer.text

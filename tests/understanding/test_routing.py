@@ -29,6 +29,10 @@ ANALYZER = Analyzer(
         ("C'est quand la prochaine chronique géopolitique ?", Route.AGENDA),
         ("When is the next RAICT?", Route.AGENDA),
         ("Quand ont lieu les RAICT en 2027 ?", Route.AGENDA),
+        # Asking what is coming with no tense word: a window, a group that meets.
+        ("Qu'y a-t-il la semaine prochaine ?", Route.AGENDA),
+        ("Quand se réunit le groupe Mali ?", Route.AGENDA),
+        ("Quel est le prochain webinaire sur le FICOL ?", Route.FUNDING),
         ("Où se sont tenues les RAICT 2023 ?", Route.DOCUMENTS),
         ("Quelle était la dernière réunion du groupe Mali ?", Route.DOCUMENTS),
         ("C'est quoi le FICOL ?", Route.FUNDING),
