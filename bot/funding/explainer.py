@@ -30,7 +30,7 @@ from bot.funding.eligibility import (
     schemes_for,
 )
 from bot.funding.matching import fold, normalize
-from bot.funding.render import Section, amount_lines, format_date, render_answer
+from bot.funding.render import Section, format_date, render_answer, render_body
 from bot.funding.schema import APPLICABLE_CATEGORIES, Category, Fiche
 from bot.messages import message
 from bot.understanding.lexicon import phrase_pattern
@@ -39,6 +39,8 @@ from bot.understanding.routing import Route
 
 _MAX_OVERVIEW = 7
 _MAX_SCHEMES = 6
+# Kinds of answer a fiche either states or does not: a sum, a date, a phone or email.
+_SPECIFIC_VALUES = ("amount", "date", "contact")
 
 
 def detect_intents(question: str) -> set[Section]:
@@ -99,9 +101,10 @@ class FundingResponder:
                 return None
             sections = _sections_for(intents)
             answer = _answer(render_answer(fiche, today, sections, language), [fiche])
-            if question.asks == "amount" and not _holds_a_sum(fiche, today):
-                # The fiche says what it knows (a rate, « plafond non trouvé »), but not
-                # the sum asked: the member is offered the team, the staff see the gap.
+            if not _holds_what_is_asked(question.asks, fiche, today, sections, language):
+                # The fiche says what it knows (a rate, « plafond non trouvé », who helps),
+                # but not the sum, date or contact asked: the member is offered the team,
+                # the staff see the gap.
                 return replace(answer, answered=False)
             return answer
         if applicant and asks_eligibility:
@@ -263,9 +266,17 @@ def _verified_line(fiches: list[Fiche], language: str) -> str:
     return message("fiche_verified", language, date=format_date(oldest, language))
 
 
-def _holds_a_sum(fiche: Fiche, today: date) -> bool:
-    """Whether the fiche's amounts give a sum of money (« 200 000 € », « 1,5 M€ »)."""
-    return any(ANSWER_PATTERNS["amount"].search(line) for line in amount_lines(fiche, today, 20))
+def _holds_what_is_asked(
+    asks: str | None, fiche: Fiche, today: date, sections: tuple[Section, ...], language: str
+) -> bool:
+    """Whether the answer shown gives the sum, date or contact asked for, if one is.
+
+    Other kinds of answer (who, what, a yes/no) are the fiche's text itself.
+    """
+    if asks not in _SPECIFIC_VALUES:
+        return True
+    body = render_body(fiche, today, sections, language)
+    return any(ANSWER_PATTERNS[asks].search(line) for line in body)
 
 
 def _answer(text: str, fiches: list[Fiche]) -> Answer:

@@ -179,6 +179,28 @@ def render_answer(
     compact: bool = True,
 ) -> str:
     """The explainer's answer: what, who, how much (with year), how, who helps, sources."""
+    wanted = set(sections)
+    body = render_body(fiche, today, wanted, language, compact)
+    shown = "\n".join(body)
+    sources = [line for line in source_lines(fiche, 20) if line not in shown]
+    sources = (sources or source_lines(fiche, 1))[
+        : (1 if len(wanted) > 2 else 2) if compact else 20
+    ]
+    body.append(f"{_labels(language)['sources']} : {' ; '.join(sources)}")
+    body.append(
+        message("fiche_verified", language, date=format_date(fiche.last_verified, language))
+    )
+    return "\n".join(body)
+
+
+def render_body(
+    fiche: Fiche,
+    today: date,
+    sections: Iterable[Section] = ALL_SECTIONS,
+    language: str = "fr",
+    compact: bool = True,
+) -> list[str]:
+    """The lines of :func:`render_answer` that say what the fiche says (no sources, no date)."""
     labels = _labels(language)
     wanted = set(sections)
     few = 2 if compact else 20
@@ -207,16 +229,7 @@ def render_answer(
     if not compact:
         body += _block(labels["funds"], [fact.render() for fact in fiche.what_it_funds])
         body += _block(labels["notes"], [fact.render() for fact in fiche.notes])
-    shown = "\n".join(body)
-    sources = [line for line in source_lines(fiche, 20) if line not in shown]
-    sources = (sources or source_lines(fiche, 1))[
-        : (1 if len(wanted) > 2 else 2) if compact else 20
-    ]
-    body.append(f"{labels['sources']} : {' ; '.join(sources)}")
-    body.append(
-        message("fiche_verified", language, date=format_date(fiche.last_verified, language))
-    )
-    return "\n".join(body)
+    return body
 
 
 def render_document(fiche: Fiche, heading: str = "") -> str:

@@ -229,6 +229,28 @@ def test_a_sum_the_fiche_does_not_give_is_not_an_answer(ask: Ask) -> None:
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        # The DCOL fiche has no call dates; the 1 % eau fiche names who helps, not a phone.
+        "Quelle est la date limite pour candidater au prochain appel DCOL ?",
+        "Quel est le numéro de téléphone du conseil pS-Eau sur le 1 % eau ?",
+        "What is the email address of the 1% water help desk?",
+    ],
+)
+def test_a_date_or_contact_the_fiche_does_not_give_is_not_an_answer(
+    ask: Ask, question: str
+) -> None:
+    answer = ask(question)
+    assert answer is not None and answer.kind == "funding" and answer.answered is False
+
+
+def test_a_date_the_fiche_gives_is_an_answer(ask: Ask) -> None:
+    answer = ask("Quand se clôture le FICOL ?", datetime(2024, 3, 15, 9, 0))
+    assert answer is not None and answer.answered is True
+    assert "13 septembre 2024" in answer.text
+
+
+@pytest.mark.parametrize(
     ("question", "opening", "fiche"),
     [
         # English describes the authority before its noun: a *water* syndicate runs water.
