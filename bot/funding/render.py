@@ -204,7 +204,10 @@ def render_body(
     labels = _labels(language)
     wanted = set(sections)
     few = 2 if compact else 20
-    body: list[str] = [fiche.name, fiche.summary]
+    # Asked one thing (who helps, the rates…), the member gets it right under the scheme's
+    # name; the summary is for « c'est quoi… ? » and the full fiche.
+    summary = [fiche.summary] if Section.WHAT in wanted or not compact else []
+    body: list[str] = [fiche.name, *summary]
     if Section.WHAT in wanted:
         legal = fiche.category in (Category.DISPOSITIF_LEGAL, Category.CADRE)
         count = few if legal or not compact else 0  # the summary already says it

@@ -328,3 +328,12 @@ def test_a_yes_stays_when_the_exclusion_is_about_something_else(
     # The 1 % mobilité fiche excludes « versement mobilité », not what an AOM asks here.
     answer = _ask(ask, "Une AOM peut-elle utiliser le 1 % mobilité ?")
     assert answer.text.startswith("Oui, a priori : 1 % mobilité est ouvert à votre autorité")
+
+
+def test_one_thing_asked_comes_right_under_the_scheme_s_name(ask: Ask) -> None:
+    """« Qui aide… ? » gets who helps under the name; « c'est quoi ? » gets the summary."""
+    helps = _ask(ask, "Vers qui se tourner pour être conseillé sur le 1 % eau ?").text.splitlines()
+    assert helps[0] == "1 % eau et assainissement (loi Oudin-Santini)"
+    assert helps[1] == "Qui aide :"
+    what = _ask(ask, "C'est quoi le 1 % eau ?").text.splitlines()
+    assert what[1].startswith("Depuis la loi Oudin-Santini de 2005")
