@@ -10,8 +10,8 @@ Layout::
     gen-<n>/vectors/   the same vectors as ``.npy`` in ``chunks.jsonl`` order, memory-
                        mapped at start-up instead of being copied out of Chroma, and
                        their int8 copies (what each question scans)
-    gen-<n>/lexical/   the analysed BM25 corpus (terms of each chunk) and the built
-                       BM25 index, tagged with what they were analysed with
+    gen-<n>/lexical/   BM25's term frequencies by term (``.npy``), the terms and the chunk
+                       ids (``terms.json``), tagged with what the chunks were analysed with
     gen-<n>/manifest.json  file hashes → chunk ids, skipped files, format key
 
 Readers only ever open the generation named in ``CURRENT``, so a crash while a
@@ -39,6 +39,10 @@ CHUNK_COLLECTION = "cuf_chunks"
 SENTENCE_COLLECTION = "cuf_sentences"
 VECTORS_DIR = "vectors"
 LEXICAL_DIR = "lexical"
+# In ``lexical/``: the terms and chunk ids of the saved ``Postings`` (``bot.index.postings``),
+# beside one ``.npy`` per array; the format number changes whenever their layout does.
+LEXICAL_TERMS = "terms.json"
+LEXICAL_FORMAT = 2
 VECTOR_FILES = ("chunks", "sentences", "owners")
 # The int8 copies of ``chunks`` and ``sentences`` (``chunks-int8.npy``, ``chunks-scales.npy``).
 QUANTISED_VALUES = "-int8"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import pickle
 from contextlib import ExitStack
 from pathlib import Path
 from types import TracebackType
@@ -21,12 +20,15 @@ from bot.index.chroma import Collections, open_collections, vectors_from_chroma
 from bot.index.layout import (
     CHUNKS_FILE,
     LEXICAL_DIR,
+    LEXICAL_FORMAT,
+    LEXICAL_TERMS,
     QUANTISED_SCALES,
     QUANTISED_VALUES,
     VECTOR_FILES,
     VECTORS_DIR,
     IndexMissingError,
 )
+from bot.index.postings import ARRAY_NAMES, Postings
 from bot.index.quantised import QuantisedRows
 from bot.index.records import Chunk, RecordError, Vectors
 
@@ -36,7 +38,7 @@ _OUTDATED = "the index in {} was written by an older version: run `python ingest
 
 
 class IndexReader:
-    """One generation's chunks, vectors and saved lexical index."""
+    """One generation's chunks, vectors and saved BM25 term frequencies."""
 
     def __init__(self, generation: Path) -> None:
         self.generation = generation
@@ -97,9 +99,9 @@ class IndexReader:
         """The int8 copies of the passage and sentence vectors; ``None`` if not saved."""
         return read_quantised(self.generation, len(self.chunks()))
 
-    def lexical_index(self, fingerprint: str) -> object:
-        """The saved BM25 index when it was built under ``fingerprint``, else ``None``."""
-        return read_lexical(self.generation, "index.pickle", fingerprint)
+    def lexical_postings(self, fingerprint: str) -> Postings | None:
+        """The saved BM25 term frequencies when analysed under ``fingerprint``, else ``None``."""
+        return read_lexical(self.generation, fingerprint)
 
 
 def readable_generation(index_dir: Path) -> Path | None:
@@ -168,23 +170,24 @@ def _load_array(path: Path) -> np.ndarray:
         return np.asarray(np.load(path))
 
 
-def read_lexical(generation: Path | None, name: str, fingerprint: str) -> object:
-    """Our own pickle from our own state folder (never user input), or ``None``.
+def read_lexical(generation: Path | None, fingerprint: str) -> Postings | None:
+    """The saved BM25 term frequencies, memory-mapped, if saved under ``fingerprint``.
 
-    ``None`` too when it was saved under another ``fingerprint``.
+    ``None`` when there are none, when they were analysed under another fingerprint
+    or written in another format, or when their arrays do not fit together.
     """
     if generation is None:
         return None
-    path = generation / LEXICAL_DIR / name
+    folder = generation / LEXICAL_DIR
     try:
-        with path.open("rb") as handle:
-            saved_fingerprint, payload = pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError, ImportError):
+        described = json.loads((folder / LEXICAL_TERMS).read_text(encoding="utf-8"))
+        if described.get("format") != LEXICAL_FORMAT or described.get("fingerprint") != fingerprint:
+            return None
+        arrays = [_load_array(folder / f"{name}.npy") for name in ARRAY_NAMES]
+        postings = Postings(described["terms"], described["chunk_ids"], *arrays)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
-    return payload if saved_fingerprint == fingerprint else None
-
-
-def read_lexical_terms(generation: Path | None, fingerprint: str) -> dict[str, list[str]]:
-    """The analysed terms saved with ``generation`` under the same fingerprint, else nothing."""
-    found = read_lexical(generation, "terms.pickle", fingerprint)
-    return found if isinstance(found, dict) else {}
+    if not postings.consistent():
+        logger.warning("Ignoring the saved BM25 files of %s: they do not fit together", generation)
+        return None
+    return postings

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -16,12 +16,15 @@ from bot.index import layout
 from bot.index.layout import (
     CHUNKS_FILE,
     LEXICAL_DIR,
+    LEXICAL_FORMAT,
+    LEXICAL_TERMS,
     MANIFEST_FILE,
     QUANTISED_SCALES,
     QUANTISED_VALUES,
     VECTOR_FILES,
     VECTORS_DIR,
 )
+from bot.index.postings import Postings
 from bot.index.quantised import QuantisedRows
 from bot.index.records import Chunk, Vectors
 
@@ -96,28 +99,39 @@ def write_vectors(generation: Path, vectors: Vectors) -> None:
         arrays[f"{name}{QUANTISED_VALUES}"] = quantised.values
         arrays[f"{name}{QUANTISED_SCALES}"] = quantised.scales
     for name, array in arrays.items():
-        temporary = folder / f"{name}.tmp.npy"
-        with temporary.open("wb") as handle:
-            np.save(handle, array)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, folder / f"{name}.npy")
+        _save_array(folder / f"{name}.npy", array)
 
 
-def write_lexical(
-    generation: Path, terms: dict[str, list[str]], index: object, fingerprint: str
-) -> None:
-    """Save the analysed corpus (chunk id → terms) and the built BM25 index.
+def write_lexical(generation: Path, postings: Postings, fingerprint: str) -> None:
+    """Save the BM25 term frequencies: ``.npy`` arrays and a JSON of terms and chunk ids.
 
-    ``fingerprint`` names what they were analysed with; a reader asking with
-    another one gets nothing back.
+    ``fingerprint`` names what the chunks were analysed with; a reader asking with
+    another one gets nothing back. The files are written to a folder of their own,
+    which then replaces ``lexical/`` whole (the copied generation's files, an older
+    format's included, are only unlinked: ``base`` keeps them).
     """
     folder = generation / LEXICAL_DIR
-    folder.mkdir(exist_ok=True)
-    for name, payload in (("terms.pickle", terms), ("index.pickle", index)):
-        temporary = folder / f"{name}.tmp"
-        with temporary.open("wb") as handle:
-            pickle.dump((fingerprint, payload), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, folder / name)
+    staging = generation / f"{LEXICAL_DIR}.tmp"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    for name, array in postings.arrays().items():
+        _save_array(staging / f"{name}.npy", array)
+    described = {
+        "format": LEXICAL_FORMAT,
+        "fingerprint": fingerprint,
+        "chunk_ids": postings.chunk_ids,
+        "terms": postings.terms,
+    }
+    layout.write_durably(staging / LEXICAL_TERMS, json.dumps(described, ensure_ascii=False))
+    shutil.rmtree(folder, ignore_errors=True)
+    os.replace(staging, folder)
+
+
+def _save_array(path: Path, array: np.ndarray) -> None:
+    """Write ``array`` aside, flush it to disk, then rename it to ``path``."""
+    temporary = path.with_name(f"{path.stem}.tmp.npy")
+    with temporary.open("wb") as handle:
+        np.save(handle, array)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)

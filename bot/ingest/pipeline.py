@@ -24,6 +24,7 @@ from tqdm import tqdm
 
 from bot.index import layout, reader, writer
 from bot.index.chroma import Collections, open_collections, vectors_from_chroma
+from bot.index.postings import Postings
 from bot.index.records import DIMENSION, Chunk, Vectors
 from bot.index.writer import FileRecord, Manifest
 from bot.ingest.chunker import chunk_document, passage_parts
@@ -210,7 +211,7 @@ def _write_generation(
     all_chunks = sorted(kept + to_embed, key=lambda chunk: (chunk.path, chunk.position))
     writer.write_chunks(generation, all_chunks)
     writer.write_vectors(generation, vectors.in_order(all_chunks))
-    _write_lexical(generation, base, all_chunks, aliases)
+    _write_lexical(generation, base, all_chunks, {chunk.id for chunk in to_embed}, aliases)
     manifest.write(generation)
     return len(to_embed), len(all_chunks)
 
@@ -405,15 +406,31 @@ def _embed_unknown(
 
 
 def _write_lexical(
-    generation: Path, base: Path | None, chunks: list[Chunk], aliases: AliasTable
+    generation: Path,
+    base: Path | None,
+    chunks: list[Chunk],
+    fresh: set[str],
+    aliases: AliasTable,
 ) -> None:
-    """Save the analysed BM25 corpus and index; only new chunks are analysed."""
+    """Save BM25's term frequencies: ``base``'s rows for unchanged chunks, new rows for the rest.
+
+    Only the ``fresh`` chunks (stored anew) and those ``base`` lacks are analysed.
+    """
     fingerprint = aliases_fingerprint(aliases)
-    previous = reader.read_lexical_terms(base, fingerprint)
+    previous = reader.read_lexical(base, fingerprint)
+    saved = set(previous.chunk_ids) if previous is not None else set()
     analyser = LexicalIndex([], aliases)
-    terms = {chunk.id: previous.get(chunk.id) or analyser.analyze_chunk(chunk) for chunk in chunks}
-    index = LexicalIndex(chunks, aliases, analysed=[terms[chunk.id] for chunk in chunks])
-    writer.write_lexical(generation, terms, index, fingerprint)
+    terms = [
+        None if chunk.id in saved and chunk.id not in fresh else analyser.analyze_chunk(chunk)
+        for chunk in chunks
+    ]
+    ids = [chunk.id for chunk in chunks]
+    try:
+        postings = Postings.of(ids, terms, previous)
+    except (IndexError, ValueError) as error:  # saved files that do not fit: analyse all
+        logger.warning("Rebuilding BM25 from every chunk: %s", error)
+        postings = Postings.of(ids, [analyser.analyze_chunk(chunk) for chunk in chunks])
+    writer.write_lexical(generation, postings, fingerprint)
 
 
 def _vectors(vectors: list[list[float]]) -> np.ndarray:

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.index.layout import models_dir
+from bot.index.postings import Postings
 from bot.index.quantised import ExactRows, QuantisedRows
 from bot.index.reader import IndexReader
 from bot.index.records import Chunk
@@ -107,15 +108,15 @@ class Retriever:
     ) -> Retriever:
         """Open the published generation; raises ``IndexMissingError`` if none is readable.
 
-        Vectors are memory-mapped from the generation's ``.npy`` files and the BM25
-        index is unpickled, so opening costs little whatever the corpus size; a
-        generation written before they were saved is read from Chroma instead.
+        Vectors and BM25's term frequencies are memory-mapped from the generation's
+        ``.npy`` files, so opening costs little whatever the corpus size; a generation
+        written before they were saved is read from Chroma instead (BM25 is rebuilt).
         """
         with IndexReader.open(index_dir) as index:
             chunks = index.chunks()
             vectors = index.vectors()
             quantised = index.quantised_vectors()
-            lexical = index.lexical_index(aliases_fingerprint(aliases))
+            postings = index.lexical_postings(aliases_fingerprint(aliases))
         return cls(
             chunks,
             vectors.chunks,
@@ -125,7 +126,7 @@ class Retriever:
             aliases,
             index.generation,
             weights,
-            lexical=_saved_lexical(lexical, len(chunks)),
+            lexical=_saved_lexical(postings, chunks, aliases),
             quantised=quantised,
         )
 
@@ -249,8 +250,10 @@ def _standardise(values: np.ndarray) -> np.ndarray:
     return (values - values.mean()) / spread if spread > 0 else np.zeros_like(values)
 
 
-def _saved_lexical(saved: object, chunk_count: int) -> LexicalIndex | None:
-    """The saved BM25 index if it is one and covers every chunk, else ``None`` (rebuild)."""
-    if isinstance(saved, LexicalIndex) and len(saved.all_scores("")) == chunk_count:
-        return saved
-    return None
+def _saved_lexical(
+    saved: Postings | None, chunks: list[Chunk], aliases: AliasTable
+) -> LexicalIndex | None:
+    """BM25 over the saved term frequencies if they cover exactly ``chunks``, else ``None``."""
+    if saved is None or saved.chunk_ids != [chunk.id for chunk in chunks]:
+        return None
+    return LexicalIndex(chunks, aliases, postings=saved)

@@ -1,14 +1,19 @@
-"""BM25's term frequencies by term: re-used rows equal rows built from scratch."""
+"""BM25's term frequencies: re-used rows equal rebuilt ones, and they are saved as plain arrays."""
 
 from __future__ import annotations
 
+import json
+import pickle
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from bot.index import layout
 from bot.index.postings import Postings
+from bot.index.reader import read_lexical
+from bot.index.writer import write_lexical
 from bot.text import stems
 
 KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
@@ -95,3 +100,65 @@ def test_a_chunk_given_without_terms_must_be_in_the_previous_postings(
         Postings.of(ids, [None] * 5, previous)
     with pytest.raises(ValueError):
         Postings.of([ids[0], ids[0]], [None, None], previous)
+
+
+def test_saved_postings_are_plain_arrays_read_back_memory_mapped(
+    corpus: dict[str, list[str]], tmp_path: Path
+) -> None:
+    ids = list(corpus)
+    postings = Postings.of(ids, [corpus[chunk_id] for chunk_id in ids])
+    generation = layout.new_generation(tmp_path / "index", None)
+
+    write_lexical(generation, postings, "fingerprint-a")
+
+    folder = generation / layout.LEXICAL_DIR
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "counts.npy",
+        "lengths.npy",
+        "rows.npy",
+        "starts.npy",
+        layout.LEXICAL_TERMS,
+    ]
+    read = read_lexical(generation, "fingerprint-a")
+    assert read is not None
+    assert not read.rows.flags.owndata  # memory-mapped, not copied
+    assert frequencies(read) == frequencies(postings)
+    assert read.terms == postings.terms and read.chunk_ids == ids
+    assert read_lexical(generation, "fingerprint-b") is None  # analysed with other aliases
+
+
+def test_saved_postings_that_do_not_fit_together_are_not_read(
+    corpus: dict[str, list[str]], tmp_path: Path
+) -> None:
+    ids = list(corpus)
+    generation = layout.new_generation(tmp_path / "index", None)
+    write_lexical(generation, Postings.of(ids, [corpus[i] for i in ids]), "f")
+    folder = generation / layout.LEXICAL_DIR
+    described = json.loads((folder / layout.LEXICAL_TERMS).read_text(encoding="utf-8"))
+
+    described["terms"] = described["terms"][:-1]
+    (folder / layout.LEXICAL_TERMS).write_text(json.dumps(described), encoding="utf-8")
+    assert read_lexical(generation, "f") is None
+
+    (folder / "rows.npy").write_bytes(b"truncated")
+    assert read_lexical(generation, "f") is None
+
+
+def test_writing_replaces_an_older_format_without_touching_the_copied_generation(
+    corpus: dict[str, list[str]], tmp_path: Path
+) -> None:
+    index_dir = tmp_path / "index"
+    base = layout.new_generation(index_dir, None)
+    (base / layout.LEXICAL_DIR).mkdir()
+    old = base / layout.LEXICAL_DIR / "index.pickle"
+    old.write_bytes(pickle.dumps(("f", {"an": "index"})))
+    assert read_lexical(base, "f") is None  # the pickled format is not read any more
+
+    generation = layout.new_generation(index_dir, base)  # shares base's files as links
+    ids = list(corpus)
+    write_lexical(generation, Postings.of(ids, [corpus[i] for i in ids]), "f")
+
+    assert not (generation / layout.LEXICAL_DIR / "index.pickle").exists()
+    assert not (generation / f"{layout.LEXICAL_DIR}.tmp").exists()
+    assert pickle.loads(old.read_bytes()) == ("f", {"an": "index"})
+    assert read_lexical(generation, "f") is not None

@@ -1,4 +1,4 @@
-"""Each generation saves its vectors (.npy) and analysed BM25 corpus; opening reads them."""
+"""Each generation saves its vectors and BM25's term frequencies (.npy); opening reads them."""
 
 from __future__ import annotations
 
@@ -13,11 +13,17 @@ from ingest_helpers import BUREAU_NOTE, RecordingEmbeddings, open_retriever
 
 from bot.index import layout
 from bot.index.quantised import QuantisedRows
-from bot.index.reader import IndexReader, read_quantised, read_vectors, readable_generation
+from bot.index.reader import (
+    IndexReader,
+    read_lexical,
+    read_quantised,
+    read_vectors,
+    readable_generation,
+)
 from bot.index.records import DIMENSION, Vectors
 from bot.ingest.pipeline import run_ingest
 from bot.retrieval.aliases import AliasTable
-from bot.retrieval.lexical import LexicalIndex
+from bot.retrieval.lexical import LexicalIndex, aliases_fingerprint
 from bot.retrieval.retriever import Retriever
 
 QUESTIONS = [
@@ -120,6 +126,14 @@ def test_an_index_written_before_sentences_were_stored_is_refused_then_rebuilt(
     assert open_retriever(index_dir, embeddings).search(QUESTIONS[2], k=1)
 
 
+def same_bm25(saved: LexicalIndex, rebuilt: LexicalIndex, questions: list[str]) -> bool:
+    """The same vocabulary, and scores equal to the last bit."""
+    return saved.vocabulary == rebuilt.vocabulary and all(
+        np.array_equal(saved.all_scores(question), rebuilt.all_scores(question))
+        for question in questions
+    )
+
+
 def test_after_a_note_changes_the_saved_bm25_equals_one_built_from_scratch(
     knowledge: Path, index_dir: Path, embeddings: RecordingEmbeddings
 ) -> None:
@@ -130,11 +144,68 @@ def test_after_a_note_changes_the_saved_bm25_equals_one_built_from_scratch(
 
     retriever = open_retriever(index_dir, embeddings)
     rebuilt = LexicalIndex(retriever.chunks, AliasTable(()))
-    for question in [*QUESTIONS, "archives de Ouagadougou"]:
-        assert np.allclose(retriever.lexical.all_scores(question), rebuilt.all_scores(question))
-    assert retriever.lexical.vocabulary == rebuilt.vocabulary
+    assert retriever.lexical.postings.rows.base is not None  # read from the saved files
+    assert same_bm25(retriever.lexical, rebuilt, [*QUESTIONS, "archives de Ouagadougou"])
     assert "ouagadougou" in retriever.lexical.vocabulary
     assert "tombouctou" not in retriever.lexical.vocabulary
+
+
+def test_a_retitled_note_is_analysed_again_though_its_passages_keep_their_ids(
+    knowledge: Path, index_dir: Path, embeddings: RecordingEmbeddings
+) -> None:
+    """A passage's id hashes its text, not its title: the saved row must not be re-used."""
+    run_ingest(knowledge, index_dir, embeddings)
+    before = {chunk.id for chunk in open_retriever(index_dir, embeddings).chunks}
+    note = knowledge / "notes" / "bureau.md"
+    note.write_text(BUREAU_NOTE.replace("Bureau de mars", "Conseil de Zanzibar"), "utf-8")
+    run_ingest(knowledge, index_dir, embeddings)
+
+    retriever = open_retriever(index_dir, embeddings)
+    assert {chunk.id for chunk in retriever.chunks} == before
+    assert "zanzibar" in retriever.lexical.vocabulary
+    rebuilt = LexicalIndex(retriever.chunks, AliasTable(()))
+    assert same_bm25(retriever.lexical, rebuilt, [*QUESTIONS, "conseil de Zanzibar"])
+
+
+def test_bm25_files_analysed_under_other_aliases_are_rebuilt_by_the_next_ingest(
+    knowledge: Path, index_dir: Path, embeddings: RecordingEmbeddings
+) -> None:
+    run_ingest(knowledge, index_dir, embeddings)
+    (knowledge / "aliases.yaml").write_text(
+        "acronyms:\n  - [GPM, groupe pays Mali]\n", encoding="utf-8"
+    )
+    aliases = AliasTable.load(knowledge / "aliases.yaml")
+    assert "gpm" in aliases.canonicalize("le groupe pays Mali")
+    note = knowledge / "notes" / "bureau.md"
+    note.write_text(BUREAU_NOTE.replace("motion", "motion urgente"), encoding="utf-8")
+    run_ingest(knowledge, index_dir, embeddings)
+
+    generation = layout.current_generation(index_dir)
+    assert read_lexical(generation, aliases_fingerprint(aliases)) is not None
+    assert read_lexical(generation, aliases_fingerprint(AliasTable(()))) is None
+    retriever = Retriever.open(index_dir, aliases, embeddings)
+    assert "gpm" in retriever.lexical.vocabulary  # the unchanged guide was analysed again
+    rebuilt = LexicalIndex(retriever.chunks, aliases)
+    assert same_bm25(retriever.lexical, rebuilt, [*QUESTIONS, "Qui préside le GPM ?"])
+
+
+def test_saved_bm25_files_of_other_chunks_are_not_used(
+    knowledge: Path, index_dir: Path, embeddings: RecordingEmbeddings
+) -> None:
+    run_ingest(knowledge, index_dir, embeddings)
+    note = knowledge / "notes" / "bureau.md"
+    note.write_text(BUREAU_NOTE.replace("Tombouctou", "Ouagadougou"), encoding="utf-8")
+    run_ingest(knowledge, index_dir, embeddings)
+    current, previous = layout.current_generation(index_dir), layout.previous_generation(index_dir)
+    assert current is not None and previous is not None
+    shutil.rmtree(current / layout.LEXICAL_DIR)  # the files of the generation before
+    shutil.copytree(previous / layout.LEXICAL_DIR, current / layout.LEXICAL_DIR)
+
+    retriever = open_retriever(index_dir, embeddings)
+
+    assert "ouagadougou" in retriever.lexical.vocabulary  # built from the chunks instead
+    rebuilt = LexicalIndex(retriever.chunks, AliasTable(()))
+    assert same_bm25(retriever.lexical, rebuilt, [*QUESTIONS, "archives de Ouagadougou"])
 
 
 def test_bm25_saved_under_other_aliases_is_rebuilt_with_the_current_ones(
