@@ -82,6 +82,11 @@ class IngestReport:
         lines += [f"skipped {path}: {reason}" for path, reason in sorted(self.skipped.items())]
         if not self.published:
             lines.append("Nothing changed: the index was left as it was.")
+        elif not (self.added or self.changed or self.removed):
+            lines.append(
+                "Every passage's BM25 terms analysed again: aliases.yaml was edited,"
+                " or an upgrade saves them differently."
+            )
         return "\n".join(lines)
 
 
@@ -134,7 +139,11 @@ def run_ingest(
             else:
                 to_load.append(relative)
         report.removed = sorted(set(previous.files) - set(files))
-        if not to_load and not report.removed and base is not None:
+        aliases = AliasTable.load(knowledge_dir / "aliases.yaml")
+        # Edited aliases (or a new BM25 format) change every chunk's terms: rewritten even
+        # when no file changed, else every start would analyse the whole corpus again.
+        lexical_current = reader.read_lexical(base, aliases_fingerprint(aliases)) is not None
+        if not to_load and not report.removed and base is not None and lexical_current:
             report.chunks_total = sum(len(record.chunk_ids) for record in manifest.files.values())
             report.seconds = time.perf_counter() - started
             return report
@@ -165,7 +174,7 @@ def run_ingest(
                 manifest,
                 new_chunks,
                 embeddings or E5Embeddings(cache_dir=layout.models_dir(index_dir)),
-                AliasTable.load(knowledge_dir / "aliases.yaml"),
+                aliases,
                 show_progress,
             )
         report.published = True

@@ -189,6 +189,26 @@ def test_bm25_files_analysed_under_other_aliases_are_rebuilt_by_the_next_ingest(
     assert same_bm25(retriever.lexical, rebuilt, [*QUESTIONS, "Qui préside le GPM ?"])
 
 
+def test_edited_aliases_alone_make_the_next_ingest_rewrite_bm25(
+    knowledge: Path, index_dir: Path, embeddings: RecordingEmbeddings
+) -> None:
+    """No document changed, but every start would analyse the corpus again: rewritten."""
+    run_ingest(knowledge, index_dir, embeddings)
+    before = layout.current_generation(index_dir)
+    (knowledge / "aliases.yaml").write_text(
+        "acronyms:\n  - [GPM, groupe pays Mali]\n", encoding="utf-8"
+    )
+    aliases = AliasTable.load(knowledge / "aliases.yaml")
+
+    report = run_ingest(knowledge, index_dir, embeddings)
+
+    generation = layout.current_generation(index_dir)
+    assert report.published and generation != before
+    assert "BM25 terms analysed again: aliases.yaml was edited" in report.summary()
+    assert read_lexical(generation, aliases_fingerprint(aliases)) is not None
+    assert not run_ingest(knowledge, index_dir, embeddings).published  # now up to date
+
+
 def test_saved_bm25_files_of_other_chunks_are_not_used(
     knowledge: Path, index_dir: Path, embeddings: RecordingEmbeddings
 ) -> None:
