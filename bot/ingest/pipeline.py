@@ -68,6 +68,8 @@ class IngestReport:
     chunks_total: int = 0
     chunks_embedded: int = 0
     published: bool = False
+    # Published only because BM25's saved terms were stale (aliases.yaml edited, upgrade).
+    terms_reanalysed: bool = False
     seconds: float = 0.0
     # The passages of the added and changed files: the only ones with words not seen before.
     new_chunks: list[Chunk] = field(default_factory=list)
@@ -82,7 +84,7 @@ class IngestReport:
         lines += [f"skipped {path}: {reason}" for path, reason in sorted(self.skipped.items())]
         if not self.published:
             lines.append("Nothing changed: the index was left as it was.")
-        elif not (self.added or self.changed or self.removed):
+        elif self.terms_reanalysed:
             lines.append(
                 "Every passage's BM25 terms analysed again: aliases.yaml was edited,"
                 " or an upgrade saves them differently."
@@ -142,11 +144,12 @@ def run_ingest(
         aliases = AliasTable.load(knowledge_dir / "aliases.yaml")
         # Edited aliases (or a new BM25 format) change every chunk's terms: rewritten even
         # when no file changed, else every start would analyse the whole corpus again.
-        lexical_current = reader.read_lexical(base, aliases_fingerprint(aliases)) is not None
-        if not to_load and not report.removed and base is not None and lexical_current:
-            report.chunks_total = sum(len(record.chunk_ids) for record in manifest.files.values())
-            report.seconds = time.perf_counter() - started
-            return report
+        if not to_load and not report.removed and base is not None:
+            if reader.read_lexical(base, aliases_fingerprint(aliases)) is not None:
+                report.chunks_total = sum(len(file.chunk_ids) for file in manifest.files.values())
+                report.seconds = time.perf_counter() - started
+                return report
+            report.terms_reanalysed = True
 
         new_chunks: list[Chunk] = []
         for relative in tqdm(to_load, desc="Reading", unit="file", disable=not show_progress):
