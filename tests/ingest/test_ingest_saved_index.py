@@ -49,6 +49,16 @@ def embeddings() -> RecordingEmbeddings:
     return RecordingEmbeddings()
 
 
+def ingest_then_edit_the_note(
+    knowledge: Path, index_dir: Path, embeddings: RecordingEmbeddings, old: str, new: str
+) -> None:
+    """Ingest, write ``new`` for ``old`` in the bureau's note, ingest again."""
+    run_ingest(knowledge, index_dir, embeddings)
+    note = knowledge / "notes" / "bureau.md"
+    note.write_text(BUREAU_NOTE.replace(old, new), encoding="utf-8")
+    run_ingest(knowledge, index_dir, embeddings)
+
+
 def test_the_index_opens_from_its_saved_files_without_chroma(
     knowledge: Path, index_dir: Path, embeddings: RecordingEmbeddings
 ) -> None:
@@ -137,10 +147,7 @@ def same_bm25(saved: LexicalIndex, rebuilt: LexicalIndex, questions: list[str]) 
 def test_after_a_note_changes_the_saved_bm25_equals_one_built_from_scratch(
     knowledge: Path, index_dir: Path, embeddings: RecordingEmbeddings
 ) -> None:
-    run_ingest(knowledge, index_dir, embeddings)
-    note = knowledge / "notes" / "bureau.md"
-    note.write_text(BUREAU_NOTE.replace("Tombouctou", "Ouagadougou"), encoding="utf-8")
-    run_ingest(knowledge, index_dir, embeddings)
+    ingest_then_edit_the_note(knowledge, index_dir, embeddings, "Tombouctou", "Ouagadougou")
 
     retriever = open_retriever(index_dir, embeddings)
     rebuilt = LexicalIndex(retriever.chunks, AliasTable(()))
@@ -212,10 +219,7 @@ def test_edited_aliases_alone_make_the_next_ingest_rewrite_bm25(
 def test_saved_bm25_files_of_other_chunks_are_not_used(
     knowledge: Path, index_dir: Path, embeddings: RecordingEmbeddings
 ) -> None:
-    run_ingest(knowledge, index_dir, embeddings)
-    note = knowledge / "notes" / "bureau.md"
-    note.write_text(BUREAU_NOTE.replace("Tombouctou", "Ouagadougou"), encoding="utf-8")
-    run_ingest(knowledge, index_dir, embeddings)
+    ingest_then_edit_the_note(knowledge, index_dir, embeddings, "Tombouctou", "Ouagadougou")
     current, previous = layout.current_generation(index_dir), layout.previous_generation(index_dir)
     assert current is not None and previous is not None
     shutil.rmtree(current / layout.LEXICAL_DIR)  # the files of the generation before
