@@ -120,7 +120,9 @@ class Assistant:
             return question
         if question.years:
             return question
-        if question.asks_meeting or question.asks_funding or question.schemes or question.groups:
+        if question.asks_meeting or question.asks_agenda or question.asks_funding:
+            return question
+        if question.schemes or question.groups:
             return question
         if question.smalltalk_phrase is not None:
             return replace(question, smalltalk=question.smalltalk_phrase)

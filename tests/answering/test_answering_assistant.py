@@ -176,6 +176,19 @@ def test_funding_questions_go_to_the_funding_responder(services: AnsweringServic
 
 
 @pytest.mark.parametrize(
+    "message",
+    ["Qu'y a-t-il la semaine prochaine ?", "What's on next week?", "Quoi de prévu demain ?"],
+)
+def test_asking_the_agenda_in_words_the_documents_never_use_reaches_the_agenda(
+    services: AnsweringServices, message: str
+) -> None:
+    """Not small talk (« empty »): a time window asked about is the agenda's."""
+    answer = services.assistant.answer(message, "chat-1")
+
+    assert answer.kind == "agenda"
+
+
+@pytest.mark.parametrize(
     ("message", "kind"),
     [
         ("Bonjour à tous", "greeting"),
