@@ -14,6 +14,7 @@ from bot.answering.followup import looks_like_follow_up, standalone_question
 from bot.text import STOPWORDS, content_stems, fold
 from bot.understanding.agenda_cues import AgendaCues
 from bot.understanding.lexicon import ANSWER_TYPES, Lexicon, folded_words, phrase_pattern
+from bot.understanding.territories import places_named
 
 # A capitalised word inside a sentence (not after . ? ! :): a name.
 _NAME = re.compile(r"(?<![.?!:]\s)(?<=[\s'’(])([A-ZÀ-Ý][\wà-ÿ'’-]*(?:[- ][A-ZÀ-Ý][\wà-ÿ'’-]*)*)")
@@ -115,12 +116,7 @@ class Analyzer:
             folded=folded,
             asks=asks,
             tense=self._tense(folded, text),
-            names=tuple(
-                name
-                for found in _NAME.findall(text)
-                for name in _POSSESSIVE.split(found)
-                if name and fold(name) not in STOPWORDS and fold(name) not in self.lexicon.not_names
-            ),
+            names=self._names(text),
             years=tuple(int(year) for year in _YEAR.findall(text)),
             schemes=tuple(self._find_schemes(text)),
             groups=groups,
@@ -139,6 +135,19 @@ class Analyzer:
             names_country_group=bool(phrase_pattern(self.lexicon.country_group).search(folded)),
             asks_agenda=self._agenda.asks_agenda(folded, bool(groups)),
         )
+
+    def _names(self, text: str) -> tuple[str, ...]:
+        """Capitalised names, then countries written in lower case (« le groupe mali »)."""
+        capitalised = [
+            name
+            for found in _NAME.findall(text)
+            for name in _POSSESSIVE.split(found)
+            if name and fold(name) not in STOPWORDS and fold(name) not in self.lexicon.not_names
+        ]
+        rest = text
+        for found in _NAME.findall(text):
+            rest = rest.replace(found, " ")
+        return tuple(dict.fromkeys([*capitalised, *places_named(rest)]))
 
     def _other_scheme(self, asked: str, previous: str) -> str | None:
         """« et pour les déchets ? » after « …conseillé sur le 1 % eau ? »: the last question

@@ -129,6 +129,9 @@ def test_names_years_schemes_and_groups(analyzer: Analyzer) -> None:
     assert question.groups == ("mali",)
     assert analyze(analyzer, "Qui peut utiliser le 1 % eau ?").schemes == ("un_pourcent_eau",)
     assert analyze(analyzer, "Who leads CUF's Gender dynamic?").names == ("CUF", "Gender")
+    # A country written in lower case is a name too, once (« Mali » is not said twice).
+    assert analyze(analyzer, "c qui le président du groupe cameroun").names == ("Cameroun",)
+    assert analyze(analyzer, "Le groupe Mali et le groupe mali").names == ("Mali",)
 
 
 def test_the_words_that_carry_meaning_as_written(analyzer: Analyzer) -> None:
