@@ -24,7 +24,7 @@ from bot.meetings.schedule import Occurrence
 from bot.messages import message
 from bot.understanding.lexicon import AgendaResponder as AgendaWords
 from bot.understanding.lexicon import AgendaWindows, Lexicon, load_lexicon, phrase_pattern
-from bot.understanding.question import Question
+from bot.understanding.question import Question, editions_in
 from bot.understanding.routing import Route
 
 
@@ -92,6 +92,7 @@ class AgendaQuery:
     topic: tuple[str, ...] = ()  # words to find in an event's title or description
     month: int | None = None  # « en janvier »: the next such month
     years: tuple[int, ...] = ()  # « les RAICT 2030 »: only meetings in those years
+    editions: tuple[int, ...] = ()  # « les 8es Rencontres »: only meetings said to be those
     # « et celle d'après ? » (a follow-up, said once or more): meetings to pass over first
     skip: int = 0
 
@@ -129,6 +130,8 @@ class AgendaResponder:
             # Routed here by a month or a year alone (« le groupe Liban s'est retrouvé en
             # février »): with nothing to come, it may be about the past: the documents.
             return None
+        if not found and question.editions:
+            return None  # « les 8es Rencontres »: an edition the agenda does not number
         return self._render(query, found, now, question.language)
 
     def _asked_query(self, question: Question) -> AgendaQuery:
@@ -138,7 +141,14 @@ class AgendaResponder:
         groups = self._groups(question)
         window = words.window(text)
         many = bool(words.plural.search(text)) or window is not None or not groups
-        return AgendaQuery(groups, window, many, years=question.years, skip=words.passed_over(text))
+        return AgendaQuery(
+            groups,
+            window,
+            many,
+            years=question.years,
+            editions=question.editions,
+            skip=words.passed_over(text),
+        )
 
     def _query(self, question: Question) -> AgendaQuery:
         """The query of a question routed here without saying « prochaine réunion »."""
@@ -159,7 +169,9 @@ class AgendaResponder:
         many = plural or month is not None
         skip = words.passed_over(text)
         groups = self._groups(question)
-        return AgendaQuery(groups, window, many, topic, month, question.years, skip)
+        return AgendaQuery(
+            groups, window, many, topic, month, question.years, question.editions, skip=skip
+        )
 
     def _groups(self, question: Question) -> tuple[Group, ...]:
         return tuple(group for id_ in question.groups if (group := self.agenda.groups.get(id_)))
@@ -181,6 +193,8 @@ class AgendaResponder:
         ]
         if query.years:
             found = [item for item in found if item.start.year in query.years]
+        if query.editions:
+            found = [item for item in found if _numbers_edition(item, query.editions)]
         if query.month is not None:
             found = [item for item in found if item.start.month == query.month]
             first_year = found[0].start.year if found else None
@@ -250,6 +264,11 @@ class AgendaResponder:
 
 
 _DESCRIPTION_CHARS = 200
+
+
+def _numbers_edition(occurrence: Occurrence, editions: tuple[int, ...]) -> bool:
+    """Whether an event's title or description says it is one of ``editions``."""
+    return bool(set(editions_in(f"{occurrence.title} {occurrence.description}")) & set(editions))
 
 
 def _mentions(occurrence: Occurrence, topic: tuple[str, ...]) -> bool:

@@ -21,6 +21,11 @@ _NAME = re.compile(r"(?<![.?!:]\s)(?<=[\s'’(])([A-ZÀ-Ý][\wà-ÿ'’-]*(?:[- 
 # « CUF's Gender dynamic »: the owner and the thing owned are two names.
 _POSSESSIVE = re.compile(r"['’]s(?:\s+|$)")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+# « les 8es Rencontres », « la 15e édition », « 14^e édition », "the 8th meetings".
+_EDITION = re.compile(
+    r"(?<![\w^])(\d{1,2})\s*\^?(?:e|es|è|ème|èmes|eme|emes|ieme|iemes|th|st|nd|rd)(?![\w])",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[a-z0-9]+")
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-zà-ÿ]{3,}(?![\w-])")
 _ELIDED_WORD = re.compile(r"(?<![\w-])(?:[a-z]['’])?([a-zà-ÿ]{3,})(?![\w-])")  # « l'énergie »
@@ -49,6 +54,7 @@ class Question:
     tense: str | None  # "past", "upcoming" or None
     names: tuple[str, ...]  # capitalised names in ``text``
     years: tuple[int, ...]
+    editions: tuple[int, ...]  # « les 8es Rencontres »: the number of an edition
     schemes: tuple[str, ...]  # ids of the funding fiches named
     groups: tuple[str, ...]  # ids of the groups named
     smalltalk: str | None  # greeting, thanks, about_bot, empty — not a question on documents
@@ -67,6 +73,11 @@ class Question:
     # Clearly asks the agenda what is coming (« prochaine réunion… », « qu'y a-t-il
     # demain ? »); the years it names are checked against the date by the routing.
     asks_agenda: bool
+
+
+def editions_in(text: str) -> tuple[int, ...]:
+    """The edition numbers ``text`` names (« les 8es Rencontres », « la 15e édition »)."""
+    return tuple(int(number) for number in _EDITION.findall(text))
 
 
 class Analyzer:
@@ -118,6 +129,7 @@ class Analyzer:
             tense=self._tense(folded, text),
             names=self._names(text),
             years=tuple(int(year) for year in _YEAR.findall(text)),
+            editions=editions_in(text),
             schemes=tuple(self._find_schemes(text)),
             groups=groups,
             smalltalk=smalltalk,

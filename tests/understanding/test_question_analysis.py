@@ -126,6 +126,8 @@ def test_names_years_schemes_and_groups(analyzer: Analyzer) -> None:
 
     assert question.names == ("Bruno Belin", "Mali")
     assert question.years == (2023,)
+    assert analyze(analyzer, "Où auront lieu les 8es Rencontres ?").editions == (8,)
+    assert analyze(analyzer, "RAICT 2023, le 1er jour ?").editions == ()
     assert question.groups == ("mali",)
     assert analyze(analyzer, "Qui peut utiliser le 1 % eau ?").schemes == ("un_pourcent_eau",)
     assert analyze(analyzer, "Who leads CUF's Gender dynamic?").names == ("CUF", "Gender")
