@@ -26,7 +26,7 @@ import numpy as np
 from bot.answering.calibration import Calibration
 from bot.answering.extractive import QUOTE_FEATURES, Quote, choose_quotes, rank_quotes
 from bot.answering.logistic import LogisticModel
-from bot.answering.support import ANSWER_FEATURES
+from bot.answering.support import ANSWER_FEATURES, ANSWER_SIGNS
 from bot.assistant import Assistant, Evidence, ruled_out
 from bot.evaluation import has_facts, squash, squashed_passages
 from bot.retrieval.retriever import DEFAULT_WEIGHTS, Retriever
@@ -267,7 +267,7 @@ def _fit_answers(
     x, y = np.array(rows), np.array(labels)
     similarity = x[:, ANSWER_FEATURES.index("similarity")]
     min_similarity = float(np.quantile(similarity[y == 1], _SIMILARITY_QUANTILE))
-    model = LogisticModel.fit(ANSWER_FEATURES, x, y)
+    model = LogisticModel.fit(ANSWER_FEATURES, x, y, signs=ANSWER_SIGNS)
     # The threshold is set on probabilities for questions the model was not fitted on
     # (cross-validated), so that the stated share holds on new questions too.
     probabilities = _out_of_fold(x, y)
@@ -296,7 +296,7 @@ def _out_of_fold(x: np.ndarray, y: np.ndarray, folds: int = _FOLDS) -> np.ndarra
     fold_of = np.arange(len(y)) % folds
     for index in range(folds):
         held = fold_of == index
-        model = LogisticModel.fit(ANSWER_FEATURES, x[~held], y[~held])
+        model = LogisticModel.fit(ANSWER_FEATURES, x[~held], y[~held], signs=ANSWER_SIGNS)
         probabilities[held] = model.probabilities(x[held])
     return probabilities
 

@@ -24,24 +24,32 @@ class LogisticModel:
 
     @classmethod
     def fit(
-        cls, features: tuple[str, ...], x: np.ndarray, y: np.ndarray, l2: float = 1.0
+        cls,
+        features: tuple[str, ...],
+        x: np.ndarray,
+        y: np.ndarray,
+        l2: float = 1.0,
+        signs: dict[str, int] | None = None,
     ) -> LogisticModel:
-        """Maximum a posteriori fit; ``x`` has one row per example, ``y`` holds 0/1 labels."""
+        """Maximum a posteriori fit; ``x`` has one row per example, ``y`` holds 0/1 labels.
+
+        ``signs`` gives the direction a feature may only push in (+1 or −1): a weight
+        the data would turn the other way is held at zero and the rest refitted, so a
+        few examples cannot make, say, a stronger match count against answering.
+        """
         mean = x.mean(axis=0)
         scale = x.std(axis=0)
         scale[scale == 0] = 1.0
         z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
-        theta = np.zeros(z.shape[1])
-        penalty = np.full(z.shape[1], l2)
-        penalty[-1] = 0.0  # the bias is not shrunk
-        for _ in range(50):
-            p = _sigmoid(z @ theta)
-            gradient = z.T @ (p - y) + penalty * theta
-            hessian = (z * (p * (1 - p))[:, None]).T @ z + np.diag(penalty + 1e-9)
-            step = np.linalg.solve(hessian, gradient)
-            theta -= step
-            if np.abs(step).max() < 1e-8:
+        wanted = np.array([(signs or {}).get(name, 0) for name in features] + [0])
+        free = np.ones(z.shape[1], dtype=bool)
+        while True:
+            theta = np.zeros(z.shape[1])
+            theta[free] = _newton(z[:, free], y, l2)
+            wrong = free & (wanted * theta < 0)
+            if not wrong.any():
                 break
+            free &= ~wrong
         return cls(
             features,
             tuple(float(v) for v in mean),
@@ -77,6 +85,22 @@ class LogisticModel:
             tuple(data["weights"]),
             float(data["bias"]),
         )
+
+
+def _newton(z: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
+    """Weights (the last column of ``z`` is the bias, not shrunk) by Newton's method."""
+    theta = np.zeros(z.shape[1])
+    penalty = np.full(z.shape[1], l2)
+    penalty[-1] = 0.0
+    for _ in range(50):
+        p = _sigmoid(z @ theta)
+        gradient = z.T @ (p - y) + penalty * theta
+        hessian = (z * (p * (1 - p))[:, None]).T @ z + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hessian, gradient)
+        theta -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return theta
 
 
 def _sigmoid(values: np.ndarray) -> np.ndarray:

@@ -37,6 +37,15 @@ ANSWER_FEATURES = (
     "no_known_word",
     "says_not_found",
 )
+# The way each answer signal may push: a stronger match never counts against answering,
+# a missing or unknown thing never for it (``scheme_named`` is left free).
+ANSWER_SIGNS = {
+    "best_quote": 1,
+    "similarity": 1,
+    "score": 1,
+    "margin": 1,
+    **{name: -1 for name in ANSWER_FEATURES[4:] if name != "scheme_named"},
+}
 _EXACT_TYPES = ("contact", "amount")
 # The fiches say so when a fact could not be found (« plafond en euros non trouvé »).
 _NOT_FOUND = re.compile(r"\bnon trouvee?s?\b")  # on folded text

@@ -22,6 +22,20 @@ def test_fit_separates_what_a_feature_separates() -> None:
     assert model.probability({"signal": -2.0, "noise": 0.0}) < 0.1
 
 
+def test_a_weight_against_its_stated_direction_is_held_at_zero() -> None:
+    rng = np.random.default_rng(11)
+    signal = rng.normal(size=400)
+    y = (signal + 0.3 * rng.normal(size=400) > 0).astype(float)
+    x = np.column_stack([signal, -signal + 0.1 * rng.normal(size=400)])
+    free = LogisticModel.fit(("signal", "mirror"), x, y)
+    bound = LogisticModel.fit(("signal", "mirror"), x, y, signs={"mirror": 1})
+
+    assert dict(zip(free.features, free.weights, strict=True))["mirror"] < 0
+    weights = dict(zip(bound.features, bound.weights, strict=True))
+    assert weights["mirror"] == 0.0 and weights["signal"] > 2
+    assert bound.probability({"signal": 2.0, "mirror": -2.0}) > 0.9
+
+
 def test_a_model_survives_its_json_form() -> None:
     x = np.array([[0.0], [1.0], [2.0], [3.0]])
     model = LogisticModel.fit(("x",), x, np.array([0.0, 0.0, 1.0, 1.0]))
