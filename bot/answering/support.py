@@ -39,12 +39,9 @@ ANSWER_FEATURES = (
 )
 # The way each answer signal may push: a stronger match never counts against answering,
 # a missing or unknown thing never for it (``scheme_named`` is left free).
+_STRONGER_MATCH = ("best_quote", "similarity", "score", "margin")
 ANSWER_SIGNS = {
-    "best_quote": 1,
-    "similarity": 1,
-    "score": 1,
-    "margin": 1,
-    **{name: -1 for name in ANSWER_FEATURES[4:] if name != "scheme_named"},
+    name: 1 if name in _STRONGER_MATCH else -1 for name in ANSWER_FEATURES if name != "scheme_named"
 }
 _EXACT_TYPES = ("contact", "amount")
 # The fiches say so when a fact could not be found (« plafond en euros non trouvé »).

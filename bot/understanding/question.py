@@ -52,7 +52,7 @@ class Question:
     folded: str  # ``text`` folded (no accents, lower case, hyphens as spaces)
     asks: str | None  # contact, definition, person, date, place, number, list, yesno
     tense: str | None  # "past", "upcoming" or None
-    names: tuple[str, ...]  # capitalised names in ``text``
+    names: tuple[str, ...]  # names in ``text``: capitalised, and countries in lower case
     years: tuple[int, ...]
     editions: tuple[int, ...]  # « les 8es Rencontres »: the number of an edition
     schemes: tuple[str, ...]  # ids of the funding fiches named
