@@ -150,14 +150,15 @@ class Analyzer:
 
     def _names(self, text: str) -> tuple[str, ...]:
         """Capitalised names, then countries written in lower case (« le groupe mali »)."""
+        spans = _NAME.findall(text)
         capitalised = [
             name
-            for found in _NAME.findall(text)
+            for found in spans
             for name in _POSSESSIVE.split(found)
             if name and fold(name) not in STOPWORDS and fold(name) not in self.lexicon.not_names
         ]
         rest = text
-        for found in _NAME.findall(text):
+        for found in spans:
             rest = rest.replace(found, " ")
         return tuple(dict.fromkeys([*capitalised, *places_named(rest)]))
 

@@ -15,7 +15,6 @@ from bot.text import fold
 _LANGUAGES = ("fr", "en")
 # Two-letter codes that are no place a member names as a country: groupings, the UN.
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO"})
-_SHORTEST_NAME = 4  # « Mali », « Togo »; shorter names (« Oman » aside) are words too
 
 
 def territory(name: str) -> str | None:
@@ -25,13 +24,22 @@ def territory(name: str) -> str | None:
 
 @cache
 def _codes() -> dict[str, str]:
-    from babel import Locale  # loaded on the first unknown name, not at start-up
-
     codes: dict[str, str] = {}
-    for language in _LANGUAGES:
-        for code, name in Locale(language).territories.items():
-            codes.setdefault(_key(name), code)
+    for code, key in _named():
+        codes.setdefault(key, code)
     return codes
+
+
+@cache
+def _named() -> list[tuple[str, str]]:
+    """Every territory's code and folded name, the French names first."""
+    from babel import Locale  # loaded with the first question analysed, not at start-up
+
+    return [
+        (code, _key(name))
+        for language in _LANGUAGES
+        for code, name in Locale(language).territories.items()
+    ]
 
 
 def _key(name: str) -> str:
@@ -43,7 +51,7 @@ def places_named(text: str) -> list[str]:
 
     Written in lower case too (« c qui le président du groupe mali », « le fonds népal »),
     which capitalised names miss. A place named like a common noun with its article
-    (« La Réunion », « la réunion ») is left out, and so are names shorter than four letters.
+    (« La Réunion », « la réunion ») is left out.
     """
     folded = f" {_key(text)} "
     found: list[str] = []
@@ -61,16 +69,11 @@ def _french_names() -> list[tuple[str, str]]:
 
     french = Locale("fr").territories
     named = [
-        (code, _key(name))
-        for language in _LANGUAGES
-        for code, name in Locale(language).territories.items()
+        (code, key)
+        for code, key in _named()
         if len(code) == 2 and code in french and code not in _NOT_COUNTRIES
     ]
     # « La Réunion » (and so « Réunion »): a place named like a common noun.
     common = {code for code, key in named if key.startswith(("la ", "le ", "les "))}
-    pairs = {
-        (key, french[code])
-        for code, key in named
-        if code not in common and len(key.replace(" ", "")) >= _SHORTEST_NAME
-    }
-    return sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
+    pairs = {(key, french[code]) for code, key in named if code not in common}
+    return sorted(pairs, key=lambda pair: (-len(pair[0]), pair))  # the same order each run
