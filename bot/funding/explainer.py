@@ -11,7 +11,7 @@ lexicon's (``funding_responder`` in ``bot/understanding/lexicon.yaml``).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import datetime
 from typing import ClassVar
 
 from bot.answering.extractive import ANSWER_PATTERNS
@@ -30,7 +30,7 @@ from bot.funding.eligibility import (
     schemes_for,
 )
 from bot.funding.matching import fold, normalize
-from bot.funding.render import Section, format_date, render_answer, render_body
+from bot.funding.render import Section, format_date, render_body, with_footer
 from bot.funding.schema import APPLICABLE_CATEGORIES, Category, Fiche
 from bot.messages import message
 from bot.understanding.lexicon import phrase_pattern
@@ -100,8 +100,9 @@ class FundingResponder:
             if not intents and not _only_names(text, named):
                 return None
             sections = _sections_for(intents)
-            answer = _answer(render_answer(fiche, today, sections, language), [fiche])
-            if not _holds_what_is_asked(question.asks, fiche, today, sections, language):
+            body = render_body(fiche, today, sections, language)
+            answer = _answer(with_footer(fiche, body, set(sections), language), [fiche])
+            if not _holds_what_is_asked(question.asks, body):
                 # The fiche says what it knows (a rate, « plafond non trouvé », who helps),
                 # but not the sum, date or contact asked: the member is offered the team,
                 # the staff see the gap.
@@ -266,16 +267,13 @@ def _verified_line(fiches: list[Fiche], language: str) -> str:
     return message("fiche_verified", language, date=format_date(oldest, language))
 
 
-def _holds_what_is_asked(
-    asks: str | None, fiche: Fiche, today: date, sections: tuple[Section, ...], language: str
-) -> bool:
-    """Whether the answer shown gives the sum, date or contact asked for, if one is.
+def _holds_what_is_asked(asks: str | None, body: list[str]) -> bool:
+    """Whether the fiche's lines shown (``body``) give the sum, date or contact asked for.
 
     Other kinds of answer (who, what, a yes/no) are the fiche's text itself.
     """
     if asks not in _SPECIFIC_VALUES:
         return True
-    body = render_body(fiche, today, sections, language)
     return any(ANSWER_PATTERNS[asks].search(line) for line in body)
 
 

@@ -180,17 +180,25 @@ def render_answer(
 ) -> str:
     """The explainer's answer: what, who, how much (with year), how, who helps, sources."""
     wanted = set(sections)
-    body = render_body(fiche, today, wanted, language, compact)
+    return with_footer(
+        fiche, render_body(fiche, today, wanted, language, compact), wanted, language, compact
+    )
+
+
+def with_footer(
+    fiche: Fiche, body: list[str], sections: set[Section], language: str, compact: bool = True
+) -> str:
+    """``body`` (:func:`render_body`'s lines), then the sources it does not show and the date."""
     shown = "\n".join(body)
     sources = [line for line in source_lines(fiche, 20) if line not in shown]
     sources = (sources or source_lines(fiche, 1))[
-        : (1 if len(wanted) > 2 else 2) if compact else 20
+        : (1 if len(sections) > 2 else 2) if compact else 20
     ]
-    body.append(f"{_labels(language)['sources']} : {' ; '.join(sources)}")
-    body.append(
-        message("fiche_verified", language, date=format_date(fiche.last_verified, language))
-    )
-    return "\n".join(body)
+    footer = [
+        f"{_labels(language)['sources']} : {' ; '.join(sources)}",
+        message("fiche_verified", language, date=format_date(fiche.last_verified, language)),
+    ]
+    return "\n".join([*body, *footer])
 
 
 def render_body(
