@@ -37,7 +37,6 @@ class _Patterns:
     """
 
     windows: tuple[tuple[re.Pattern[str], str], ...]
-    forget: re.Pattern[str]
     plural: re.Pattern[str]
     plural_routed: re.Pattern[str]
     after: re.Pattern[str]
@@ -53,7 +52,6 @@ class _Patterns:
                 (phrase_pattern(getattr(words.windows, name)), name)
                 for name in AgendaWindows.model_fields
             ),
-            forget=phrase_pattern(words.forget),
             plural=phrase_pattern(words.plural),
             plural_routed=phrase_pattern(words.plural_routed),
             after=phrase_pattern(words.after),
@@ -117,7 +115,7 @@ class AgendaResponder:
     def try_answer(self, question: Question, now: datetime) -> Answer | None:
         """The meetings asked about, or ``None`` to leave the question to the documents."""
         words = self._words
-        if words.forget.search(normalize(question.text)):
+        if question.beyond_agenda:
             return None  # « l'an prochain »: beyond the agenda, maybe in the documents
         explicit = question.asks_agenda or question.tense == "upcoming"
         if not question.asks_agenda and question.asks in words.not_in_the_agenda:

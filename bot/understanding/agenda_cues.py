@@ -51,11 +51,15 @@ class AgendaCues:
             forget=phrase_pattern(words.forget),
         )
 
+    def beyond(self, folded: str) -> bool:
+        """Whether ``folded`` asks about a time beyond what the agenda holds (« l'an prochain »)."""
+        return self.forget.search(folded) is not None
+
     def asks_agenda(self, folded: str, names_group: bool) -> bool:
         """Whether ``folded`` (a folded message) asks what is coming, and clearly so."""
         if self.not_agenda_start.search(folded) or self.past.search(folded):
             return False
-        if self.forget.search(folded):
+        if self.beyond(folded):
             return False
         english = self.next_en.search(folded) or self.agenda_en.search(folded)
         return bool(

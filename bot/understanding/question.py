@@ -73,6 +73,7 @@ class Question:
     # Clearly asks the agenda what is coming (« prochaine réunion… », « qu'y a-t-il
     # demain ? »); the years it names are checked against the date by the routing.
     asks_agenda: bool
+    beyond_agenda: bool  # « l'an prochain »: later than what the agenda holds
 
 
 def editions_in(text: str) -> tuple[int, ...]:
@@ -146,6 +147,7 @@ class Analyzer:
             asks_funding=bool(phrase_pattern(self.lexicon.funding).search(folded)),
             names_country_group=bool(phrase_pattern(self.lexicon.country_group).search(folded)),
             asks_agenda=self._agenda.asks_agenda(folded, bool(groups)),
+            beyond_agenda=self._agenda.beyond(folded),
         )
 
     def _names(self, text: str) -> tuple[str, ...]:
