@@ -43,9 +43,6 @@ DEFAULT_WEIGHTS = {
 # Passages whose vector similarities are computed exactly (the first on the int8 scan),
 # at least four times the passages asked for: the scan is within about 0.002 of them.
 _EXACT = 64
-# At most this many fiche passages in a result list, so that they never crowd out the
-# publications and notes they summarise.
-_SUMMARIES = 2
 
 
 @dataclass(frozen=True)
@@ -136,20 +133,6 @@ class Retriever:
             self._by_position = {(item.path, item.position): item for item in self.chunks}
         return self._by_position.get((chunk.path, chunk.position - 1))
 
-    def _diverse(self, ranking: np.ndarray, k: int) -> list[int]:
-        """The first ``k`` of ``ranking``, with at most ``_SUMMARIES`` fiche passages."""
-        chosen: list[int] = []
-        summaries = 0
-        for index in ranking.tolist():
-            if self._is_summary[index]:
-                summaries += 1
-                if summaries > _SUMMARIES:
-                    continue
-            chosen.append(index)
-            if len(chosen) == k:
-                break
-        return chosen
-
     def signals(self, question: str, exact: int = _EXACT) -> dict[str, np.ndarray]:
         """Every passage's standardised signals for ``question`` (the features of ranking).
 
@@ -210,7 +193,7 @@ class Retriever:
             return []
         signals = self.signals(question, exact=max(_EXACT, 4 * k))
         fused = self._fused(signals)
-        best = self._diverse(np.argsort(-fused), k)
+        best = np.argsort(-fused)[:k].tolist()
         sentence_similarity = signals["_sentence_similarity"]
         return [
             Hit(
