@@ -16,14 +16,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
 
 import numpy as np
-from chromadb.api.types import Where
 from tqdm import tqdm
 
 from bot.index import layout, reader, writer
-from bot.index.chroma import Collections, open_collections, vectors_from_chroma
+from bot.index.chroma import open_collections, vectors_from_chroma
+from bot.index.chroma_writer import writing_chroma
 from bot.index.postings import Postings
 from bot.index.records import DIMENSION, Chunk, Vectors
 from bot.index.writer import FileRecord, Manifest
@@ -197,28 +196,39 @@ def _write_generation(
 ) -> tuple[int, int]:
     """Fill ``generation`` (a copy of ``base``) so that it matches ``manifest``."""
     wanted_ids = {chunk_id for record in manifest.files.values() for chunk_id in record.chunk_ids}
-    reread = {chunk.id: chunk for chunk in new_chunks}
-    # A stored chunk is kept only if its file, when re-read, gave it back unchanged: the
-    # same text under a new title or section must be stored (and embedded) anew.
-    stored = reader.read_chunks(generation)
-    kept = [
-        chunk for chunk in stored if chunk.id in wanted_ids and reread.get(chunk.id, chunk) == chunk
-    ]
-    kept_ids = {chunk.id for chunk in kept}
-    to_embed = [chunk for chunk in new_chunks if chunk.id not in kept_ids]
-    progress = tqdm(total=len(to_embed), desc="Embedding", unit="chunk", disable=not show_progress)
-    with open_collections(generation) as collections, progress as bar:
-        # The copied generation's Chroma holds exactly its chunks.jsonl (asking Chroma for
-        # every id instead costs a second at 20x the shipped knowledge).
-        stale_ids = sorted({chunk.id for chunk in stored} - wanted_ids)
-        if stale_ids:
-            collections.chunks.delete(ids=stale_ids)
-            collections.sentences.delete(where=cast(Where, {"chunk_id": {"$in": stale_ids}}))
-        vectors = _StoredVectors.of(generation, collections, stored)
+    # The copied generation's Chroma holds exactly the chunks its manifest lists (asking
+    # Chroma for every id instead costs a second at 20x the shipped knowledge). The child
+    # process writing Chroma starts first: it works while this one reads and embeds.
+    copied = Manifest.read(generation)
+    stored_ids = {chunk_id for record in copied.files.values() for chunk_id in record.chunk_ids}
+    saved = reader.read_vectors(generation, len(stored_ids)) if stored_ids else Vectors.empty()
+    stored: list[Chunk] | None = None
+    if saved is None:  # a generation written before its vectors were saved beside Chroma
+        stored = reader.read_chunks(generation)
+        with open_collections(generation) as collections:
+            saved = vectors_from_chroma(collections, stored)
+    progress = tqdm(desc="Embedding", unit="chunk", disable=not show_progress)
+    with writing_chroma(generation, sorted(stored_ids - wanted_ids)) as chroma, progress as bar:
+        reread = {chunk.id: chunk for chunk in new_chunks}
+        # A stored chunk is kept only if its file, when re-read, gave it back unchanged:
+        # the same text under a new title or section must be stored (and embedded) anew.
+        stored = stored if stored is not None else reader.read_chunks(generation)
+        kept = [
+            chunk
+            for chunk in stored
+            if chunk.id in wanted_ids and reread.get(chunk.id, chunk) == chunk
+        ]
+        kept_ids = {chunk.id for chunk in kept}
+        to_embed = [chunk for chunk in new_chunks if chunk.id not in kept_ids]
+        bar.reset(total=len(to_embed))
+        vectors = _StoredVectors(saved, stored)
         known = {} if _late_sentences(embeddings) else vectors.by_text(stored, kept_ids)
         for start in range(0, len(to_embed), _EMBED_BATCH):
             batch = to_embed[start : start + _EMBED_BATCH]
-            _add_chunks(collections, batch, embeddings, vectors, known)
+            passage_vectors, sentence_rows = _embed(batch, embeddings, known)
+            chroma.add(batch, passage_vectors, sentence_rows)
+            for chunk, vector, rows in zip(batch, passage_vectors, sentence_rows, strict=True):
+                vectors.add(chunk, vector, rows)
             bar.update(len(batch))
     all_chunks = sorted(kept + to_embed, key=lambda chunk: (chunk.path, chunk.position))
     writer.write_chunks(generation, all_chunks)
@@ -247,14 +257,6 @@ class _StoredVectors:
             chunk.id: (index, int(starts[index]), int(starts[index + 1]))
             for index, chunk in enumerate(chunks)
         }
-
-    @classmethod
-    def of(cls, generation: Path, collections: Collections, chunks: list[Chunk]) -> _StoredVectors:
-        """The vectors of the copied generation (from its ``.npy``, else from Chroma)."""
-        saved = reader.read_vectors(generation, len(chunks))
-        if saved is None:
-            saved = vectors_from_chroma(collections, chunks)
-        return cls(saved, chunks)
 
     def add(self, chunk: Chunk, vector: np.ndarray, sentences: np.ndarray) -> None:
         self._chunk_parts.append(np.asarray(vector, np.float32).reshape(1, DIMENSION))
@@ -329,37 +331,6 @@ def _gather(parts: list[np.ndarray], rows: np.ndarray) -> np.ndarray:
             gathered[inside] = part[rows[inside] - start]
         start += len(part)
     return gathered
-
-
-def _add_chunks(
-    collections: Collections,
-    chunks: list[Chunk],
-    embeddings: Embeddings,
-    vectors: _StoredVectors,
-    known: dict[str, np.ndarray],
-) -> None:
-    """Embed and store passages and, separately, each of their sentences."""
-    passage_vectors, sentence_rows = _embed(chunks, embeddings, known)
-    collections.chunks.upsert(
-        ids=[chunk.id for chunk in chunks],
-        embeddings=passage_vectors,
-        documents=[chunk.text for chunk in chunks],
-        metadatas=[chunk.metadata() for chunk in chunks],
-    )
-    sentences = [
-        (f"{chunk.id}:{number}", chunk.id, text)
-        for chunk in chunks
-        for number, text in enumerate(chunk.sentence_texts())
-    ]
-    if sentences:
-        collections.sentences.upsert(
-            ids=[sentence_id for sentence_id, _, _ in sentences],
-            embeddings=np.concatenate(sentence_rows),
-            documents=[text for _, _, text in sentences],
-            metadatas=[{"chunk_id": chunk_id} for _, chunk_id, _ in sentences],
-        )
-    for chunk, vector, rows in zip(chunks, passage_vectors, sentence_rows, strict=True):
-        vectors.add(chunk, vector, rows)
 
 
 def _late_sentences(embeddings: Embeddings | None) -> bool:

@@ -1,0 +1,85 @@
+"""The child process that writes a generation's Chroma collections for the ingest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.index.chroma import open_collections
+from bot.index.chroma_writer import ChromaWriteError, writing_chroma
+from bot.index.layout import CHROMA_DIR
+from bot.index.records import DIMENSION, Chunk
+
+
+def chunk(number: int) -> Chunk:
+    sentences = (f"Première phrase {number}.", f"Seconde phrase {number}.")
+    return Chunk(
+        id=f"c{number}",
+        path="notes/bureau.md",
+        title="Bureau",
+        kind="note",
+        page=None,
+        section="Décisions",
+        text=" ".join(sentences),
+        position=number,
+        sentences=sentences,
+    )
+
+
+def unit_rows(count: int, seed: int) -> np.ndarray:
+    rows = np.random.default_rng(seed).standard_normal((count, DIMENSION)).astype(np.float32)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def stored(generation: Path) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+    """Passage id → its stored vector, and sentence id → its passage's id."""
+    with open_collections(generation) as collections:
+        passages = collections.chunks.get(include=["embeddings"])
+        sentences = collections.sentences.get(include=["metadatas"])
+    vectors = dict(zip(passages["ids"], np.asarray(passages["embeddings"]), strict=True))
+    owners = {
+        sentence_id: str(metadata["chunk_id"])
+        for sentence_id, metadata in zip(
+            sentences["ids"], sentences["metadatas"] or [], strict=True
+        )
+    }
+    return vectors, owners
+
+
+def test_passages_and_sentences_are_stored_and_stale_ones_deleted(tmp_path: Path) -> None:
+    first, second = chunk(1), chunk(2)
+    vectors = unit_rows(2, seed=1)
+    with writing_chroma(tmp_path, []) as writer:
+        writer.add([first, second], vectors, [unit_rows(2, seed=2), unit_rows(2, seed=3)])
+
+    passages, owners = stored(tmp_path)
+    assert sorted(passages) == ["c1", "c2"]
+    assert np.allclose(passages["c1"], vectors[0], atol=1e-6)
+    assert owners == {"c1:0": "c1", "c1:1": "c1", "c2:0": "c2", "c2:1": "c2"}
+
+    with writing_chroma(tmp_path, ["c1"]) as writer:
+        writer.add([chunk(3)], unit_rows(1, seed=4), [unit_rows(2, seed=5)])
+
+    passages, owners = stored(tmp_path)
+    assert sorted(passages) == ["c2", "c3"]
+    assert sorted(owners) == ["c2:0", "c2:1", "c3:0", "c3:1"]
+
+
+def test_a_writer_that_cannot_write_is_reported(tmp_path: Path) -> None:
+    (tmp_path / CHROMA_DIR).write_text("not a folder", encoding="utf-8")
+
+    with pytest.raises(ChromaWriteError), writing_chroma(tmp_path, []) as writer:
+        writer.add([chunk(1)], unit_rows(1, seed=1), [unit_rows(2, seed=2)])
+
+
+def test_a_block_that_fails_kills_the_writer(tmp_path: Path) -> None:
+    with (
+        pytest.raises(RuntimeError, match="embedding failed"),
+        writing_chroma(tmp_path, []) as writer,
+    ):
+        writer.add([chunk(1)], unit_rows(1, seed=1), [unit_rows(2, seed=2)])
+        raise RuntimeError("embedding failed")
+
+    assert writer.exit_code is not None and writer.exit_code != 0
