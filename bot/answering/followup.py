@@ -70,8 +70,13 @@ def standalone_question(question: str, previous: str | None) -> str:
     return f"{previous} {question}"
 
 
+def opens_like_follow_up(question: str) -> bool:
+    """« et… », « mais… », "what about…": the message continues the last question."""
+    return _FOLLOW_UP_START.match(question) is not None
+
+
 def looks_like_follow_up(question: str) -> bool:
-    if _FOLLOW_UP_START.match(question):
+    if opens_like_follow_up(question):
         return True
     words = content_stems(question)
     # « c'est où ? », « et quand ? »: only question words, nothing of its own to ask about.

@@ -10,7 +10,11 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.answering.followup import looks_like_follow_up, standalone_question
+from bot.answering.followup import (
+    looks_like_follow_up,
+    opens_like_follow_up,
+    standalone_question,
+)
 from bot.text import STOPWORDS, content_stems, fold
 from bot.understanding.agenda_cues import AgendaCues
 from bot.understanding.lexicon import ANSWER_TYPES, Lexicon, folded_words, phrase_pattern
@@ -108,7 +112,7 @@ class Analyzer:
         asked = " ".join(message.split())
         if standalone:
             text = " ".join(standalone.split())
-        elif previous:
+        elif previous and not self._names_another_scheme(asked, previous):
             text = self._other_scheme(asked, previous) or standalone_question(asked, previous)
         else:
             text = asked
@@ -163,6 +167,15 @@ class Analyzer:
         for found in spans:
             rest = rest.replace(found, " ")
         return tuple(dict.fromkeys([*capitalised, *places_named(rest)]))
+
+    def _names_another_scheme(self, asked: str, previous: str) -> bool:
+        """« 1 % déchets, on se fait accompagner par qui ? » after a question on the 1 %
+        énergie: a message naming a scheme the last question did not, without opening like
+        a follow-up (« et pour… »), asks about that scheme alone."""
+        own = set(self._find_schemes(asked))
+        if not own or own & set(self._find_schemes(previous)):
+            return False
+        return not opens_like_follow_up(asked)
 
     def _other_scheme(self, asked: str, previous: str) -> str | None:
         """« et pour les déchets ? » after « …conseillé sur le 1 % eau ? »: the last question

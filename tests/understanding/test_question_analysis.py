@@ -206,3 +206,24 @@ def test_a_follow_up_naming_another_scheme_of_the_family_asks_the_same_of_it(
     )
     previous = "Vers qui se tourner pour être conseillé sur le 1 % eau ?"
     assert analyzer.analyze(follow_up, previous).text == standalone
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "1% dechets on se fait accompagner par qui en general ?",
+        "le 1 % déchets, il finance quoi ?",
+    ],
+)
+def test_a_question_naming_another_scheme_without_opening_like_a_follow_up_stands_alone(
+    question: str,
+) -> None:
+    catalog = FundingCatalog.load(REPO / "knowledge" / "funding")
+    analyzer = Analyzer(
+        load_lexicon(), find_schemes=lambda text: [fiche.id for fiche in catalog.find(text)]
+    )
+    previous = "Vers qui se tourner pour être conseillé sur le 1 % eau ?"
+    assert analyzer.analyze(question, previous).text == question
+    # The same scheme again is still read with the question before it.
+    again = "qui en bénéficie pour le 1 % eau ?"
+    assert analyzer.analyze(again, previous).text != again
