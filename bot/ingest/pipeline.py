@@ -230,10 +230,11 @@ def _write_generation(
             for chunk, vector, rows in zip(batch, passage_vectors, sentence_rows, strict=True):
                 vectors.add(chunk, vector, rows)
             bar.update(len(batch))
-    all_chunks = sorted(kept + to_embed, key=lambda chunk: (chunk.path, chunk.position))
-    writer.write_chunks(generation, all_chunks)
-    writer.write_vectors(generation, vectors.in_order(all_chunks))
-    _write_lexical(generation, base, all_chunks, {chunk.id for chunk in to_embed}, aliases)
+        # Written while the child makes its last writes and closes the collections.
+        all_chunks = sorted(kept + to_embed, key=lambda chunk: (chunk.path, chunk.position))
+        writer.write_chunks(generation, all_chunks)
+        writer.write_vectors(generation, vectors.in_order(all_chunks))
+        _write_lexical(generation, base, all_chunks, {chunk.id for chunk in to_embed}, aliases)
     manifest.write(generation)
     return len(to_embed), len(all_chunks)
 
