@@ -38,7 +38,10 @@ from bot.understanding.question import Question
 from bot.understanding.routing import Route
 
 _MAX_OVERVIEW = 7
+# What a verdict already answers: who may use the scheme, and what it is.
+_VERDICT = {Section.WHO, Section.WHAT}
 _MAX_SCHEMES = 6
+_MAX_NAMED = 3  # schemes named in one question and answered side by side
 # Kinds of answer a fiche either states or does not: a sum, a date, a phone or email.
 _SPECIFIC_VALUES = ("amount", "date", "contact")
 
@@ -92,7 +95,14 @@ class FundingResponder:
             fiche = named[0]
             # A verdict answers « peut-il… ? », not « quel réseau conseille… ».
             if applicant and _asks_for_verdict(question, asks_eligibility, intents):
-                return self._verdict(fiche, applicant, text, language)
+                also = tuple(section for section in Section if section in intents - _VERDICT)
+                return self._verdict(
+                    fiche,
+                    applicant,
+                    text,
+                    language,
+                    render_body(fiche, today, also, language)[1:] if also else [],
+                )
             excluded = exclusion(text, fiche) if question.asks == "yesno" else None
             if excluded:  # « le 1 % énergie peut-il financer de la biomasse ? »
                 lines = [_caveat(fiche, excluded, language), fiche.summary]
@@ -100,8 +110,17 @@ class FundingResponder:
             if not intents and not _only_names(text, named):
                 return None
             sections = _sections_for(intents)
-            body = render_body(fiche, today, sections, language)
-            answer = _answer(with_footer(fiche, body, set(sections), language), [fiche])
+            if len(named) > 1 and Section.WHAT not in sections:
+                # « quels articles fondent le 1 % eau, le 1 % déchets et le 1 % mobilité ? »:
+                # the part asked of each scheme named.
+                shown = named[:_MAX_NAMED]
+                body = [
+                    line for one in shown for line in render_body(one, today, sections, language)
+                ]
+                answer = _answer("\n".join([*body, *_footer(shown, language)]), shown)
+            else:
+                body = render_body(fiche, today, sections, language)
+                answer = _answer(with_footer(fiche, body, set(sections), language), [fiche])
             if not _holds_what_is_asked(question.asks, body):
                 # The fiche says what it knows (a rate, « plafond non trouvé », who helps),
                 # but not the sum, date or contact asked: the member is offered the team,
@@ -116,7 +135,17 @@ class FundingResponder:
 
     # --- answers -----------------------------------------------------------------
 
-    def _verdict(self, fiche: Fiche, applicant: Applicant, question: str, language: str) -> Answer:
+    def _verdict(
+        self,
+        fiche: Fiche,
+        applicant: Applicant,
+        question: str,
+        language: str,
+        also: list[str],
+    ) -> Answer:
+        """« Oui / a priori non… » and why; ``also``, the fiche's lines on what else was
+        asked (« …et sous quel article ? »), before the sources."""
+
         def say(key: str, **values: str) -> str:
             return message(key, language, **values)
 
@@ -145,6 +174,7 @@ class FundingResponder:
             if others:
                 lines.append(say("funding_others"))
                 lines += [f"• {item.fiche.short_name}" for item in others]
+        lines += also
         lines += _footer([fiche], language)
         return _answer("\n".join(lines), [fiche])
 
@@ -198,7 +228,8 @@ def _asks_for_verdict(question: Question, asks_eligibility: bool, intents: set[S
 
 def _sections_for(intents: set[Section]) -> tuple[Section, ...]:
     if not intents or Section.WHAT in intents:
-        return (Section.WHAT, Section.WHO, Section.AMOUNTS, Section.HELP, Section.CALENDAR)
+        overview = (Section.WHAT, Section.WHO, Section.AMOUNTS, Section.HELP, Section.CALENDAR)
+        return (*overview, Section.LEGAL) if Section.LEGAL in intents else overview
     return tuple(section for section in Section if section in intents)
 
 

@@ -20,6 +20,7 @@ BULLET = "• "
 
 class Section(StrEnum):
     WHAT = "what"
+    LEGAL = "legal"  # the legal basis asked for itself (« sur quelle base légale ? »)
     WHO = "who"
     AMOUNTS = "amounts"
     HOW = "how"
@@ -32,6 +33,7 @@ ALL_SECTIONS = tuple(Section)
 # Catalog keys of the section headings (the catalog has them in French and English).
 _LABEL_KEYS: dict[str, str] = {
     Section.WHAT: "fiche_what",
+    Section.LEGAL: "fiche_what",
     Section.WHO: "fiche_who",
     Section.AMOUNTS: "fiche_amounts",
     Section.HOW: "fiche_how",
@@ -216,7 +218,10 @@ def render_body(
     # name; the summary is for « c'est quoi… ? » and the full fiche.
     summary = [fiche.summary] if Section.WHAT in wanted or not compact else []
     body: list[str] = [fiche.name, *summary]
-    if Section.WHAT in wanted:
+    if Section.LEGAL in wanted:  # asked for: every text the fiche cites, whatever the scheme
+        count = 4 if compact else 20
+        body += _block(labels[Section.LEGAL], [fact.render() for fact in fiche.legal_basis[:count]])
+    elif Section.WHAT in wanted:
         legal = fiche.category in (Category.DISPOSITIF_LEGAL, Category.CADRE)
         count = few if legal or not compact else 0  # the summary already says it
         body += _block(labels[Section.WHAT], [fact.render() for fact in fiche.legal_basis[:count]])

@@ -51,6 +51,7 @@ class FundingIntents(_Strict):
     """Which part of a fiche a question asks about (several may hold)."""
 
     what: tuple[str, ...]
+    legal: tuple[str, ...]
     who: tuple[str, ...]
     amounts: tuple[str, ...]
     how: tuple[str, ...]

@@ -337,3 +337,26 @@ def test_one_thing_asked_comes_right_under_the_scheme_s_name(ask: Ask) -> None:
     assert helps[1] == "Qui aide :"
     what = _ask(ask, "C'est quoi le 1 % eau ?").text.splitlines()
     assert what[1].startswith("Depuis la loi Oudin-Santini de 2005")
+
+
+def test_the_legal_basis_asked_for_is_given_whatever_the_scheme(ask: Ask) -> None:
+    """The « what » answer shows the legal basis of the laws only; asked for, it is given."""
+    europe = _ask(ask, "Sur quelle base légale repose NDICI-Europe dans le monde ?").text
+    assert "2021/947" in europe
+    water = _ask(ask, "What is the legal basis of the water 1% law?").text
+    assert "L213-6" in water  # all the texts the fiche cites, not the first two
+
+
+def test_a_verdict_also_gives_what_else_was_asked(ask: Ask) -> None:
+    answer = _ask(ask, "Can the water agencies use the water 1% law, and under which legal article?")
+    assert answer.text.startswith("Yes, in principle")
+    assert "L213-6" in answer.text
+
+
+def test_the_part_asked_of_each_scheme_named_comes_side_by_side(ask: Ask) -> None:
+    answer = _ask(ask, "Quels sont les taux du 1 % eau et du 1 % déchets ?")
+    lines = answer.text.splitlines()
+    assert "1 % déchets (collecte et traitement des déchets ménagers)" in lines
+    assert "1 % eau et assainissement (loi Oudin-Santini)" in lines
+    assert lines.count("Montants et taux :") == 2
+    assert len(answer.sources) == 2
