@@ -201,12 +201,7 @@ def _write_generation(
     # process writing Chroma starts first: it works while this one reads and embeds.
     copied = Manifest.read(generation)
     stored_ids = {chunk_id for record in copied.files.values() for chunk_id in record.chunk_ids}
-    saved = reader.read_vectors(generation, len(stored_ids)) if stored_ids else Vectors.empty()
-    stored: list[Chunk] | None = None
-    if saved is None:  # a generation written before its vectors were saved beside Chroma
-        stored = reader.read_chunks(generation)
-        with open_collections(generation) as collections:
-            saved = vectors_from_chroma(collections, stored)
+    saved, stored = _copied_vectors(generation, len(stored_ids))
     progress = tqdm(desc="Embedding", unit="chunk", disable=not show_progress)
     with writing_chroma(generation, sorted(stored_ids - wanted_ids)) as chroma, progress as bar:
         reread = {chunk.id: chunk for chunk in new_chunks}
@@ -237,6 +232,17 @@ def _write_generation(
         _write_lexical(generation, base, all_chunks, {chunk.id for chunk in to_embed}, aliases)
     manifest.write(generation)
     return len(to_embed), len(all_chunks)
+
+
+def _copied_vectors(generation: Path, count: int) -> tuple[Vectors, list[Chunk] | None]:
+    """The copied generation's ``count`` chunks' vectors, and the chunks if they had to be
+    read for them (a generation written before its vectors were saved beside Chroma)."""
+    saved = reader.read_vectors(generation, count) if count else Vectors.empty()
+    if saved is not None:
+        return saved, None
+    stored = reader.read_chunks(generation)
+    with open_collections(generation) as collections:
+        return vectors_from_chroma(collections, stored), stored
 
 
 class _StoredVectors:
@@ -332,12 +338,13 @@ def _gather(parts: list[np.ndarray], rows: np.ndarray) -> np.ndarray:
     gathered = np.empty((len(rows), DIMENSION), np.float32)
     if not len(rows):
         return gathered
-    ends = np.cumsum([len(part) for part in parts])
+    lengths = np.array([len(part) for part in parts])
+    ends = np.cumsum(lengths)
+    offsets = ends - lengths
     owner = np.searchsorted(ends, rows, side="right")  # the part each row comes from
     breaks = np.flatnonzero((np.diff(rows) != 1) | (np.diff(owner) != 0)) + 1
     starts = np.concatenate([[0], breaks])
     stops = np.concatenate([breaks, [len(rows)]])
-    offsets = ends - [len(part) for part in parts]
     for first, stop in zip(starts.tolist(), stops.tolist(), strict=True):
         part = int(owner[first])
         source = int(rows[first] - offsets[part])
