@@ -228,7 +228,7 @@ class Assistant:
             if generated is not None:
                 return generated if generated.answered else self._dont_know(language)
         previous = self._retriever.previous_passage
-        return _quoted_answer([with_lead(q, previous(q.hit.chunk)) for q in quotes], language)
+        return _quoted_answer([with_lead(q, previous(q.hit)) for q in quotes], language)
 
     def _supported(self, signals: dict[str, float]) -> bool:
         """Answer or refuse: the calibrated answer model, after rules that always hold.

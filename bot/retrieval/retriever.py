@@ -53,6 +53,7 @@ class Hit:
     score: float
     similarity: float  # best E5 cosine similarity of the question and the passage
     sentence_similarities: tuple[float, ...]  # per sentence of ``chunk.sentences``
+    row: int = -1  # the passage's place in ``Retriever.chunks`` (-1: not known)
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,6 @@ class Retriever:
         self._sentence_starts = self._sentence_stops - counts
         self.embeddings = embeddings
         self._is_summary = np.array([chunk.kind == "funding" for chunk in chunks], dtype=np.float32)
-        self._by_position: dict[tuple[str, int], Chunk] | None = None
 
     @classmethod
     def open(
@@ -127,11 +127,18 @@ class Retriever:
             quantised=quantised,
         )
 
-    def previous_passage(self, chunk: Chunk) -> Chunk | None:
-        """The passage just before ``chunk`` in its document, if any."""
-        if self._by_position is None:
-            self._by_position = {(item.path, item.position): item for item in self.chunks}
-        return self._by_position.get((chunk.path, chunk.position - 1))
+    def previous_passage(self, hit: Hit) -> Chunk | None:
+        """The passage just before ``hit``'s in its document, if any.
+
+        An index lists each document's passages in order, one after the other: the
+        previous passage is the row before (a dictionary of every passage's place cost
+        the first answer 84 ms at 66× the shipped knowledge).
+        """
+        if hit.row <= 0:
+            return None
+        before = self.chunks[hit.row - 1]
+        same_document = before.path == hit.chunk.path
+        return before if same_document and before.position == hit.chunk.position - 1 else None
 
     def signals(self, question: str, exact: int = _EXACT) -> dict[str, np.ndarray]:
         """Every passage's standardised signals for ``question`` (the features of ranking).
@@ -197,6 +204,7 @@ class Retriever:
         sentence_similarity = signals["_sentence_similarity"]
         return [
             Hit(
+                row=index,
                 chunk=self.chunks[index],
                 score=float(fused[index]),
                 similarity=float(signals["_similarity"][index]),

@@ -12,7 +12,7 @@ from bot.answering.extractive import (
 from bot.index.records import Chunk
 from bot.retrieval.aliases import AliasTable
 from bot.retrieval.lexical import LexicalIndex
-from bot.retrieval.retriever import Hit
+from bot.retrieval.retriever import Hit, Retriever
 
 SENTENCES = (
     "Axes stratégiques — Pour 2023-2027, la mission de CUF se traduira en 3 axes :",
@@ -99,3 +99,17 @@ def test_a_sentence_begun_on_the_page_before_is_quoted_whole() -> None:
     rest = "puis la suite."
     later = Quote(Hit(after, 1.0, 0.9, (0.9, 0.5)), rest, rest, {}, probability=0.9)
     assert with_lead(later, before) is later
+
+
+def test_the_passage_before_a_hit_is_the_previous_one_of_its_document(
+    corpus_retriever: Retriever,
+) -> None:
+    hits = corpus_retriever.search("Qui préside le groupe-pays Mali ?", k=8)
+    later = next(hit for hit in hits if hit.chunk.position > 0)
+    before = corpus_retriever.previous_passage(later)
+    assert before is not None
+    assert (before.path, before.position) == (later.chunk.path, later.chunk.position - 1)
+    first = next(row for row, chunk in enumerate(corpus_retriever.chunks) if chunk.position == 0)
+    opening = Hit(corpus_retriever.chunks[first], 1.0, 0.9, (), row=first)
+    assert corpus_retriever.previous_passage(opening) is None  # a document's first passage
+    assert corpus_retriever.previous_passage(HIT) is None  # a hit of no index
