@@ -200,12 +200,7 @@ def test_the_lexicon_refuses_unknown_keys_and_answer_types() -> None:
 def test_a_follow_up_naming_another_scheme_of_the_family_asks_the_same_of_it(
     follow_up: str, standalone: str
 ) -> None:
-    catalog = FundingCatalog.load(REPO / "knowledge" / "funding")
-    analyzer = Analyzer(
-        load_lexicon(), find_schemes=lambda text: [fiche.id for fiche in catalog.find(text)]
-    )
-    previous = "Vers qui se tourner pour être conseillé sur le 1 % eau ?"
-    assert analyzer.analyze(follow_up, previous).text == standalone
+    assert _with_schemes().analyze(follow_up, WATER_HELP).text == standalone
 
 
 @pytest.mark.parametrize(
@@ -218,12 +213,19 @@ def test_a_follow_up_naming_another_scheme_of_the_family_asks_the_same_of_it(
 def test_a_question_naming_another_scheme_without_opening_like_a_follow_up_stands_alone(
     question: str,
 ) -> None:
-    catalog = FundingCatalog.load(REPO / "knowledge" / "funding")
-    analyzer = Analyzer(
-        load_lexicon(), find_schemes=lambda text: [fiche.id for fiche in catalog.find(text)]
-    )
-    previous = "Vers qui se tourner pour être conseillé sur le 1 % eau ?"
-    assert analyzer.analyze(question, previous).text == question
+    analyzer = _with_schemes()
+    assert analyzer.analyze(question, WATER_HELP).text == question
     # The same scheme again is still read with the question before it.
     again = "qui en bénéficie pour le 1 % eau ?"
-    assert analyzer.analyze(again, previous).text != again
+    assert analyzer.analyze(again, WATER_HELP).text != again
+
+
+WATER_HELP = "Vers qui se tourner pour être conseillé sur le 1 % eau ?"
+
+
+def _with_schemes() -> Analyzer:
+    """The analysis with the shipped fiches' scheme names."""
+    catalog = FundingCatalog.load(REPO / "knowledge" / "funding")
+    return Analyzer(
+        load_lexicon(), find_schemes=lambda text: [fiche.id for fiche in catalog.find(text)]
+    )
