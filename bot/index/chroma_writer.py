@@ -143,12 +143,13 @@ def _serve(generation: Path, requests: BinaryIO, replies: BinaryIO) -> None:
     """The child: make each request read from ``requests`` until asked to close."""
     from bot.index.chroma import open_collections
 
-    # Ctrl-C reaches the whole process group: the ingest decides, and kills this process.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     with open_collections(generation) as collections:
         by_name = {CHUNK_COLLECTION: collections.chunks, SENTENCE_COLLECTION: collections.sentences}
         while True:
-            request = pickle.load(requests)
+            try:
+                request = pickle.load(requests)
+            except EOFError:  # the ingest is gone (killed): its generation is never published
+                return
             if request[0] == "delete":
                 stale = request[1] or [_NO_SUCH_ID]
                 collections.chunks.delete(ids=stale)
@@ -165,6 +166,8 @@ def _serve(generation: Path, requests: BinaryIO, replies: BinaryIO) -> None:
 
 
 if __name__ == "__main__":
+    # Ctrl-C reaches the whole process group: the ingest decides, and kills this process.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Replies go on a copy of stdout; anything else written to stdout (by Python or by
     # Chroma's native code) lands on stderr instead of in the middle of a reply.
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from bot.index.chroma import open_collections
-from bot.index.chroma_writer import ChromaWriteError, writing_chroma
+from bot.index.chroma_writer import ChromaWriteError, _serve, writing_chroma
 from bot.index.layout import CHROMA_DIR
 from bot.index.records import DIMENSION, Chunk
 
@@ -83,3 +84,11 @@ def test_a_block_that_fails_kills_the_writer(tmp_path: Path) -> None:
         raise RuntimeError("embedding failed")
 
     assert writer.exit_code is not None and writer.exit_code != 0
+
+
+def test_the_writer_stops_quietly_when_the_ingest_is_gone(tmp_path: Path) -> None:
+    replies = io.BytesIO()
+
+    _serve(tmp_path, io.BytesIO(b""), replies)  # a killed ingest: no request, no close
+
+    assert replies.getvalue() == b""  # nothing said closed: the generation is never published
