@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 import pytest
+from passages import passage
 
 from bot.answering.citations import renumber, source_of
 from bot.answers import Source
 from bot.index.records import Chunk
 
 
-def passage(number: int, page: int | None = None) -> Chunk:
-    return Chunk(
+def numbered(number: int, page: int | None = None) -> Chunk:
+    return passage(
+        f"Texte du passage {number}.",
         id=f"chunk-{number}",
-        path="publications/rapport.pdf",
         title="Rapport d'activités 2023",
-        kind="publication",
         page=page,
-        section="Section",
-        text=f"Texte du passage {number}.",
         position=number,
     )
 
 
-PASSAGES = [passage(1, page=4), passage(2, page=15), passage(3, page=19)]
+PASSAGES = [numbered(1, page=4), numbered(2, page=15), numbered(3, page=19)]
 
 
 def test_valid_citations_keep_their_numbers_when_cited_in_order() -> None:
@@ -74,7 +72,7 @@ def test_nothing_can_be_cited_without_passages() -> None:
 
 
 def test_a_source_without_page_is_labelled_by_its_title() -> None:
-    result = renumber("Note [1].", [passage(7, page=None)])
+    result = renumber("Note [1].", [numbered(7, page=None)])
 
     assert result is not None
     assert result[1][0].page is None

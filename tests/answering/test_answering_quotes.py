@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from passages import passage
+
 from bot.answering.extractive import (
     Quote,
     candidate_quotes,
@@ -21,16 +23,12 @@ SENTENCES = (
     "• AXE 3 — Valoriser l'action internationale",
     "• https://cites-unies-france.org/projet-strategique",
 )
-PASSAGE = Chunk(
-    id="p1",
+PASSAGE = passage(
+    *SENTENCES,
     path="publications/projet.pdf",
     title="Projet stratégique",
-    kind="publication",
     page=4,
     section="Axes stratégiques",
-    text=" ".join(SENTENCES),
-    position=0,
-    sentences=SENTENCES,
 )
 HIT = Hit(PASSAGE, score=1.0, similarity=0.9, sentence_similarities=(0.9, 0.8, 0.8, 0.8, 0.85))
 
@@ -71,17 +69,7 @@ def test_a_quote_continuing_the_page_before_opens_with_an_ellipsis() -> None:
 
 
 def _page(page: int, position: int, *sentences: str) -> Chunk:
-    return Chunk(
-        id=f"r{page}",
-        path="publications/rapport.pdf",
-        title="Rapport",
-        kind="publication",
-        page=page,
-        section="Fonds",
-        text=" ".join(sentences),
-        position=position,
-        sentences=sentences,
-    )
+    return passage(*sentences, id=f"r{page}", page=page, section="Fonds", position=position)
 
 
 def test_a_sentence_begun_on_the_page_before_is_quoted_whole() -> None:

@@ -348,7 +348,8 @@ def test_the_legal_basis_asked_for_is_given_whatever_the_scheme(ask: Ask) -> Non
 
 
 def test_a_verdict_also_gives_what_else_was_asked(ask: Ask) -> None:
-    answer = _ask(ask, "Can the water agencies use the water 1% law, and under which legal article?")
+    question = "Can the water agencies use the water 1% law, and under which legal article?"
+    answer = _ask(ask, question)
     assert answer.text.startswith("Yes, in principle")
     assert "L213-6" in answer.text
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from passages import passage
 
 from bot.index.chroma import open_collections
 from bot.index.chroma_writer import ChromaWriteError, _serve, writing_chroma
@@ -15,17 +16,14 @@ from bot.index.records import DIMENSION, Chunk
 
 
 def chunk(number: int) -> Chunk:
-    sentences = (f"Première phrase {number}.", f"Seconde phrase {number}.")
-    return Chunk(
+    return passage(
+        f"Première phrase {number}.",
+        f"Seconde phrase {number}.",
         id=f"c{number}",
         path="notes/bureau.md",
-        title="Bureau",
         kind="note",
         page=None,
-        section="Décisions",
-        text=" ".join(sentences),
         position=number,
-        sentences=sentences,
     )
 
 
