@@ -173,6 +173,7 @@ def run_ingest(
             report.chunks_embedded, report.chunks_total = _write_generation(
                 generation,
                 base,
+                previous,
                 manifest,
                 new_chunks,
                 embeddings or E5Embeddings(cache_dir=layout.models_dir(index_dir)),
@@ -188,18 +189,19 @@ def run_ingest(
 def _write_generation(
     generation: Path,
     base: Path | None,
+    copied: Manifest,
     manifest: Manifest,
     new_chunks: list[Chunk],
     embeddings: Embeddings,
     aliases: AliasTable,
     show_progress: bool,
 ) -> tuple[int, int]:
-    """Fill ``generation`` (a copy of ``base``) so that it matches ``manifest``."""
+    """Fill ``generation`` (a copy of ``base``, whose manifest is ``copied``) so that it
+    matches ``manifest``."""
     wanted_ids = {chunk_id for record in manifest.files.values() for chunk_id in record.chunk_ids}
     # The copied generation's Chroma holds exactly the chunks its manifest lists (asking
     # Chroma for every id instead costs a second at 20x the shipped knowledge). The child
     # process writing Chroma starts first: it works while this one reads and embeds.
-    copied = Manifest.read(generation)
     stored_ids = {chunk_id for record in copied.files.values() for chunk_id in record.chunk_ids}
     saved, stored = _copied_vectors(generation, len(stored_ids))
     progress = tqdm(desc="Embedding", unit="chunk", disable=not show_progress)
