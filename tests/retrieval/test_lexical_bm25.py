@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from passages import passage
 
 from bot.index.records import Chunk
 from bot.ingest.chunker import chunk_document
@@ -115,16 +116,5 @@ def test_an_empty_corpus_scores_nothing(aliases: AliasTable) -> None:
     lexical = LexicalIndex([], aliases)
     assert lexical.all_scores(QUESTIONS[0]).shape == (0,)
     assert not lexical.vocabulary
-    assert lexical.analyze_chunk(
-        Chunk(
-            id="x",
-            path="notes/x.md",
-            title="",
-            kind="note",
-            page=None,
-            section="",
-            text="",
-            position=0,
-            sentences=(),
-        )
-    ) == ["_"]
+    empty = passage(id="x", path="notes/x.md", title="", kind="note", page=None, section="")
+    assert lexical.analyze_chunk(empty) == ["_"]
