@@ -84,8 +84,13 @@ def write_chunks(generation: Path, chunks: list[Chunk]) -> None:
     layout.write_durably(generation / CHUNKS_FILE, "\n".join(lines) + "\n")
 
 
-def write_vectors(generation: Path, vectors: Vectors) -> None:
-    """The float32 vectors, and their int8 copies that every question scans."""
+def write_vectors(
+    generation: Path,
+    vectors: Vectors,
+    quantised: tuple[QuantisedRows, QuantisedRows] | None = None,
+) -> None:
+    """The float32 vectors, and their int8 copies that every question scans (``quantised``
+    when already made, for the passages and the sentences)."""
     folder = generation / VECTORS_DIR
     folder.mkdir(exist_ok=True)
     chunks = np.asarray(vectors.chunks, np.float32)
@@ -94,10 +99,11 @@ def write_vectors(generation: Path, vectors: Vectors) -> None:
     arrays: dict[str, np.ndarray] = dict(
         zip(VECTOR_FILES, (chunks, sentences, owners), strict=True)
     )
-    for name, matrix in (("chunks", chunks), ("sentences", sentences)):
-        quantised = QuantisedRows.of(matrix)
-        arrays[f"{name}{QUANTISED_VALUES}"] = quantised.values
-        arrays[f"{name}{QUANTISED_SCALES}"] = quantised.scales
+    if quantised is None:
+        quantised = (QuantisedRows.of(chunks), QuantisedRows.of(sentences))
+    for name, rows in zip(("chunks", "sentences"), quantised, strict=True):
+        arrays[f"{name}{QUANTISED_VALUES}"] = rows.values
+        arrays[f"{name}{QUANTISED_SCALES}"] = rows.scales
     for name, array in arrays.items():
         _save_array(folder / f"{name}.npy", array)
 

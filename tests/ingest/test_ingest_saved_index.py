@@ -157,6 +157,23 @@ def test_after_a_note_changes_the_saved_bm25_equals_one_built_from_scratch(
     assert "tombouctou" not in retriever.lexical.vocabulary
 
 
+def test_after_a_note_changes_the_int8_copies_equal_the_vectors_quantised_anew(
+    knowledge: Path, index_dir: Path, embeddings: RecordingEmbeddings
+) -> None:
+    ingest_then_edit_the_note(knowledge, index_dir, embeddings, "Tombouctou", "Ouagadougou")
+
+    generation = layout.current_generation(index_dir)
+    assert generation is not None
+    chunk_count = len(IndexReader.open(index_dir).chunks())
+    saved = read_vectors(generation, chunk_count)
+    quantised = read_quantised(generation, chunk_count)
+    assert saved is not None and quantised is not None
+    for rows, matrix in zip(quantised, (saved.chunks, saved.sentences), strict=True):
+        anew = QuantisedRows.of(np.asarray(matrix))
+        assert np.array_equal(rows.values, anew.values)
+        assert np.array_equal(rows.scales, anew.scales)
+
+
 def test_a_retitled_note_is_analysed_again_though_its_passages_keep_their_ids(
     knowledge: Path, index_dir: Path, embeddings: RecordingEmbeddings
 ) -> None:
