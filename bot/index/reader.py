@@ -120,11 +120,19 @@ def readable_generation(index_dir: Path) -> Path | None:
 
 
 def read_chunks(generation: Path) -> list[Chunk]:
+    return [chunk for chunk, _ in read_chunk_lines(generation)]
+
+
+def read_chunk_lines(generation: Path) -> list[tuple[Chunk, str]]:
+    """Every chunk with its line of ``chunks.jsonl`` (a re-ingest writes the lines of the
+    chunks it keeps as they were)."""
     path = generation / CHUNKS_FILE
     if not path.exists():
         return []
     with path.open(encoding="utf-8") as lines:
-        return [Chunk.from_json(json.loads(line)) for line in lines if line.strip()]
+        return [
+            (Chunk.from_json(json.loads(line)), line.rstrip("\n")) for line in lines if line.strip()
+        ]
 
 
 def read_vectors(generation: Path, chunk_count: int) -> Vectors | None:

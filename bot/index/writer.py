@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -79,8 +79,14 @@ def writing(index_dir: Path, base: Path | None) -> Iterator[Path]:
     layout.remove_stale_generations(index_dir)
 
 
-def write_chunks(generation: Path, chunks: list[Chunk]) -> None:
-    lines = (json.dumps(chunk.to_json(), ensure_ascii=False) for chunk in chunks)
+def write_chunks(
+    generation: Path, chunks: list[Chunk], stored_lines: Mapping[str, str] | None = None
+) -> None:
+    """``chunks.jsonl``; a chunk in ``stored_lines`` (by id) is written as that line."""
+    known = stored_lines or {}
+    lines = (
+        known.get(chunk.id) or json.dumps(chunk.to_json(), ensure_ascii=False) for chunk in chunks
+    )
     layout.write_durably(generation / CHUNKS_FILE, "\n".join(lines) + "\n")
 
 

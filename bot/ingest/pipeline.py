@@ -208,10 +208,14 @@ def _write_generation(
     quantised = _copied_quantised(generation, saved)
     progress = tqdm(desc="Embedding", unit="chunk", disable=not show_progress)
     with writing_chroma(generation, sorted(stored_ids - wanted_ids)) as chroma, progress as bar:
+        lines: dict[str, str] = {}  # a kept chunk's line is written again as it was
+        if stored is None:
+            stored_lines = reader.read_chunk_lines(generation)
+            stored = [chunk for chunk, _ in stored_lines]
+            lines = {chunk.id: line for chunk, line in stored_lines}
         reread = {chunk.id: chunk for chunk in new_chunks}
         # A stored chunk is kept only if its file, when re-read, gave it back unchanged:
         # the same text under a new title or section must be stored (and embedded) anew.
-        stored = stored if stored is not None else reader.read_chunks(generation)
         kept = [
             chunk
             for chunk in stored
@@ -221,7 +225,8 @@ def _write_generation(
         to_embed = [chunk for chunk in new_chunks if chunk.id not in kept_ids]
         # Written first, while the child loads Chroma's indexes on the other core.
         all_chunks = sorted(kept + to_embed, key=lambda chunk: (chunk.path, chunk.position))
-        writer.write_chunks(generation, all_chunks)
+        kept_lines = {chunk.id: lines[chunk.id] for chunk in kept if chunk.id in lines}
+        writer.write_chunks(generation, all_chunks, kept_lines)
         _write_lexical(generation, base, all_chunks, {chunk.id for chunk in to_embed}, aliases)
         bar.reset(total=len(to_embed))
         vectors = _StoredVectors(saved, stored, quantised)
