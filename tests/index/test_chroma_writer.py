@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -64,6 +65,29 @@ def test_passages_and_sentences_are_stored_and_stale_ones_deleted(tmp_path: Path
     passages, owners = stored(tmp_path)
     assert sorted(passages) == ["c2", "c3"]
     assert sorted(owners) == ["c2:0", "c2:1", "c3:0", "c3:1"]
+
+
+def unsaved_writes(generation: Path) -> int:
+    """Logged writes that each vector index has not saved yet, that its next load replays."""
+    database = sqlite3.connect(generation / CHROMA_DIR / "chroma.sqlite3")
+    try:
+        rows = database.execute(
+            "SELECT count(*) FROM segments s LEFT JOIN max_seq_id m ON m.segment_id = s.id "
+            "JOIN embeddings_queue q ON q.topic LIKE '%' || s.collection "
+            "WHERE s.scope = 'VECTOR' AND q.seq_id > coalesce(m.seq_id, 0)"
+        ).fetchone()
+    finally:
+        database.close()
+    return int(rows[0])
+
+
+def test_each_write_is_saved_in_the_vector_index_leaving_nothing_to_replay(
+    tmp_path: Path,
+) -> None:
+    for number in range(3):
+        with writing_chroma(tmp_path, []) as writer:
+            writer.add([chunk(number)], unit_rows(1, seed=number), [unit_rows(2, seed=9)])
+        assert unsaved_writes(tmp_path) == 0
 
 
 def test_a_writer_that_cannot_write_is_reported(tmp_path: Path) -> None:
