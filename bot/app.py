@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.settings import Settings
-from bot.storage import Database
 
 if TYPE_CHECKING:
     import httpx
@@ -43,6 +42,7 @@ if TYPE_CHECKING:
     from bot.staff.documents import DocumentLibrary
     from bot.staff.gaps import GapGroup
     from bot.staff.handoff import HandoffStore
+    from bot.storage import Database
     from bot.understanding.names import NameTable
     from bot.understanding.question import Analyzer
 
@@ -498,6 +498,8 @@ def name_table(
 
 def open_database(settings: Settings) -> Database:
     """PostgreSQL when ``database_url`` is set, else the SQLite file under the state folder."""
+    from bot.storage import Database  # SQLAlchemy: not for an ingest, which keeps no state
+
     url = settings.database_url
     return Database(url.get_secret_value() if url is not None else settings.database_path)
 

@@ -30,19 +30,12 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from bot.db.migrate import is_at_head, schema_lock, upgrade
 from bot.db.schema import STATE_TABLES
+from bot.private_folder import make_private_folder
 
 logger = logging.getLogger(__name__)
 
-_FOLDER_MODE = 0o700
 _FILE_MODE = 0o600
 _SIDE_FILES = ("", "-wal", "-shm", "-journal", ".migrate-lock")
-
-
-def make_private_folder(path: Path) -> None:
-    """Create ``path`` (and parents) and make it 0700."""
-    path.mkdir(parents=True, exist_ok=True)
-    if stat.S_IMODE(path.stat().st_mode) != _FOLDER_MODE:
-        os.chmod(path, _FOLDER_MODE)
 
 
 def database_url(target: str | Path) -> str:

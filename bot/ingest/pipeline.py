@@ -33,10 +33,10 @@ from bot.ingest.fiches import load_fiche_document
 from bot.ingest.loaders import load_note, load_pdf
 from bot.ingest.office import OFFICE_LOADERS
 from bot.ingest.versions import index_format_key
+from bot.private_folder import make_private_folder
 from bot.retrieval.aliases import AliasTable
 from bot.retrieval.embeddings import E5Embeddings, Embeddings
 from bot.retrieval.lexical import LexicalIndex, aliases_fingerprint
-from bot.storage import make_private_folder
 
 logger = logging.getLogger(__name__)
 

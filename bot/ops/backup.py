@@ -33,8 +33,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from bot.messages import message
+from bot.private_folder import make_private_folder
 from bot.settings import Settings
-from bot.storage import make_private_folder
 
 logger = logging.getLogger(__name__)
 
