@@ -149,6 +149,7 @@ class Lexicon(_Strict):
     months: tuple[str, ...]
     funding: tuple[str, ...]
     country_group: tuple[str, ...]
+    group_words: tuple[str, ...]
     not_names: tuple[str, ...]
     funding_responder: FundingResponder
     agenda_responder: AgendaResponder

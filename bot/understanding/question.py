@@ -18,7 +18,7 @@ from bot.answering.followup import (
 from bot.text import STOPWORDS, content_stems, fold
 from bot.understanding.agenda_cues import AgendaCues
 from bot.understanding.lexicon import ANSWER_TYPES, Lexicon, folded_words, phrase_pattern
-from bot.understanding.territories import places_named
+from bot.understanding.territories import places_named, territory
 
 # A capitalised word inside a sentence (not after . ? ! :): a name.
 _NAME = re.compile(r"(?<![.?!:]\s)(?<=[\s'’(])([A-ZÀ-Ý][\wà-ÿ'’-]*(?:[- ][A-ZÀ-Ý][\wà-ÿ'’-]*)*)")
@@ -121,6 +121,7 @@ class Analyzer:
         found, rest = self._smalltalk_phrases(asked)
         smalltalk = None if rest else found or "empty"
         groups = self.groups_in(text)
+        names = self._names(text)
         rest = [word for word in rest if word not in self._english]
         smalltalk_phrase = found if len(rest) <= _SMALL_TALK_WORDS else None
         if smalltalk == "empty" and previous and self._answer_type(folded_words(asked)):
@@ -132,7 +133,7 @@ class Analyzer:
             folded=folded,
             asks=asks,
             tense=self._tense(folded, text),
-            names=self._names(text),
+            names=names,
             years=tuple(int(year) for year in _YEAR.findall(text)),
             editions=editions_in(text),
             schemes=tuple(self._find_schemes(text)),
@@ -149,10 +150,22 @@ class Analyzer:
             asks_meeting=bool(phrase_pattern(self.lexicon.meetings).search(folded)),
             names_month=bool(phrase_pattern(self.lexicon.months).search(folded)),
             asks_funding=bool(phrase_pattern(self.lexicon.funding).search(folded)),
-            names_country_group=bool(phrase_pattern(self.lexicon.country_group).search(folded)),
+            names_country_group=self._names_country_group(folded, names),
             asks_agenda=self._agenda.asks_agenda(folded, bool(groups)),
             beyond_agenda=self._agenda.beyond(folded),
         )
+
+    def _names_country_group(self, folded: str, names: tuple[str, ...]) -> bool:
+        """« le groupe-pays Brésil », or a country beside a group word (« le groupe colombie »)."""
+        if phrase_pattern(self.lexicon.country_group).search(folded):
+            return True
+        countries = [re.escape(folded_words(name)) for name in names if territory(name)]
+        if not countries:
+            return False
+        country = "|".join(countries)
+        word = "|".join(map(re.escape, self.lexicon.group_words))
+        beside = rf"(?<![\w-])(?:(?:{word}) (?:{country})|(?:{country}) (?:{word}))(?![\w-])"
+        return re.search(beside, folded) is not None
 
     def _names(self, text: str) -> tuple[str, ...]:
         """Capitalised names, then countries written in lower case (« le groupe mali »)."""

@@ -147,6 +147,9 @@ def test_the_words_that_carry_meaning_as_written(analyzer: Analyzer) -> None:
     [
         ("Qui préside le groupe-pays Brésil ?", True),
         ("Who chairs the Japan country group?", True),
+        ("qui preside le groupe colombie a cuf ?", True),
+        ("Who chairs the Colombia group?", True),
+        ("Qui préside le groupe de travail Colombie ?", False),
         ("Quels sont les groupes-pays du pôle Afrique ?", False),
         ("Qui préside la dynamique Genre ?", False),
     ],
