@@ -67,7 +67,7 @@ class ExactRows:
         self._matrix = matrix
         self._row_shape = matrix.shape[1:]
         self._descriptor: int | None = None
-        path = _mapped_file(matrix)
+        path = mapped_file(matrix)
         if path is not None:
             self._descriptor = os.open(path, os.O_RDONLY)
             weakref.finalize(self, os.close, self._descriptor)
@@ -93,7 +93,7 @@ class ExactRows:
         return np.frombuffer(data, dtype).reshape(stop - start, *self._row_shape)
 
 
-def _mapped_file(matrix: np.ndarray) -> str | None:
+def mapped_file(matrix: np.ndarray) -> str | None:
     """The file of an array ``np.load(..., mmap_mode="r")`` returned (not a slice of it)."""
     if (
         isinstance(matrix, np.memmap)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.index import layout
+from bot.index.gathered import Gathered
 from bot.index.layout import (
     CHUNKS_FILE,
     LEXICAL_DIR,
@@ -26,7 +27,7 @@ from bot.index.layout import (
 )
 from bot.index.postings import Postings
 from bot.index.quantised import QuantisedRows
-from bot.index.records import Chunk, Vectors
+from bot.index.records import Chunk
 
 
 @dataclass
@@ -92,24 +93,30 @@ def write_chunks(
 
 def write_vectors(
     generation: Path,
-    vectors: Vectors,
-    quantised: tuple[QuantisedRows, QuantisedRows] | None = None,
+    chunks: Gathered,
+    sentences: Gathered,
+    owners: np.ndarray,
+    quantised: tuple[tuple[Gathered, Gathered], tuple[Gathered, Gathered]] | None = None,
 ) -> None:
-    """The float32 vectors, and their int8 copies that every question scans (``quantised``
-    when already made, for the passages and the sentences)."""
+    """The float32 vectors, and their int8 copies that every question scans.
+
+    ``quantised`` gives the int8 values and scales of the passages and of the sentences
+    when they can be gathered too (else the vectors are quantised here).
+    """
     folder = generation / VECTORS_DIR
     folder.mkdir(exist_ok=True)
-    chunks = np.asarray(vectors.chunks, np.float32)
-    sentences = np.asarray(vectors.sentences, np.float32)
-    owners = np.asarray(vectors.owners, np.int64)
-    arrays: dict[str, np.ndarray] = dict(
-        zip(VECTOR_FILES, (chunks, sentences, owners), strict=True)
+    arrays: dict[str, np.ndarray | Gathered] = dict(
+        zip(VECTOR_FILES, (chunks, sentences, np.asarray(owners, np.int64)), strict=True)
     )
+    pairs: Sequence[tuple[np.ndarray | Gathered, np.ndarray | Gathered]]
     if quantised is None:
-        quantised = (QuantisedRows.of(chunks), QuantisedRows.of(sentences))
-    for name, rows in zip(("chunks", "sentences"), quantised, strict=True):
-        arrays[f"{name}{QUANTISED_VALUES}"] = rows.values
-        arrays[f"{name}{QUANTISED_SCALES}"] = rows.scales
+        made = [QuantisedRows.of(rows.array()) for rows in (chunks, sentences)]
+        pairs = [(rows.values, rows.scales) for rows in made]
+    else:
+        pairs = quantised
+    for name, (values, scales) in zip(("chunks", "sentences"), pairs, strict=True):
+        arrays[f"{name}{QUANTISED_VALUES}"] = values
+        arrays[f"{name}{QUANTISED_SCALES}"] = scales
     for name, array in arrays.items():
         _save_array(folder / f"{name}.npy", array)
 
@@ -139,11 +146,14 @@ def write_lexical(generation: Path, postings: Postings, fingerprint: str) -> Non
     os.replace(staging, folder)
 
 
-def _save_array(path: Path, array: np.ndarray) -> None:
+def _save_array(path: Path, array: np.ndarray | Gathered) -> None:
     """Write ``array`` aside, flush it to disk, then rename it to ``path``."""
     temporary = path.with_name(f"{path.stem}.tmp.npy")
     with temporary.open("wb") as handle:
-        np.save(handle, array)
+        if isinstance(array, Gathered):
+            array.save(handle)
+        else:
+            np.save(handle, array)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temporary, path)

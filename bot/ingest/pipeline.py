@@ -23,6 +23,7 @@ from tqdm import tqdm
 from bot.index import layout, reader, writer
 from bot.index.chroma import open_collections, vectors_from_chroma
 from bot.index.chroma_writer import writing_chroma
+from bot.index.gathered import Gathered
 from bot.index.postings import Postings
 from bot.index.quantised import QuantisedRows
 from bot.index.records import DIMENSION, Chunk, Vectors
@@ -239,7 +240,7 @@ def _write_generation(
                 vectors.add(chunk, vector, rows)
             bar.update(len(batch))
         # Written while the child makes its last writes and closes the collections.
-        writer.write_vectors(generation, *vectors.in_order(all_chunks))
+        vectors.write(generation, all_chunks)
     manifest.write(generation)
     return len(to_embed), len(all_chunks)
 
@@ -268,10 +269,8 @@ def _copied_quantised(
 class _StoredVectors:
     """Every chunk's vector and its sentences' vectors: the copied generation's, then new ones.
 
-    Rows are gathered by index when the generation is written, instead of copying
-    each chunk's rows one by one (a second at 66× the shipped knowledge). So are the
-    int8 copies of the copied rows, when saved: only new rows are quantised (quantising
-    every row again took 0.2 s at 66×).
+    Rows are gathered by index when the generation is written (:mod:`bot.index.gathered`),
+    instead of copying each chunk's rows one by one (a second at 66× the shipped knowledge).
     """
 
     def __init__(
@@ -281,8 +280,9 @@ class _StoredVectors:
         quantised: tuple[QuantisedRows, QuantisedRows] | None = None,
     ) -> None:
         self._quantised = quantised
-        self._chunk_parts: list[np.ndarray] = [np.asarray(saved.chunks, np.float32)]
-        self._sentence_parts: list[np.ndarray] = [np.asarray(saved.sentences, np.float32)]
+        # ``asanyarray``: a memory-mapped file stays one, for its rows to be copied from it.
+        self._chunk_parts: list[np.ndarray] = [np.asanyarray(saved.chunks, np.float32)]
+        self._sentence_parts: list[np.ndarray] = [np.asanyarray(saved.sentences, np.float32)]
         self._chunk_count = len(chunks)
         self._sentence_count = len(saved.sentences)
         owners = np.asarray(saved.owners, np.int64)
@@ -336,72 +336,47 @@ class _StoredVectors:
             known.update(zip(chunk.sentence_texts(), sentences, strict=True))
         return known
 
-    def in_order(
-        self, chunks: list[Chunk]
-    ) -> tuple[Vectors, tuple[QuantisedRows, QuantisedRows] | None]:
-        """The vectors of ``chunks`` in their order, and their int8 copies when the copied
-        generation's were saved (``None``: quantise them all)."""
-        if not chunks:
-            return Vectors.empty(), None
+    def write(self, generation: Path, chunks: list[Chunk]) -> None:
+        """Save the vectors of ``chunks``, in their order, to ``generation``.
+
+        The copied generation's rows are gathered from its files, and so are their int8
+        copies when saved: only new rows are quantised (quantising every row again took
+        0.2 s at 66× the shipped knowledge).
+        """
         rows = np.array([self._rows[chunk.id] for chunk in chunks], dtype=np.int64)
+        rows = rows.reshape(-1, 3)
         counts = rows[:, 2] - rows[:, 1]
         # Each chunk's sentence rows, chunk after chunk: first + 0, first + 1, … end - 1.
         offsets = np.repeat(rows[:, 1] - (np.cumsum(counts) - counts), counts)
         sentence_rows = offsets + np.arange(int(counts.sum()))
-        chunk_parts, sentence_parts = _in_two(self._chunk_parts), _in_two(self._sentence_parts)
-        vectors = Vectors(
-            _gather(chunk_parts, rows[:, 0]),
-            _gather(sentence_parts, sentence_rows),
-            np.repeat(np.arange(len(chunks)), counts),
-        )
-        if self._quantised is None:
-            return vectors, None
-        base_chunks, base_sentences = self._quantised
-        return vectors, (
-            _quantised_rows(base_chunks, chunk_parts, rows[:, 0]),
-            _quantised_rows(base_sentences, sentence_parts, sentence_rows),
-        )
+        chunk_vectors = Gathered(_in_two(self._chunk_parts), rows[:, 0])
+        sentence_vectors = Gathered(_in_two(self._sentence_parts), sentence_rows)
+        quantised = None
+        if self._quantised is not None:
+            base_chunks, base_sentences = self._quantised
+            quantised = (
+                _quantised_rows(base_chunks, chunk_vectors),
+                _quantised_rows(base_sentences, sentence_vectors),
+            )
+        owners = np.repeat(np.arange(len(chunks)), counts)
+        writer.write_vectors(generation, chunk_vectors, sentence_vectors, owners, quantised)
 
 
-def _quantised_rows(
-    base: QuantisedRows, parts: list[np.ndarray], rows: np.ndarray
-) -> QuantisedRows:
-    """``QuantisedRows.of(np.concatenate(parts)[rows])``, where ``base`` quantises the
-    first rows already: only the rows after them are quantised."""
+def _quantised_rows(base: QuantisedRows, vectors: Gathered) -> tuple[Gathered, Gathered]:
+    """The int8 values and scales of ``vectors``, whose first rows ``base`` quantises
+    already: only the rows after them are quantised."""
     copied = len(base.values)
-    new = QuantisedRows.of(_gather(parts, np.arange(copied, sum(len(part) for part in parts))))
-    return QuantisedRows(
-        _gather([base.values, new.values], rows), _gather([base.scales, new.scales], rows)
+    everything = sum(len(part) for part in vectors.parts)
+    new = QuantisedRows.of(Gathered(vectors.parts, np.arange(copied, everything)).array())
+    return (
+        Gathered([base.values, new.values], vectors.rows),
+        Gathered([base.scales, new.scales], vectors.rows),
     )
 
 
 def _in_two(parts: list[np.ndarray]) -> list[np.ndarray]:
     """The copied generation's rows, then every new row in one array."""
     return parts[:1] + [np.concatenate(parts[1:])] if len(parts) > 2 else parts
-
-
-def _gather(parts: list[np.ndarray], rows: np.ndarray) -> np.ndarray:
-    """``np.concatenate(parts)[rows]`` without copying the parts into one array first.
-
-    Rows are copied by runs of consecutive ones: a re-ingest keeps nearly every row in
-    its place, so a few slice copies move them (row-by-row indexing of a memory-mapped
-    part was most of the time of a one-note re-ingest at 66×).
-    """
-    gathered = np.empty((len(rows), *parts[0].shape[1:]), parts[0].dtype)
-    if not len(rows):
-        return gathered
-    lengths = np.array([len(part) for part in parts])
-    ends = np.cumsum(lengths)
-    offsets = ends - lengths
-    owner = np.searchsorted(ends, rows, side="right")  # the part each row comes from
-    breaks = np.flatnonzero((np.diff(rows) != 1) | (np.diff(owner) != 0)) + 1
-    starts = np.concatenate([[0], breaks])
-    stops = np.concatenate([breaks, [len(rows)]])
-    for first, stop in zip(starts.tolist(), stops.tolist(), strict=True):
-        part = int(owner[first])
-        source = int(rows[first] - offsets[part])
-        gathered[first:stop] = parts[part][source : source + stop - first]
-    return gathered
 
 
 def _late_sentences(embeddings: Embeddings | None) -> bool:

@@ -29,7 +29,7 @@ from bot.index.writer import Manifest
 from bot.ingest import chunker, versions
 from bot.ingest.chunker import chunk_document
 from bot.ingest.loaders import load_note, load_pdf
-from bot.ingest.pipeline import IngestReport, _gather, run_ingest
+from bot.ingest.pipeline import IngestReport, run_ingest
 from bot.retrieval.embeddings import E5Embeddings
 from bot.text import split_sentences
 
@@ -477,13 +477,3 @@ def test_funding_fiches_are_indexed_and_a_malformed_one_is_skipped_naming_its_fi
     retriever = open_retriever(index_dir, embeddings)
     hits = retriever.search("Qui préside la Commission nationale de la coopération décentralisée ?")
     assert hits[0].chunk.path == "funding/cncd.yaml"
-
-
-@pytest.mark.parametrize("seed", range(4))
-def test_gathering_stored_and_new_vectors_keeps_each_row_with_its_chunk(seed: int) -> None:
-    rng = np.random.default_rng(seed)
-    parts = [rng.standard_normal((size, 384)).astype(np.float32) for size in (50, 0, 7, 20)]
-    everything = np.concatenate(parts)
-    kept = np.delete(np.arange(50), rng.choice(50, size=5, replace=False))
-    for rows in (rng.permutation(77), np.concatenate([kept[:20], np.arange(50, 77), kept[20:]])):
-        assert np.array_equal(_gather(parts, rows), everything[rows])
