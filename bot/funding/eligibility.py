@@ -124,7 +124,8 @@ def _speaks_for_itself() -> re.Pattern[str]:
     modals = "|".join(phrase_body(modal) for modal in expand_phrases(words.modals))
     return re.compile(
         phrase_pattern(words.speaks_for_itself).pattern
-        + rf"|\b(?:{determiners})\s?\w*\s?\w*\s?\w*\s?(?:{modals})"
+        # A word may be elided (« un syndicat d'eau potable peut-il… »).
+        + rf"|\b(?:{determiners})\s?[\w']*\s?[\w']*\s?[\w']*\s?(?:{modals})"
     )
 
 

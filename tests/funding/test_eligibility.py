@@ -42,6 +42,7 @@ def test_parse_applicant(text: str, kinds: set[str], services: set[str]) -> None
         ("Mon syndicat d'eau potable peut-il aider une commune au Burkina Faso ?", True),
         ("Un syndicat de collecte des déchets peut-il financer un projet à l'étranger ?", True),
         ("Une région peut-elle candidater ?", True),
+        ("Un syndicat d'eau potable peut-il financer un projet au Bénin via le 1 % ?", True),
         ("Qui a mené la délégation et de quelle ville est-elle élue ?", False),
         ("Elle est élue de quelle ville ?", False),
         ("Quelle part de la facture est couverte quand une commune se fait aider par CUF ?", False),

@@ -63,6 +63,14 @@ def test_dev_set_funding_cases(
     assert answer.sources[0].file == f"funding/{fiche}.yaml"
 
 
+def test_a_country_the_documents_never_name_does_not_stop_a_verdict(ask: Ask) -> None:
+    # The question: the 1 % eau fiche answers it for any country.
+    answer = _ask(
+        ask, "Un syndicat d'eau potable peut-il financer un projet au Bénin via le 1 % eau ?"
+    )
+    assert answer.text.startswith("Oui, a priori : 1 % eau est ouvert à votre syndicat.")
+
+
 def test_ficol_answer(ask: Ask) -> None:
     for question in ("Qu'est-ce que le FICOL ?", "c koi le ficol", "FICOL ?"):
         answer = _ask(ask, question)
