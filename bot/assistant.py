@@ -220,7 +220,7 @@ class Assistant:
         ranked = rank_quotes(evidence.candidates, self._calibration.quote_model)
         quotes = choose_quotes(ranked, question.asks, self._calibration.second_ratio)
         signals = self.signals(evidence, quotes)
-        if not quotes or not self._supported(signals):
+        if not quotes or not self._supported(signals, bool(question.groups)):
             logger.info("Not answered: %s", _rounded(signals))
             return self._dont_know(language)
         if generator is not None:
@@ -230,7 +230,7 @@ class Assistant:
         previous = self._retriever.previous_passage
         return _quoted_answer([with_lead(q, previous(q.hit)) for q in quotes], language)
 
-    def _supported(self, signals: dict[str, float]) -> bool:
+    def _supported(self, signals: dict[str, float], names_a_group: bool) -> bool:
         """Answer or refuse: the calibrated answer model, after rules that always hold.
 
         A name the documents never use in any language (« Pérou ») means they cannot
@@ -240,10 +240,11 @@ class Assistant:
         was not found (« plafond en euros non trouvé », in a fiche). (A question on a
         scheme's rules that names a country, « un syndicat d'eau peut-il financer un
         projet au Bénin ? », is the funding fiches' to answer, before this.) And
-        nothing retrieved below the calibrated similarity floor is about the question.
+        nothing retrieved below the calibrated similarity floor is about the question,
+        unless it names one of CUF's groups (``names_a_group``).
         """
         calibration = self._calibration
-        if ruled_out(signals, calibration.min_similarity):
+        if ruled_out(signals, calibration.min_similarity, names_a_group):
             return False
         model = calibration.answer_model
         if model is not None:
@@ -258,14 +259,17 @@ class Assistant:
         return Answer(message("dont_know", language), answered=False, kind="abstain")
 
 
-def ruled_out(signals: dict[str, float], min_similarity: float) -> bool:
+def ruled_out(signals: dict[str, float], min_similarity: float, names_a_group: bool) -> bool:
     """The fixed rules of :meth:`Assistant._supported` (the fitting applies them too)."""
     return (
         bool(signals["unknown_names"])
         or bool(signals["unknown_group"])
         or bool(signals["no_known_word"])
         or bool(signals["says_not_found"])
-        or signals["similarity"] < min_similarity
+        # A question naming one of CUF's groups is about the documents' subject, however
+        # far an English question's wording lands from their French (« Who chairs the
+        # Russia country group? »).
+        or (signals["similarity"] < min_similarity and not names_a_group)
     )
 
 

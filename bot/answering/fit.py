@@ -272,7 +272,12 @@ def _fit_answers(
     # (cross-validated), so that the stated share holds on new questions too.
     probabilities = _out_of_fold(x, y)
     # What the assistant's fixed rules refuse before the model is asked.
-    ruled = np.array([ruled_out(signals, min_similarity) for signals in all_signals])
+    ruled = np.array(
+        [
+            ruled_out(signals, min_similarity, bool(item.question.groups))
+            for signals, item in zip(all_signals, gathered, strict=True)
+        ]
+    )
     probabilities = np.where(ruled, 0.0, probabilities)
     threshold = _threshold_for(probabilities, y, max_over_refusal)
     refused = probabilities < threshold
