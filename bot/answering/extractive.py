@@ -188,6 +188,10 @@ def choose_quotes(ranked: list[Quote], asks: str | None, second_ratio: float) ->
         # Not the best quote's sentence again, nor a list item it already brought along.
         if quote.origin == best.origin or any(quote.sentence in q.sentence for q in chosen):
             continue
+        # The best quote names what was asked about (« Mali »): not one from a passage
+        # that never does (Madagascar's chair).
+        if best.features["names"] > 0 and not quote.features["passage_names"]:
+            continue
         if length + len(quote.sentence) <= MAX_ANSWER_CHARS:
             chosen.append(quote)
             length += len(quote.sentence)

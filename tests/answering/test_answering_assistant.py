@@ -20,6 +20,7 @@ def test_mali_group_is_answered_with_its_chair_from_the_right_page(
     assert answer.answered is True
     assert answer.kind == "documents"
     assert "Halima Menhoudj" in answer.text.splitlines()[0]  # the fact comes first
+    assert "Madagascar" not in answer.text  # no other group's chair beside it
     first = answer.sources[0]
     assert first.title == "Rapport d'activités 2023"
     assert first.file == "publications/cuf-rapport-activites-2023.pdf"
