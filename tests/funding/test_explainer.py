@@ -63,6 +63,20 @@ def test_dev_set_funding_cases(
     assert answer.sources[0].file == f"funding/{fiche}.yaml"
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "le ficol c'est jusqu'à combien ?",
+        "le ficol c'est combien ?",
+        "quel montant pour le ficol ?",
+        "le ficol finance combien ?",
+    ],
+)
+def test_how_much_a_scheme_gives_asked_informally_gets_its_amounts(ask: Ask, question: str) -> None:
+    answer = _ask(ask, question)
+    assert "200 000 € à 1 500 000 €" in answer.text, answer.text
+
+
 def test_a_country_the_documents_never_name_does_not_stop_a_verdict(ask: Ask) -> None:
     # The issue's question: the 1 % eau fiche answers it for any country.
     answer = _ask(
