@@ -21,10 +21,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.funding.deadlines import upcoming
+from bot.funding.deadlines import format_deadline, upcoming
 from bot.meetings import reminder_text
 from bot.meetings.follows import GROUP, Target, resolve
-from bot.meetings.formatting import format_deadline, format_occurrence
+from bot.meetings.formatting import format_occurrence
 from bot.meetings.groups import Group
 from bot.messages import message
 

@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from bot.dates import format_date
 from bot.funding.catalog import FundingCatalog, fiche_paths
 from bot.funding.matching import normalize
 from bot.funding.schema import Category, Fiche
+from bot.messages import message
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +111,33 @@ def upcoming(items: Iterable[Deadline], today: date, days: int | None = None) ->
         (item for item in items if today <= item.closes <= last),
         key=lambda item: (item.closes, item.fiche_id, item.edition),
     )
+
+
+def format_deadline(deadline: Deadline, today: date, language: str = "fr") -> str:
+    """The call, and « Clôture : vendredi 30 avril 2027 (dans 30 jours) » (then its link).
+
+    A call whose closing day has passed says so (« Clos depuis le … »): it is never
+    shown as open (the agenda lists only calls not yet closed).
+    """
+    day = format_date(deadline.closes, language, weekday=True)
+    left = (deadline.closes - today).days
+    if left < 0:
+        return f"• {deadline.title}\n  {message('deadline_closed', language, day=day)}"
+    if left == 0:
+        when = message("deadline_today", language, day=day)
+    elif left == 1:
+        when = message("deadline_tomorrow", language, day=day)
+    else:
+        when = message("deadline_in_days", language, day=day, days=left)
+    lines = [f"• {deadline.title}", f"  {message('deadline_closes', language, when=when)}"]
+    if deadline.opens is not None and deadline.opens > today:
+        opens = format_date(deadline.opens, language)
+        lines.append(f"  {message('deadline_opens', language, day=opens)}")
+    if not deadline.confirmed:
+        lines.append(f"  {message('deadline_not_confirmed', language)}")
+    if deadline.url:
+        lines.append(f"  {message('deadline_url', language, url=deadline.url)}")
+    return "\n".join(lines)
 
 
 class DeadlineSource:

@@ -11,12 +11,13 @@ lexicon's (``funding_responder`` in ``bot/understanding/lexicon.yaml``).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import ClassVar
 
 from bot.answering.extractive import ANSWER_PATTERNS
 from bot.answers import Answer, Source
 from bot.funding.catalog import FundingCatalog
+from bot.funding.deadlines import deadlines, format_deadline, upcoming
 from bot.funding.eligibility import (
     Applicant,
     Assessment,
@@ -38,6 +39,7 @@ from bot.understanding.question import Question
 from bot.understanding.routing import Route
 
 _MAX_OVERVIEW = 7
+_MAX_CALLS = 4  # calls listed in one answer (each takes three or four lines)
 # What a verdict already answers: who may use the scheme, and what it is.
 _VERDICT = {Section.WHO, Section.WHAT}
 _MAX_SCHEMES = 6
@@ -110,9 +112,12 @@ class FundingResponder:
             if not intents and not _only_names(text, named):
                 return None
             sections = _sections_for(intents)
-            if len(named) > 1 and Section.WHAT not in sections:
+            if len(named) > 1:
                 # « quels articles fondent le 1 % eau, le 1 % déchets et le 1 % mobilité ? »:
-                # the part asked of each scheme named.
+                # the part asked of each scheme named; « la différence entre le 1 % eau et
+                # le 1 % énergie ? »: what each one is.
+                if Section.WHAT in sections:
+                    sections = (Section.WHAT,)
                 shown = named[:_MAX_NAMED]
                 body = [
                     line for one in shown for line in render_body(one, today, sections, language)
@@ -127,6 +132,8 @@ class FundingResponder:
                 # the staff see the gap.
                 return replace(answer, answered=False)
             return answer
+        if Section.CALENDAR in intents and _names_calls(text):
+            return self._open_calls(today, language)
         if applicant and asks_eligibility:
             return self._eligibility(applicant, text, language)
         if _asks_overview(text):
@@ -201,6 +208,26 @@ class FundingResponder:
         lines.append(_verified_line(fiches, language))
         return _answer("\n".join(lines), fiches)
 
+    def _open_calls(self, today: date, language: str) -> Answer:
+        """The calls open or announced on ``today``; if none, the last ones that closed."""
+        known = deadlines(self.catalog)
+        coming = upcoming(known, today)[:_MAX_CALLS]
+        if coming:
+            lines = [message("funding_calls_open", language)]
+            shown = coming
+        else:
+            lines = [message("funding_calls_none", language)]
+            shown = [item for item in known if item.is_past(today)][-_MAX_CALLS:][::-1]
+            if shown:
+                lines.append(message("funding_calls_last_closed", language))
+        lines += [format_deadline(item, today, language) for item in shown]
+        lines.append(message("funding_calls_follow", language))
+        fiches = list({item.fiche_id: self.catalog.get(item.fiche_id) for item in shown}.values())
+        found = [fiche for fiche in fiches if fiche is not None]
+        if found:
+            lines.append(_verified_line(found, language))
+        return _answer("\n".join(lines), found)
+
     def _overview(self, language: str) -> Answer:
         applicable = [
             fiche for fiche in self.catalog.fiches if fiche.category in APPLICABLE_CATEGORIES
@@ -242,6 +269,11 @@ def _only_names(question: str, named: list[Fiche]) -> bool:
             name_words.update(normalize(text))
     rest = [word for word in words if word not in name_words]
     return len(rest) <= 1
+
+
+def _names_calls(question: str) -> bool:
+    """« un appel à projets », "a call for projects": calls in general."""
+    return phrase_pattern(funding_words().calls).search(fold(question)) is not None
 
 
 def _asks_overview(question: str) -> bool:

@@ -175,7 +175,7 @@ TEXTS: dict[str, str] = {
     "delay_today": "today",
     "delay_tomorrow": "tomorrow",
     "delay_days": "in {days} days",
-    # A funding call in the agenda (bot/meetings/formatting.format_deadline)
+    # A funding call in the agenda (bot/funding/deadlines.format_deadline)
     "deadline_closed": "Closed since {day}",
     "deadline_today": "today, {day}",
     "deadline_tomorrow": "tomorrow, {day}",
@@ -264,6 +264,10 @@ TEXTS: dict[str, str] = {
     ),
     "funding_open_to": "Schemes open to a « {applicant} »:",
     "funding_excluded": "Not necessarily: for the {name}, the fiche states « {line} ».",
+    "funding_calls_open": "Calls for projects open or announced today, according to CUF's fiches:",
+    "funding_calls_none": "No call for projects is open or announced today in CUF's fiches.",
+    "funding_calls_last_closed": "Last calls closed:",
+    "funding_calls_follow": "To be reminded before a call closes: /suivre",
     "funding_unknown_scheme": (
         "I don't know this scheme: it is in none of my fiches. "
         "The ones of the same kind I know: {names}."

@@ -189,7 +189,7 @@ TEXTS: dict[str, str] = {
     "delay_today": "aujourd’hui",
     "delay_tomorrow": "demain",
     "delay_days": "dans {days} jours",
-    # A funding call in the agenda (bot/meetings/formatting.format_deadline)
+    # A funding call in the agenda (bot/funding/deadlines.format_deadline)
     "deadline_closed": "Clos depuis le {day}",
     "deadline_today": "aujourd’hui, {day}",
     "deadline_tomorrow": "demain, {day}",
@@ -295,6 +295,14 @@ TEXTS: dict[str, str] = {
     ),
     "funding_open_to": "Dispositifs ouverts à une structure de type « {applicant} » :",
     "funding_excluded": "Pas forcément : pour le {name}, la fiche précise « {line} ».",
+    "funding_calls_open": (
+        "Appels à projets ouverts ou annoncés à ce jour, d'après les fiches de CUF :"
+    ),
+    "funding_calls_none": (
+        "Aucun appel à projets ouvert ni annoncé à ce jour dans les fiches de CUF."
+    ),
+    "funding_calls_last_closed": "Derniers appels clos :",
+    "funding_calls_follow": "Pour être prévenu avant une clôture : /suivre",
     "funding_unknown_scheme": (
         "Je ne connais pas ce dispositif : il n'est dans aucune de mes fiches. "
         "Ceux de la même famille que je connais : {names}."

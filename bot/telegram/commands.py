@@ -14,8 +14,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
-from bot.funding.deadlines import upcoming
-from bot.meetings.formatting import format_day, format_deadline, format_occurrence
+from bot.funding.deadlines import format_deadline, upcoming
+from bot.meetings.formatting import format_day, format_occurrence
 from bot.messages import message as say
 from bot.ops import metrics
 from bot.telegram.callbacks import pack, parse_id, unpack

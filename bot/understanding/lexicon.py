@@ -74,6 +74,7 @@ class FundingResponder(_Strict):
     past_event: tuple[str, ...]
     overview: tuple[str, ...]
     overview_context: tuple[str, ...]
+    calls: tuple[str, ...]
     applicants: tuple[Applicant, ...]
     services: dict[str, tuple[str, ...]]
     description_end: tuple[str, ...]

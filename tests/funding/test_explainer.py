@@ -383,3 +383,44 @@ def test_the_part_asked_of_each_scheme_named_comes_side_by_side(ask: Ask) -> Non
     assert "1 % eau et assainissement (loi Oudin-Santini)" in lines
     assert lines.count("Montants et taux :") == 2
     assert len(answer.sources) == 2
+
+
+def test_calls_open_on_the_day_are_listed_with_their_closing_dates(ask: Ask) -> None:
+    answer = _ask(ask, "quels appels à projets sont ouverts ?", datetime(2024, 3, 15, 9, 0))
+
+    lines = answer.text.splitlines()
+    assert lines[0] == "Appels à projets ouverts ou annoncés à ce jour, d'après les fiches de CUF :"
+    assert "• AAP triennal 2024-2026 (campagne 2024) (AAP généraliste du MEAE)" in lines
+    assert "  Clôture : lundi 6 mai 2024 (dans 52 jours)" in lines
+    assert "Clos depuis" not in answer.text  # a closed call is never shown as open
+    assert "Pour être prévenu avant une clôture : /suivre" in lines
+
+
+def test_with_no_call_open_the_answer_says_so_and_shows_the_last_ones_closed(ask: Ask) -> None:
+    answer = _ask(ask, "y a un appel à projets ouvert en ce moment ?", datetime(2026, 12, 1, 9, 0))
+
+    lines = answer.text.splitlines()
+    assert lines[0] == "Aucun appel à projets ouvert ni annoncé à ce jour dans les fiches de CUF."
+    assert lines[1] == "Derniers appels clos :"
+    assert lines[2:4] == [
+        "• FICOL 2024 (FICOL (AFD))",
+        "  Clos depuis le vendredi 13 septembre 2024",
+    ]
+    assert answer.sources[0].file == "funding/afd_ficol.yaml"
+
+
+def test_open_calls_asked_in_english_are_answered_in_english(ask: Ask) -> None:
+    answer = _ask(ask, "Is there an open call for projects right now?", datetime(2026, 12, 1, 9, 0))
+
+    assert answer.text.startswith("No call for projects is open or announced today")
+
+
+def test_two_schemes_asked_about_are_both_explained(ask: Ask) -> None:
+    answer = _ask(ask, "c'est quoi la différence entre le 1% eau et le 1% énergie ?")
+
+    assert answer.text.startswith("1 % eau et assainissement (loi Oudin-Santini)\n")
+    assert "\n1 % énergie (extension Pintat de la loi Oudin-Santini)\n" in answer.text
+    assert [source.file for source in answer.sources] == [
+        "funding/un_pourcent_eau.yaml",
+        "funding/un_pourcent_energie.yaml",
+    ]
