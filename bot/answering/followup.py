@@ -40,6 +40,14 @@ _OPENING_SUBJECT = re.compile(
     r"^\s*(?:le|la|les|l['’])\s*[^\s,?!.]+(?:\s+[^\s,?!.]+){0,3}?\s*,?\s+(il|elle|ils|elles)(?![\w-])",
     re.IGNORECASE,
 )
+# « qui le préside ? », « on la contacte comment ? », « qui les finance ? »: « le », « la »,
+# « les » after a subject are object pronouns; before a noun and its complement they are
+# articles (« c qui le président du groupe burkina »).
+_OBJECT_PRONOUN = re.compile(
+    r"(?<![\w-])(?:qui|on|je|nous|vous|ne|il|elle|ils|elles)\s+(?:(?:le|la|les)(?![\w-])|l['’])"
+    r"(?!\s*[\w-]+\s+(?:du|de|des|d['’]))",
+    re.IGNORECASE,
+)
 # « il y a », « y a-t-il », « ya »: impersonal, they refer back to nothing.
 _IMPERSONAL = re.compile(
     r"(?<![\w-])(?:il\s+y\s+a|y\s+a[\s-]+t[\s-]+il|ya)(?![\w-])", re.IGNORECASE
@@ -89,6 +97,12 @@ def looks_like_follow_up(question: str) -> bool:
     if opening is not None:
         personal = personal[: opening.start(1)] + personal[opening.end(1) :]
     return bool(_BACK_REFERENCE.search(personal) or _EN_PRONOUN.search(personal))
+
+
+def takes_up_an_object(question: str) -> bool:
+    """« qui le préside ? », « on la contacte comment ? »: an object pronoun (or an article:
+    « c qui le président du groupe cameroun », which names its subject itself)."""
+    return _OBJECT_PRONOUN.search(question) is not None
 
 
 def _kind_before(text: str, name: str) -> str | None:

@@ -14,6 +14,7 @@ from bot.answering.followup import (
     looks_like_follow_up,
     opens_like_follow_up,
     standalone_question,
+    takes_up_an_object,
 )
 from bot.text import STOPWORDS, content_stems, fold
 from bot.understanding.agenda_cues import AgendaCues
@@ -113,7 +114,11 @@ class Analyzer:
         if standalone:
             text = " ".join(standalone.split())
         elif previous and not self._names_another_scheme(asked, previous):
-            text = self._other_scheme(asked, previous) or standalone_question(asked, previous)
+            text = (
+                self._other_scheme(asked, previous)
+                or self._same_subject(asked, previous)
+                or standalone_question(asked, previous)
+            )
         else:
             text = asked
         folded = folded_words(text)
@@ -180,6 +185,17 @@ class Analyzer:
         for found in spans:
             rest = rest.replace(found, " ")
         return tuple(dict.fromkeys([*capitalised, *places_named(rest)]))
+
+    def _same_subject(self, asked: str, previous: str) -> str | None:
+        """« qui le préside ? » after « Quand se réunit le groupe-pays Mali ? »: a question of
+        its own about what the last one named, which it takes up as its object. Its words
+        say what is asked (a person, not a meeting), the last question's names what about:
+        « qui le préside ? (Mali) ». ``None`` when it names something itself, or opens like
+        a follow-up (« et… »), or the last question named nothing."""
+        if opens_like_follow_up(asked) or not takes_up_an_object(asked) or self._names(asked):
+            return None
+        names = self._names(previous)
+        return f"{asked} ({', '.join(names)})" if names else None
 
     def _names_another_scheme(self, asked: str, previous: str) -> bool:
         """« 1 % déchets, on se fait accompagner par qui ? » after a question on the 1 %

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from answering_helpers import REPO, AnsweringServices
 
-from bot.answering.followup import looks_like_follow_up, standalone_question
+from bot.answering.followup import looks_like_follow_up, standalone_question, takes_up_an_object
 from bot.evaluation import load_cases
 
 MALI = "Qui préside le groupe-pays Mali ?"
@@ -94,6 +94,16 @@ def test_senegal_group_after_the_mali_group(services: AnsweringServices) -> None
     ]
 
 
+def test_who_chairs_it_after_asking_when_the_group_meets(services: AnsweringServices) -> None:
+    services.assistant.answer("Quand se réunit le groupe-pays Mali ?", "chat-1")
+    answer = services.assistant.answer("qui le préside ?", "chat-1")
+
+    assert answer.kind == "documents"  # a person is asked, not the agenda again
+    assert "Halima Menhoudj" in answer.text.splitlines()[0]
+    last = services.conversations.recent("chat-1", services.now())[-1]
+    assert last.standalone_question == "qui le préside ? (Mali)"
+
+
 def test_without_context_the_follow_up_is_not_understood(services: AnsweringServices) -> None:
     answer = services.assistant.answer("Elle est élue de quelle ville ?", "chat-1")
 
@@ -172,6 +182,21 @@ def test_forget_erases_the_conversation(services: AnsweringServices) -> None:
 )
 def test_what_refers_back_and_what_does_not(question: str, follow_up: bool) -> None:
     assert looks_like_follow_up(question) is follow_up
+
+
+@pytest.mark.parametrize(
+    ("question", "object_pronoun"),
+    [
+        ("qui le préside ?", True),
+        ("on la contacte comment ?", True),
+        ("qui les finance ?", True),
+        ("qui l'organise ?", True),
+        ("c qui le président du groupe burkina", False),  # an article
+        ("Qui préside le groupe-pays Mali ?", False),
+    ],
+)
+def test_what_takes_up_an_object(question: str, object_pronoun: bool) -> None:
+    assert takes_up_an_object(question) is object_pronoun
 
 
 def test_questions_asked_in_a_row_stand_alone(services: AnsweringServices) -> None:
