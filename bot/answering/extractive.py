@@ -30,6 +30,8 @@ _NOT_QUOTABLE = re.compile(
 _BULLET = re.compile(r"^[•■▪-]\s+|(?<=\s—)\s[•■▪-](?=\s)")
 _LEADERS = re.compile(r"\.{4,}")  # the dots of a table of contents
 _SENTENCE_ENDS = ".!?:;\u2026"
+_SHOUTED_LETTERS = 12  # « RAICT 2023 », « CUF » alone are no shouting
+_SHOUTED_SHARE = 0.6
 
 _MONTHS = (
     "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre"
@@ -105,7 +107,7 @@ def candidate_quotes(
         passage_names = _share_named(fold(hit.chunk.indexed_text), folded_names)
         # One similarity per stored sentence: both were written together by the ingest.
         for whole, similarity in zip(hit.chunk.sentences, hit.sentence_similarities, strict=True):
-            if _NOT_QUOTABLE.search(whole):
+            if _NOT_QUOTABLE.search(whole) or _shouted(whole):
                 continue
             for sentence in quotable_parts(whole, set(terms), lexical):
                 if sentence in candidates:
@@ -129,6 +131,15 @@ def candidate_quotes(
                 }
                 candidates[sentence] = Quote(hit, sentence, whole, features)
     return _with_gaps(list(candidates.values()))
+
+
+def _shouted(sentence: str) -> bool:
+    """Mostly capitals: a heading or a table's cells (« DE LA REUNION CONSEIL
+    DEPARTEMENTAL DE LA VIENNE »), not a sentence that answers anything."""
+    letters = [char for char in sentence if char.isalpha()]
+    return len(letters) >= _SHOUTED_LETTERS and (
+        sum(char.isupper() for char in letters) > _SHOUTED_SHARE * len(letters)
+    )
 
 
 def _with_gaps(quotes: list[Quote]) -> list[Quote]:

@@ -53,6 +53,17 @@ def test_a_bare_link_is_never_a_quote() -> None:
     assert quotes and not any("https://" in quote.sentence for quote in quotes)
 
 
+def test_a_table_cell_in_capitals_is_never_a_quote() -> None:
+    shouted = "DE LA REUNION CONSEIL DEPARTEMENTAL DE LA VIENNE CONSEIL DEPART."
+    table = passage(shouted, "Le bureau s'est réuni en mars à Paris.", path="publications/r.pdf")
+    hit = Hit(table, score=1.0, similarity=0.9, sentence_similarities=(0.9, 0.8))
+    lexical = LexicalIndex([table], AliasTable(()))
+
+    quotes = candidate_quotes("Quand le bureau s'est-il réuni ?", "date", [], [hit], lexical, 5)
+
+    assert [quote.sentence for quote in quotes] == ["Le bureau s'est réuni en mars à Paris."]
+
+
 def test_a_heading_bullet_is_not_shown() -> None:
     assert (
         displayed("Montants et taux — • Appel 2020 : 30 %")
