@@ -40,6 +40,7 @@ ANALYZER = Analyzer(
         ("Quel est le calendrier du FICOL cette année ?", Route.FUNDING),
         ("Quel est le calendrier du groupe Mali cette année ?", Route.AGENDA),
         ("Mon syndicat d'eau peut-il financer un projet au Bénin ?", Route.FUNDING),
+        ("Which schemes can a region use?", Route.FUNDING),
         ("Combien de projets le FICOL a-t-il financés entre 2017 et 2022 ?", Route.DOCUMENTS),
         ("Qui préside le groupe-pays Mali ?", Route.DOCUMENTS),
         # A month in a question about what happened is no meeting to come.
