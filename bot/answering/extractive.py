@@ -201,7 +201,7 @@ def choose_quotes(ranked: list[Quote], asks: str | None, second_ratio: float) ->
             continue
         # The best quote names what was asked about (« Mali »): not one from a passage
         # that never does (Madagascar's chair).
-        if best.features["names"] > 0 and not quote.features["passage_names"]:
+        if best.features.get("names", 0.0) > 0 and not quote.features.get("passage_names"):
             continue
         if length + len(quote.sentence) <= MAX_ANSWER_CHARS:
             chosen.append(quote)

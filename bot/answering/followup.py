@@ -100,8 +100,8 @@ def looks_like_follow_up(question: str) -> bool:
 
 
 def takes_up_an_object(question: str) -> bool:
-    """« qui le préside ? », « on la contacte comment ? »: an object pronoun (or an article:
-    « c qui le président du groupe cameroun », which names its subject itself)."""
+    """« qui le préside ? », « on la contacte comment ? »: an object pronoun (not the
+    article of « c qui le président du groupe burkina »)."""
     return _OBJECT_PRONOUN.search(question) is not None
 
 

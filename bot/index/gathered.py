@@ -35,10 +35,8 @@ class Gathered:
     parts: Sequence[np.ndarray]
     rows: np.ndarray
 
-    def __len__(self) -> int:
-        return len(self.rows)
-
     def runs(self) -> Iterator[Run]:
+        """The rows as runs of consecutive rows of one part."""
         if not len(self.rows):
             return
         lengths = np.array([len(part) for part in self.parts])
@@ -99,10 +97,13 @@ class Gathered:
 
 def _copied(source: int, source_at: int, target: int, target_at: int, size: int) -> bool:
     """Copy ``size`` bytes between the files within the kernel; ``False`` if it cannot
-    (another file system, an old kernel): the caller writes them itself."""
+    (another file system, an old kernel, not Linux): the caller writes them itself."""
+    copy_file_range = getattr(os, "copy_file_range", None)
+    if copy_file_range is None:
+        return False
     try:
         while size > 0:
-            copied = os.copy_file_range(source, target, size, source_at, target_at)
+            copied = copy_file_range(source, target, size, source_at, target_at)
             if copied == 0:
                 return False
             source_at, target_at, size = source_at + copied, target_at + copied, size - copied

@@ -100,24 +100,23 @@ def test_questions_the_documents_do_not_answer_get_an_honest_no(
     )
 
 
+@pytest.mark.parametrize(
+    ("question", "chair"),
+    [
+        ("Who chairs the Japan country group?", "Karima Zerkani-Raynal"),
+        # Its best passage is less similar than any answerable tuning question's (0.80):
+        # naming one of CUF's groups, it is answered all the same.
+        ("Who chairs the Russia country group?", "Christian Estrosi"),
+    ],
+)
 def test_english_question_gets_french_quotes_and_an_english_note(
-    services: AnsweringServices,
+    services: AnsweringServices, question: str, chair: str
 ) -> None:
-    answer = services.assistant.answer("Who chairs the Japan country group?")
+    answer = services.assistant.answer(question)
 
     assert answer.answered is True
-    assert "Karima Zerkani-Raynal" in answer.text.splitlines()[0]
+    assert chair in answer.text.splitlines()[0]
     assert answer.text.endswith("\n(quoted from CUF's documents, in French)")
-
-
-def test_an_english_question_naming_a_group_is_answered_however_far_its_wording_lands(
-    services: AnsweringServices,
-) -> None:
-    # Its best passage is less similar than any answerable tuning question's (0.80).
-    answer = services.assistant.answer("Who chairs the Russia country group?")
-
-    assert answer.answered is True
-    assert "Christian Estrosi" in answer.text.splitlines()[0]
 
 
 def test_english_words_are_searched_with_the_documents_french_words(
