@@ -12,7 +12,7 @@ The words it reads are the lexicon's (``agenda_responder`` in
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
 from bot.answers import Answer, Attachment, Source
@@ -130,7 +130,13 @@ class AgendaResponder:
             return None
         if not found and question.editions:
             return None  # « les 8es Rencontres »: an edition the agenda does not number
-        return self._render(query, found, now, question.language)
+        answer = self._render(query, found, now, question.language)
+        if question.asks_to_follow and query.groups:
+            # « je veux suivre le groupe Japon »: its meetings, and how to be reminded.
+            commands = ", ".join(f"/suivre {group.id}" for group in query.groups)
+            hint = message("agenda_follow_hint", question.language, commands=commands)
+            answer = replace(answer, text=f"{answer.text}\n{hint}")
+        return answer
 
     def _asked_query(self, question: Question) -> AgendaQuery:
         """The query of « prochaine réunion du groupe Japon ? »: the next one, or a list."""

@@ -104,6 +104,7 @@ TEXTS: dict[str, str] = {
     "agenda_next_one": "The next meeting is on {when}:",
     "agenda_next_many": "The next meeting is on {when}. The following ones:",
     "agenda_empty": "No meeting is on the calendar at the moment.",
+    "agenda_follow_hint": "To be reminded of its meetings: {commands}",
     "agenda_deadlines": "Funding calls closing (next {days} days)",
     "agenda_deadlines_follow": "Reminder before they close: /follow",
     "funding_title": "<b>Funding schemes</b>\nChoose a scheme (fiches in French):",

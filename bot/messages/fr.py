@@ -115,6 +115,7 @@ TEXTS: dict[str, str] = {
     "agenda_next_one": "La prochaine réunion est le {when} :",
     "agenda_next_many": "La prochaine réunion est le {when}. Les suivantes :",
     "agenda_empty": "Aucune réunion n'est inscrite au calendrier pour le moment.",
+    "agenda_follow_hint": "Pour recevoir les rappels de ses réunions : {commands}",
     "agenda_deadlines": "Clôtures d'appels à projets ({days} prochains jours)",
     "agenda_deadlines_follow": "Rappel avant la clôture : /suivre",
     "funding_title": "<b>Dispositifs de financement</b>\nChoisissez un dispositif :",

@@ -29,6 +29,7 @@ class AgendaCues:
     past: re.Pattern[str]
     not_agenda_start: re.Pattern[str]
     forget: re.Pattern[str]  # « l'an prochain »: beyond what the agenda holds
+    follow: re.Pattern[str]  # « je veux suivre le groupe Japon »
 
     @classmethod
     def build(cls, words: AgendaResponder) -> AgendaCues:
@@ -49,7 +50,12 @@ class AgendaCues:
             past=phrase_pattern(words.past),
             not_agenda_start=phrase_pattern(words.not_agenda_start),
             forget=phrase_pattern(words.forget),
+            follow=phrase_pattern(words.follow),
         )
+
+    def asks_to_follow(self, folded: str) -> bool:
+        """Whether ``folded`` asks to be reminded of meetings (« je veux suivre… »)."""
+        return self.follow.search(folded) is not None
 
     def beyond(self, folded: str) -> bool:
         """Whether ``folded`` asks about a time beyond what the agenda holds (« l'an prochain »)."""
@@ -66,6 +72,7 @@ class AgendaCues:
             self.next_fr.search(folded)
             or self.agenda_fr.search(folded)
             or (self.meets_fr.search(folded) and names_group)
+            or (self.asks_to_follow(folded) and names_group)
             or (english and (names_group or self.meeting.search(folded)))
             or (self.window.search(folded) and self.window_ask.search(folded))
         )

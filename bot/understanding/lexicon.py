@@ -115,6 +115,7 @@ class AgendaResponder(_Strict):
     past: tuple[str, ...]
     not_agenda_start: tuple[str, ...]
     forget: tuple[str, ...]
+    follow: tuple[str, ...]
     plural: tuple[str, ...]
     plural_routed: tuple[str, ...]
     after: tuple[str, ...]

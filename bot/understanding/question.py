@@ -79,6 +79,7 @@ class Question:
     # demain ? »); the years it names are checked against the date by the routing.
     asks_agenda: bool
     beyond_agenda: bool  # « l'an prochain »: later than what the agenda holds
+    asks_to_follow: bool  # « je veux suivre le groupe Japon »
 
 
 def editions_in(text: str) -> tuple[int, ...]:
@@ -158,6 +159,7 @@ class Analyzer:
             names_country_group=self._names_country_group(folded, names),
             asks_agenda=self._agenda.asks_agenda(folded, bool(groups)),
             beyond_agenda=self._agenda.beyond(folded),
+            asks_to_follow=self._agenda.asks_to_follow(folded),
         )
 
     def _names_country_group(self, folded: str, names: tuple[str, ...]) -> bool:

@@ -116,6 +116,21 @@ def test_next_meeting_of_a_group(responder):
     assert [source.file for source in answer.sources] == ["meetings/cuf-agenda-exemple.ics"]
 
 
+def test_asking_to_follow_a_group_gives_its_meetings_and_the_command(responder):
+    answer = ask(responder, "je veux suivre le groupe japon")
+    assert answer is not None and answer.answered
+    assert answer.text.startswith("Prochaine réunion — Groupe-pays Japon :\n")
+    assert answer.text.endswith("\nPour recevoir les rappels de ses réunions : /suivre japon")
+
+    nothing = ask(responder, "tu peux me rappeler les réunions du groupe mali ?")
+    assert nothing is not None and not nothing.answered  # nothing to come: a gap, said so
+    assert nothing.text.endswith("/suivre mali")
+
+    english = ask(responder, "I want to follow the Japan group")
+    assert english is not None
+    assert english.text.endswith("\nTo be reminded of its meetings: /suivre japon")
+
+
 def test_next_chronique_with_date_time_place_and_link(responder):
     answer = ask(responder, "Quand est la prochaine chronique géopolitique ?")
     assert answer is not None

@@ -28,6 +28,8 @@ ANALYZER = Analyzer(
         ("ya une reunion mali bientot?", Route.AGENDA),
         ("C'est quand la prochaine chronique géopolitique ?", Route.AGENDA),
         ("When is the next RAICT?", Route.AGENDA),
+        ("je veux suivre le groupe mali", Route.AGENDA),
+        ("Comment suivre un projet de coopération ?", Route.DOCUMENTS),  # no group named
         ("Quand ont lieu les RAICT en 2027 ?", Route.AGENDA),
         # Asking what is coming with no tense word: a window, a group that meets.
         ("Qu'y a-t-il la semaine prochaine ?", Route.AGENDA),
