@@ -94,6 +94,7 @@ class Assessment:
 
 # Where a fiche line's clauses end: an exclusion (« hors… ») is about its own clause only.
 _CLAUSE = re.compile(r"[,;:()]")
+_AUTHORITY_WORDS = 5  # between « une » and « peut »: « commune de 2000 habitants »
 # Punctuation ends the words describing the applicant (the lexicon lists the words that do).
 _PUNCTUATION = re.compile(r"[?,;.!]")
 
@@ -118,14 +119,15 @@ def _kinds() -> tuple[tuple[re.Pattern[str], frozenset[AuthorityKind], str], ...
 
 @cache
 def _speaks_for_itself() -> re.Pattern[str]:
-    """« mon syndicat… », or « une commune peut-elle… » (a determiner, ≤ 3 words, a modal)."""
+    """« mon syndicat… », or « une commune peut-elle… » (a determiner, a few words, a modal)."""
     words = funding_words()
     determiners = "|".join(re.escape(word) for word in words.determiners)
     modals = "|".join(phrase_body(modal) for modal in expand_phrases(words.modals))
     return re.compile(
         phrase_pattern(words.speaks_for_itself).pattern
-        # A word may be elided (« un syndicat d'eau potable peut-il… »).
-        + rf"|\b(?:{determiners})\s?[\w']*\s?[\w']*\s?[\w']*\s?(?:{modals})"
+        # A few words name the authority, one may be elided (« un syndicat d'eau potable
+        # peut-il… », « une commune de 2000 habitants peut-elle… »).
+        + rf"|\b(?:{determiners})(?:\s?[\w']*){{0,{_AUTHORITY_WORDS}}}\s?(?:{modals})"
     )
 
 

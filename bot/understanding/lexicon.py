@@ -152,6 +152,7 @@ class Lexicon(_Strict):
     funding: tuple[str, ...]
     country_group: tuple[str, ...]
     group_words: tuple[str, ...]
+    counted_after_number: tuple[str, ...]
     not_names: tuple[str, ...]
     funding_responder: FundingResponder
     agenda_responder: AgendaResponder

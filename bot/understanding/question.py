@@ -140,7 +140,7 @@ class Analyzer:
             asks=asks,
             tense=self._tense(folded, text),
             names=names,
-            years=tuple(int(year) for year in _YEAR.findall(text)),
+            years=self._years(text),
             editions=editions_in(text),
             schemes=tuple(self._find_schemes(text)),
             groups=groups,
@@ -160,6 +160,15 @@ class Analyzer:
             asks_agenda=self._agenda.asks_agenda(folded, bool(groups)),
             beyond_agenda=self._agenda.beyond(folded),
             asks_to_follow=self._agenda.asks_to_follow(folded),
+        )
+
+    def _years(self, text: str) -> tuple[int, ...]:
+        """The years ``text`` names: not a number that counts (« 2000 habitants »)."""
+        counted = phrase_pattern(self.lexicon.counted_after_number)
+        return tuple(
+            int(match.group(1))
+            for match in _YEAR.finditer(text)
+            if not counted.match(folded_words(text[match.end() :]).lstrip())
         )
 
     def _names_country_group(self, folded: str, names: tuple[str, ...]) -> bool:

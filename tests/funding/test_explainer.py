@@ -77,6 +77,11 @@ def test_how_much_a_scheme_gives_asked_informally_gets_its_amounts(ask: Ask, que
     assert "200 000 € à 1 500 000 €" in answer.text, answer.text
 
 
+def test_a_town_described_in_a_few_words_gets_a_verdict(ask: Ask) -> None:
+    answer = _ask(ask, "une commune de 2000 habitants peut-elle demander le DCOL ?")
+    assert answer.text.startswith("Oui, a priori : DCOL (CUF) est ouvert à votre commune.")
+
+
 def test_a_country_the_documents_never_name_does_not_stop_a_verdict(ask: Ask) -> None:
     # The question: the 1 % eau fiche answers it for any country.
     answer = _ask(

@@ -130,6 +130,9 @@ def test_names_years_schemes_and_groups(analyzer: Analyzer) -> None:
     assert analyze(analyzer, "RAICT 2023, le 1er jour ?").editions == ()
     assert question.groups == ("mali",)
     assert analyze(analyzer, "Qui peut utiliser le 1 % eau ?").schemes == ("un_pourcent_eau",)
+    # A number that counts something is no year.
+    assert analyze(analyzer, "Une commune de 2000 habitants peut-elle ?").years == ()
+    assert analyze(analyzer, "1500 euros en 2024 ?").years == (2024,)
     assert analyze(analyzer, "Who leads CUF's Gender dynamic?").names == ("CUF", "Gender")
     # A country written in lower case is a name too, once (« Mali » is not said twice).
     assert analyze(analyzer, "c qui le président du groupe cameroun").names == ("Cameroun",)
