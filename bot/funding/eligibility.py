@@ -127,7 +127,9 @@ def _speaks_for_itself() -> re.Pattern[str]:
         phrase_pattern(words.speaks_for_itself).pattern
         # A few words name the authority, one may be elided (« un syndicat d'eau potable
         # peut-il… », « une commune de 2000 habitants peut-elle… »).
-        + rf"|\b(?:{determiners})(?:\s?[\w']*){{0,{_AUTHORITY_WORDS}}}\s?(?:{modals})"
+        # (Words split on spaces only: a word matched piece by piece backtracks without end.)
+        + rf"|\b(?:{determiners})\s*[\w']*(?:\s+[\w']+){{0,{_AUTHORITY_WORDS - 1}}}"
+        + rf"\s+(?:{modals})"
     )
 
 
