@@ -222,8 +222,8 @@ class FundingResponder:
                 lines.append(message("funding_calls_last_closed", language))
         lines += [format_deadline(item, today, language) for item in shown]
         lines.append(message("funding_calls_follow", language))
-        fiches = list({item.fiche_id: self.catalog.get(item.fiche_id) for item in shown}.values())
-        found = [fiche for fiche in fiches if fiche is not None]
+        ids = dict.fromkeys(item.fiche_id for item in shown)
+        found = [fiche for id_ in ids if (fiche := self.catalog.get(id_))]
         if found:
             lines.append(_verified_line(found, language))
         return _answer("\n".join(lines), found)

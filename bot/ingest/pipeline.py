@@ -343,8 +343,7 @@ class _StoredVectors:
         copies when saved: only new rows are quantised (quantising every row again took
         0.2 s at 66× the shipped knowledge).
         """
-        rows = np.array([self._rows[chunk.id] for chunk in chunks], dtype=np.int64)
-        rows = rows.reshape(-1, 3)
+        rows = np.array([self._rows[chunk.id] for chunk in chunks], dtype=np.int64).reshape(-1, 3)
         counts = rows[:, 2] - rows[:, 1]
         # Each chunk's sentence rows, chunk after chunk: first + 0, first + 1, … end - 1.
         offsets = np.repeat(rows[:, 1] - (np.cumsum(counts) - counts), counts)
