@@ -407,15 +407,14 @@ def _embed(
             sentence_rows[index] = rows[1:]  # part 0 is the heading
     apart = [index for index, split in enumerate(parts) if split is None]
     if apart:
-        texts = [chunks[index].indexed_text for index in apart]
-        passage_vectors[apart] = _embed_unknown(texts, embeddings, known or {})
+        # Passages and sentences in one call, so that its batches share the cores.
         sentences = [(i, text) for i in apart for text in chunks[i].sentence_texts()]
-        if sentences:
-            texts = [text for _, text in sentences]
-            embedded = _embed_unknown(texts, embeddings, known or {})
-            owners = np.array([index for index, _ in sentences], dtype=np.int64)
-            for index in apart:
-                sentence_rows[index] = embedded[owners == index]
+        texts = [chunks[index].indexed_text for index in apart] + [text for _, text in sentences]
+        embedded = _embed_unknown(texts, embeddings, known or {})
+        passage_vectors[apart] = embedded[: len(apart)]
+        owners = np.array([index for index, _ in sentences], dtype=np.int64)
+        for index in apart:
+            sentence_rows[index] = embedded[len(apart) :][owners == index]
     return passage_vectors, sentence_rows
 
 

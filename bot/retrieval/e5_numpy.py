@@ -34,19 +34,20 @@ class E5Numpy:
         self._window = weights.max_positions - 2
 
     def encode(
-        self, texts: Sequence[str], is_query: bool, pool: Executor | None = None
+        self, texts: Sequence[str], is_query: bool, pool: Executor | None = None, workers: int = 1
     ) -> np.ndarray:
         """L2-normalised embeddings, shape ``(len(texts), 384)``.
 
-        With ``pool``, batches run in its threads at once (numpy releases the GIL).
+        With ``pool``, batches run in its ``workers`` threads at once (numpy releases
+        the GIL); a call too small to fill them is cut into one batch per worker.
         """
         prefix = "query: " if is_query else "passage: "
         token_lists = self.tokenizer.encode_batch([prefix + text for text in texts])
-        vectors, _ = self._encode_tokens(token_lists, [[] for _ in texts], pool)
+        vectors, _ = self._encode_tokens(token_lists, [[] for _ in texts], pool, workers)
         return vectors
 
     def encode_parts(
-        self, texts: Sequence[Sequence[str]], pool: Executor | None = None
+        self, texts: Sequence[Sequence[str]], pool: Executor | None = None, workers: int = 1
     ) -> tuple[np.ndarray, list[np.ndarray]]:
         """Passages given as consecutive parts: their vectors, and each part's in context.
 
@@ -73,13 +74,14 @@ class E5Numpy:
                 tokens.extend(part_tokens)
             token_lists.append(tokens)
             spans.append(text_spans)
-        return self._encode_tokens(token_lists, spans, pool)
+        return self._encode_tokens(token_lists, spans, pool, workers)
 
     def _encode_tokens(
         self,
         token_lists: list[list[int]],
         spans: list[list[tuple[int, int]]],
         pool: Executor | None,
+        workers: int,
     ) -> tuple[np.ndarray, list[np.ndarray]]:
         """Texts' vectors and, per text, the vectors of its token ``spans``."""
         windows: list[tuple[int, int, list[int]]] = []  # (text, first token, <s> … </s>)
@@ -90,7 +92,8 @@ class E5Numpy:
         sums = np.zeros((len(token_lists), self.dim), dtype=np.float64)
         span_sums = [np.zeros((len(text_spans), self.dim), np.float64) for text_spans in spans]
         order = sorted(range(len(windows)), key=lambda w: len(windows[w][2]))
-        batches = _batches(order, [len(windows[w][2]) for w in order])
+        lengths = [len(windows[w][2]) for w in order]
+        batches = _batches(order, lengths, _budget(lengths, workers if pool else 1))
         inputs = [[windows[w][2] for w in batch] for batch in batches]
         outputs: Iterable[np.ndarray] = (
             map(self._forward, inputs)
@@ -175,12 +178,21 @@ def limit_blas_threads() -> None:
     threadpool_limits(limits=1, user_api="blas")
 
 
-def _batches(order: list[int], lengths: list[int]) -> list[list[int]]:
-    """Consecutive runs of ``order`` (sorted by length) under the padded-token budget."""
+def _budget(lengths: list[int], workers: int) -> int:
+    """Padded tokens per batch: at most ``_TOKENS_PER_BATCH``, and few enough that
+    every worker gets a batch (a re-ingest's dozen passages would else be one batch)."""
+    if workers <= 1 or not lengths:
+        return _TOKENS_PER_BATCH
+    shared = -(-sum(lengths) // workers)
+    return min(_TOKENS_PER_BATCH, max(shared, max(lengths)))
+
+
+def _batches(order: list[int], lengths: list[int], budget: int) -> list[list[int]]:
+    """Consecutive runs of ``order`` (sorted by length) under ``budget`` padded tokens."""
     batches: list[list[int]] = []
     current: list[int] = []
     for window, length in zip(order, lengths, strict=True):
-        if current and (len(current) + 1) * length > _TOKENS_PER_BATCH:
+        if current and (len(current) + 1) * length > budget:
             batches.append(current)
             current = []
         current.append(window)

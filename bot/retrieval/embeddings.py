@@ -98,9 +98,12 @@ class E5Embeddings:
         return _QueryBatcher(lambda texts: self._model.encode(texts, is_query=True))
 
     @cached_property
+    def _workers(self) -> int:
+        return self.threads or usable_cores()
+
+    @cached_property
     def _pool(self) -> ThreadPoolExecutor | None:
-        workers = self.threads or usable_cores()
-        return ThreadPoolExecutor(workers, "embed") if workers > 1 else None
+        return ThreadPoolExecutor(self._workers, "embed") if self._workers > 1 else None
 
     def load(self) -> None:
         """Load the model and touch every weight now rather than on the first question."""
@@ -110,7 +113,9 @@ class E5Embeddings:
         distinct = list(dict.fromkeys(texts))
         if not distinct:
             return []
-        vectors = self._model.encode(distinct, is_query=False, pool=self._pool).tolist()
+        vectors = self._model.encode(
+            distinct, is_query=False, pool=self._pool, workers=self._workers
+        ).tolist()
         by_text = dict(zip(distinct, vectors, strict=True))
         return [by_text[text] for text in texts]
 
@@ -120,7 +125,7 @@ class E5Embeddings:
         distinct = list(dict.fromkeys(tuple(parts) for parts in texts))
         if not distinct:
             return np.zeros((0, self._model.dim), np.float32), []
-        vectors, parts = self._model.encode_parts(distinct, pool=self._pool)
+        vectors, parts = self._model.encode_parts(distinct, pool=self._pool, workers=self._workers)
         row = {text: index for index, text in enumerate(distinct)}
         rows = [row[tuple(text)] for text in texts]
         return vectors[rows], [parts[index] for index in rows]

@@ -26,7 +26,7 @@ from pdfs import SAMPLE_PAGES, Page, encrypted_pdf, sample_pdf, text_pdf, trunca
 from bot.index import layout
 from bot.index.reader import IndexReader
 from bot.index.writer import Manifest
-from bot.ingest import chunker, versions
+from bot.ingest import chunker, pipeline, versions
 from bot.ingest.chunker import chunk_document
 from bot.ingest.loaders import load_note, load_pdf
 from bot.ingest.pipeline import IngestReport, run_ingest
@@ -278,14 +278,16 @@ def test_bad_pdfs_are_skipped_with_their_reason_and_indexed_once_fixed(
     "error", [RuntimeError("embedding backend crashed"), KeyboardInterrupt()], ids=repr
 )
 def test_a_crash_mid_ingest_leaves_the_previous_index_usable(
-    knowledge: Path, index_dir: Path, error: BaseException
+    knowledge: Path, index_dir: Path, error: BaseException, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     run_ingest(knowledge, index_dir, RecordingEmbeddings())
     published, kept = current_name(index_dir), generations(index_dir)
     chunks = stored_chunks(index_dir)
     rewrite_motion(knowledge)
     sample_pdf(knowledge / "publications" / "second.pdf")
-    # Call 1 embeds the first passages and stores them in the new generation; call 2 fails.
+    # One passage a batch: call 1 embeds the first and stores it in the new generation;
+    # call 2 fails.
+    monkeypatch.setattr(pipeline, "_EMBED_BATCH", 1)
     crashing = RecordingEmbeddings(fail_on_call=2, error=error)
 
     with pytest.raises(type(error)):
@@ -311,8 +313,9 @@ def test_a_crash_mid_ingest_leaves_the_previous_index_usable(
 
 
 def test_a_crash_during_the_first_ingest_leaves_no_index_behind(
-    knowledge: Path, index_dir: Path
+    knowledge: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(pipeline, "_EMBED_BATCH", 1)  # the crash comes after a stored batch
     with pytest.raises(KeyboardInterrupt):
         run_ingest(knowledge, index_dir, RecordingEmbeddings(2, KeyboardInterrupt()))
 

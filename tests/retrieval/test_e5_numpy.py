@@ -12,7 +12,7 @@ import pytest
 
 from bot.ingest.chunker import chunk_document
 from bot.ingest.loaders import load_pdf
-from bot.retrieval import e5_tokenizer
+from bot.retrieval import e5_numpy, e5_tokenizer
 from bot.retrieval.e5_tokenizer import E5Tokenizer
 from bot.retrieval.e5_weights import load_weights
 from bot.retrieval.embeddings import E5Embeddings
@@ -155,3 +155,24 @@ def test_one_large_batch_takes_the_fast_path_at_once() -> None:
 
     assert tokenizer._fast is not None
     assert tokens[: len(texts)] == [tokenizer.encode(text) for text in texts]
+
+
+def test_a_small_call_gives_every_worker_a_batch_with_the_same_vectors(
+    embeddings: E5Embeddings,
+) -> None:
+    """A re-ingest's dozen passages fit one batch of the budget; cut in two, both cores work."""
+    model = embeddings._model
+    texts = corpus_texts()[:12]
+    tokens = model.tokenizer.encode_batch(["passage: " + text for text in texts])
+    lengths = sorted(len(ids) + 2 for ids in tokens)
+    # One batch, padding included, when nothing is shared.
+    assert len(lengths) * max(lengths) <= e5_numpy._TOKENS_PER_BATCH
+    order = list(range(len(lengths)))
+
+    assert len(e5_numpy._batches(order, lengths, e5_numpy._budget(lengths, 1))) == 1
+    assert len(e5_numpy._batches(order, lengths, e5_numpy._budget(lengths, 2))) >= 2
+
+    alone = model.encode(texts, is_query=False)
+    with ThreadPoolExecutor(2) as pool:
+        shared = model.encode(texts, is_query=False, pool=pool, workers=2)
+    assert (alone * shared).sum(axis=1).min() >= 0.99999
