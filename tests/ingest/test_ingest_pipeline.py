@@ -30,7 +30,6 @@ from bot.ingest import chunker, pipeline, versions
 from bot.ingest.chunker import chunk_document
 from bot.ingest.loaders import load_note, load_pdf
 from bot.ingest.pipeline import IngestReport, run_ingest
-from bot.retrieval.embeddings import E5Embeddings
 from bot.text import split_sentences
 
 GUIDE = "publications/guide.pdf"
@@ -194,6 +193,7 @@ def test_a_note_retitled_in_its_front_matter_is_cited_under_its_new_title(
     knowledge: Path, index_dir: Path
 ) -> None:
     run_ingest(knowledge, index_dir, RecordingEmbeddings())
+    before = _sentence_vectors(index_dir, BUREAU)
     note = knowledge / BUREAU
     note.write_text(BUREAU_NOTE.replace("Bureau de mars", "Bureau du 12 mars 2024"), "utf-8")
     embeddings = RecordingEmbeddings()
@@ -208,12 +208,7 @@ def test_a_note_retitled_in_its_front_matter_is_cited_under_its_new_title(
     # before, keeps the vector it had (stored again with the new passage).
     assert embeddings.embedded == [retitled[0].indexed_text]
     old_sentence = [retitled[0].sentence_texts()[0]]
-    before = E5Embeddings().embed_documents(old_sentence)
-    index = [i for i, chunk in enumerate(retriever.chunks) if chunk.path == BUREAU][0]
-    with IndexReader.open(index_dir) as reader:
-        vectors = reader.vectors()
-        rows = np.asarray(vectors.owners) == index
-        assert np.allclose(np.asarray(vectors.sentences)[rows], before, atol=1e-5)
+    assert np.array_equal(_sentence_vectors(index_dir, BUREAU), before)
     _, sentences = chroma_contents(index_dir)
     assert list(sentences.values()).count(old_sentence[0]) == 1
 
@@ -272,6 +267,14 @@ def test_bad_pdfs_are_skipped_with_their_reason_and_indexed_once_fixed(
         "Guide des groupes pays",
         "Guide déverrouillé",
     }
+
+
+def _sentence_vectors(index_dir: Path, path: str) -> np.ndarray:
+    """The stored sentence vectors of the one passage of ``path``."""
+    with IndexReader.open(index_dir) as reader:
+        index = [i for i, chunk in enumerate(reader.chunks()) if chunk.path == path][0]
+        vectors = reader.vectors()
+        return np.array(np.asarray(vectors.sentences)[np.asarray(vectors.owners) == index])
 
 
 @pytest.mark.parametrize(

