@@ -19,7 +19,7 @@ from bot.answering.followup import (
 from bot.text import STOPWORDS, content_stems, fold
 from bot.understanding.agenda_cues import AgendaCues
 from bot.understanding.lexicon import ANSWER_TYPES, Lexicon, folded_words, phrase_pattern
-from bot.understanding.territories import places_named, territory
+from bot.understanding.territories import places_named, respelt, territory
 
 # A capitalised word inside a sentence (not after . ? ! :): a name.
 _NAME = re.compile(r"(?<![.?!:]\s)(?<=[\s'’(])([A-ZÀ-Ý][\wà-ÿ'’-]*(?:[- ][A-ZÀ-Ý][\wà-ÿ'’-]*)*)")
@@ -112,16 +112,17 @@ class Analyzer:
         that read the conversation); without it the string rules rewrite it.
         """
         asked = " ".join(message.split())
+        respelled = respelt(asked)  # « le groupe senegale »: « le groupe Sénégal »
         if standalone:
             text = " ".join(standalone.split())
-        elif previous and not self._names_another_scheme(asked, previous):
+        elif previous and not self._names_another_scheme(respelled, previous):
             text = (
-                self._other_scheme(asked, previous)
-                or self._same_subject(asked, previous)
-                or standalone_question(asked, previous)
+                self._other_scheme(respelled, previous)
+                or self._same_subject(respelled, previous)
+                or standalone_question(respelled, previous)
             )
         else:
-            text = asked
+            text = respelled
         folded = folded_words(text)
         asks = self._answer_type(folded_words(asked)) or self._answer_type(folded)
         found, rest = self._smalltalk_phrases(asked)
@@ -146,7 +147,7 @@ class Analyzer:
             groups=groups,
             smalltalk=smalltalk,
             smalltalk_phrase=smalltalk_phrase,
-            follow_up=text != asked,
+            follow_up=text != respelled,
             content_words=len(content_stems(text)),
             words=tuple(
                 word

@@ -8,6 +8,8 @@ or spelling. Nothing is fetched: the data is inside the ``babel`` package.
 
 from __future__ import annotations
 
+import re
+from difflib import SequenceMatcher
 from functools import cache
 
 from bot.text import fold
@@ -15,11 +17,48 @@ from bot.text import fold
 _LANGUAGES = ("fr", "en")
 # Two-letter codes that are no place a member names as a country: groupings, the UN.
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO"})
+# A misspelt country: « senegale » (0.93 to « senegal »), « madagscar » (0.95), « burkina
+# fasso » (0.96); a word near a country's name is not one (« liberal » is 0.86 to « liberia »).
+_MIN_TYPO_SIMILARITY = 0.88
+_MIN_TYPO_LETTERS = 5
+_MAX_LENGTH_CHANGE = 2
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def territory(name: str) -> str | None:
-    """The territory code ``name`` is a French or English name of, or ``None``."""
-    return _codes().get(_key(name))
+    """The territory code ``name`` is a French or English name of, or misspells, or ``None``."""
+    key = _key(name)
+    return _codes().get(key) or _misspelt(key)
+
+
+def _misspelt(key: str) -> str | None:
+    """The territory whose name ``key`` misspells by a letter or two (« senegale »,
+    « madagscar », « burkina fasso »): the one closest in spelling, if close enough.
+
+    A typo keeps the first letter and the length within two; short names are left
+    alone on both sides (« malin » is one letter from « mali », « iran » from « irak »).
+    """
+    if len(key) < _MIN_TYPO_LETTERS:
+        return None
+    best, found = 0.0, None
+    for candidate, code in _by_first_letter().get(key[0], ()):
+        if (
+            len(candidate) >= _MIN_TYPO_LETTERS
+            and abs(len(candidate) - len(key)) <= _MAX_LENGTH_CHANGE
+        ):
+            similarity = SequenceMatcher(None, key, candidate).ratio()
+            if similarity > best:
+                best, found = similarity, code
+    return found if best >= _MIN_TYPO_SIMILARITY else None
+
+
+@cache
+def _by_first_letter() -> dict[str, list[tuple[str, str]]]:
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for code, key in _countries():
+        if code not in _named_like_a_common_noun():
+            grouped.setdefault(key[:1], []).append((key, code))
+    return grouped
 
 
 @cache
@@ -59,21 +98,71 @@ def places_named(text: str) -> list[str]:
         if f" {key} " in folded:
             found.append(name)
             folded = folded.replace(f" {key} ", "  ")  # « guinee » is not read again
+    found += [_french_name(code) for _, _, code in _misspellings(text)]
     return list(dict.fromkeys(found))
+
+
+def respelt(text: str) -> str:
+    """``text`` with each misspelt country written as the French name (« le groupe
+    senegale » → « le groupe Sénégal »), so that search finds what the documents write."""
+    for start, end, code in reversed(_misspellings(text)):
+        text = f"{text[:start]}{_french_name(code)}{text[end:]}"
+    return text
+
+
+def _misspellings(text: str) -> list[tuple[int, int, str]]:
+    """The spans of ``text`` that misspell a country's name (one or two words), with its code."""
+    words = list(_LETTERS.finditer(text))
+    found: list[tuple[int, int, str]] = []
+    index = 0
+    while index < len(words):
+        for size in (2, 1):  # « burkina fasso » before « burkina »
+            span = words[index : index + size]
+            key = _key(" ".join(match.group() for match in span))
+            if len(span) < size:
+                continue
+            if key in _codes():  # written right
+                index += size
+                break
+            code = _misspelt(key)
+            if code is not None:
+                found.append((span[0].start(), span[-1].end(), code))
+                index += size
+                break
+        else:
+            index += 1
+    return found
+
+
+@cache
+def _french_name(code: str) -> str:
+    from babel import Locale
+
+    return str(Locale("fr").territories[code])
 
 
 @cache
 def _french_names() -> list[tuple[str, str]]:
     """Every country's French and English names (folded), longest first, with its French name."""
+    common = _named_like_a_common_noun()
+    pairs = {(key, _french_name(code)) for code, key in _countries() if code not in common}
+    return sorted(pairs, key=lambda pair: (-len(pair[0]), pair))  # the same order each run
+
+
+@cache
+def _countries() -> list[tuple[str, str]]:
+    """The codes and folded names of what a member names as a country."""
     from babel import Locale
 
     french = Locale("fr").territories
-    named = [
+    return [
         (code, key)
         for code, key in _named()
         if len(code) == 2 and code in french and code not in _NOT_COUNTRIES
     ]
-    # « La Réunion » (and so « Réunion »): a place named like a common noun.
-    common = {code for code, key in named if key.startswith(("la ", "le ", "les "))}
-    pairs = {(key, french[code]) for code, key in named if code not in common}
-    return sorted(pairs, key=lambda pair: (-len(pair[0]), pair))  # the same order each run
+
+
+@cache
+def _named_like_a_common_noun() -> frozenset[str]:
+    """« La Réunion » (and so « Réunion »): not read in lower case, nor as a misspelling."""
+    return frozenset(code for code, key in _countries() if key.startswith(("la ", "le ", "les ")))

@@ -235,3 +235,13 @@ def _with_schemes() -> Analyzer:
     return Analyzer(
         load_lexicon(), find_schemes=lambda text: [fiche.id for fiche in catalog.find(text)]
     )
+
+
+def test_a_misspelt_country_is_searched_as_written_in_the_documents(analyzer: Analyzer) -> None:
+    question = analyze(analyzer, "c qui le président du groupe madagscar ?")
+
+    assert question.asked == "c qui le président du groupe madagscar ?"  # as typed
+    assert question.text == "c qui le président du groupe Madagascar ?"
+    assert question.names == ("Madagascar",)
+    assert question.names_country_group
+    assert not question.follow_up

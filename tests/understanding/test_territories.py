@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.understanding.territories import places_named, territory
+from bot.understanding.territories import places_named, respelt, territory
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,34 @@ def test_a_word_that_names_no_country_has_no_code(word: str) -> None:
 )
 def test_countries_written_in_lower_case_are_named(text: str, places: list[str]) -> None:
     assert places_named(text) == places
+
+
+@pytest.mark.parametrize(
+    ("text", "respelled", "places"),
+    [
+        ("qui preside le groupe senegale ?", "qui preside le groupe Sénégal ?", ["Sénégal"]),
+        (
+            "c qui le président du groupe madagscar",
+            "c qui le président du groupe Madagascar",
+            ["Madagascar"],
+        ),
+        ("le groupe burkina fasso", "le groupe Burkina Faso", ["Burkina Faso"]),
+        ("Who chairs the Senegall group?", "Who chairs the Sénégal group?", ["Sénégal"]),
+        # Written right, or no country at all: nothing changes.
+        ("Burkina Faso et Sénégal", "Burkina Faso et Sénégal", ["Burkina Faso", "Sénégal"]),
+        ("une politique libérale", "une politique libérale", []),  # 0.86 to « liberia »
+        ("la réunion du groupe mali", "la réunion du groupe mali", ["Mali"]),
+        ("le malin génie", "le malin génie", []),  # short names are never typos
+    ],
+)
+def test_a_misspelt_country_is_read_as_that_country(
+    text: str, respelled: str, places: list[str]
+) -> None:
+    assert respelt(text) == respelled
+    assert places_named(text) == places
+
+
+def test_a_misspelt_country_has_its_code_and_a_near_word_none() -> None:
+    assert territory("Senegale") == territory("Sénégal")
+    assert territory("Madagscar") == territory("Madagascar")
+    assert territory("Libéral") is None
