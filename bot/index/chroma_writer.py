@@ -23,7 +23,8 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
@@ -48,6 +49,9 @@ _PERSIST_EVERY = 1
 # Deleting an id no passage has still loads the collection's index: it is loaded while
 # the ingest embeds, even when no passage is stale (a note added).
 _NO_SUCH_ID = "-"
+# A locked SQLite file is tried again this many times, after 0.1 s, 0.2 s… (4.5 s in all).
+_LOCKED_ATTEMPTS = 10
+_LOCKED_PAUSE = 0.1
 
 
 class ChromaWriteError(RuntimeError):
@@ -178,7 +182,8 @@ def _serve(generation: Path, requests: BinaryIO, replies: BinaryIO) -> None:
         by_name = {CHUNK_COLLECTION: collections.chunks, SENTENCE_COLLECTION: collections.sentences}
         for collection in by_name.values():
             # Set before the index loads, which reads it (see _PERSIST_EVERY).
-            collection.modify(configuration={"hnsw": {"sync_threshold": _PERSIST_EVERY}})
+            configuration: Any = {"hnsw": {"sync_threshold": _PERSIST_EVERY}}
+            _while_locked(collection.modify, configuration=configuration)
         while True:
             try:
                 request = pickle.load(requests)
@@ -186,17 +191,38 @@ def _serve(generation: Path, requests: BinaryIO, replies: BinaryIO) -> None:
                 return
             if request[0] == "delete":
                 stale = request[1] or [_NO_SUCH_ID]
-                collections.chunks.delete(ids=stale)
-                collections.sentences.delete(where=cast("Where", {"chunk_id": {"$in": stale}}))
+                _while_locked(collections.chunks.delete, ids=stale)
+                where = cast("Where", {"chunk_id": {"$in": stale}})
+                _while_locked(collections.sentences.delete, where=where)
             elif request[0] == "upsert":
                 _, name, ids, vectors, documents, metadatas = request
-                by_name[name].upsert(
-                    ids=ids, embeddings=vectors, documents=documents, metadatas=metadatas
+                _while_locked(
+                    by_name[name].upsert,
+                    ids=ids,
+                    embeddings=vectors,
+                    documents=documents,
+                    metadatas=metadatas,
                 )
             else:
                 break
     pickle.dump(_CLOSED, replies)
     replies.flush()
+
+
+def _while_locked(write: Callable[..., object], **arguments: Any) -> None:
+    """Call ``write(**arguments)``, again while Chroma's SQLite file is locked.
+
+    Chroma's own background work holds the file's write lock for a moment after it
+    opens, so a first write can meet « database is locked » on a busy machine.
+    """
+    for attempt in range(_LOCKED_ATTEMPTS):
+        try:
+            write(**arguments)
+            return
+        except Exception as error:  # chromadb.errors.InternalError, by its message
+            if "database is locked" not in str(error) or attempt == _LOCKED_ATTEMPTS - 1:
+                raise
+            time.sleep(_LOCKED_PAUSE * (attempt + 1))
 
 
 if __name__ == "__main__":

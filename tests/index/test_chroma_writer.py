@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from passages import passage
 
+from bot.index import chroma_writer
 from bot.index.chroma import open_collections
 from bot.index.chroma_writer import ChromaWriteError, _serve, writing_chroma
 from bot.index.layout import CHROMA_DIR
@@ -114,3 +115,28 @@ def test_the_writer_stops_quietly_when_the_ingest_is_gone(tmp_path: Path) -> Non
     _serve(tmp_path, io.BytesIO(b""), replies)  # a killed ingest: no request, no close
 
     assert replies.getvalue() == b""  # nothing said closed: the generation is never published
+
+
+def test_a_write_meeting_a_locked_database_is_made_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Chroma's background work may hold its SQLite file a moment: the child waits."""
+    monkeypatch.setattr(chroma_writer, "_LOCKED_PAUSE", 0.0)
+    calls: list[dict[str, object]] = []
+
+    def flaky(**arguments: object) -> None:
+        calls.append(arguments)
+        if len(calls) < 3:
+            raise RuntimeError("Database error: (code: 5) database is locked")
+
+    chroma_writer._while_locked(flaky, ids=["a"])
+    assert calls == [{"ids": ["a"]}] * 3
+
+    def broken(**arguments: object) -> None:
+        calls.append(arguments)
+        raise RuntimeError("no such collection")
+
+    calls.clear()
+    with pytest.raises(RuntimeError, match="no such collection"):
+        chroma_writer._while_locked(broken)
+    assert len(calls) == 1  # any other error is the writer's failure, at once
