@@ -52,6 +52,11 @@ def _misspelt(key: str) -> str | None:
     return found if best >= _MIN_TYPO_SIMILARITY else None
 
 
+def _may_misspell(word: str) -> bool:
+    """Not an elided article (« l'IBAN » is no « Liban »), nor an acronym (« SIRET »)."""
+    return len(word) > 1 and not word.isupper()
+
+
 @cache
 def _by_first_letter() -> dict[str, list[tuple[str, str]]]:
     grouped: dict[str, list[tuple[str, str]]] = {}
@@ -118,9 +123,9 @@ def _misspellings(text: str) -> list[tuple[int, int, str]]:
     while index < len(words):
         for size in (2, 1):  # « burkina fasso » before « burkina »
             span = words[index : index + size]
-            key = _key(" ".join(match.group() for match in span))
-            if len(span) < size:
+            if len(span) < size or not all(_may_misspell(match.group()) for match in span):
                 continue
+            key = _key(" ".join(match.group() for match in span))
             if key in _codes():  # written right
                 index += size
                 break
