@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property, partial
@@ -277,7 +277,13 @@ class Services:
             load_lexicon(),
             find_schemes=lambda text: [fiche.id for fiche in self.funding_catalog.find(text)],
             find_groups=lambda text: [group.id for group in self.agenda.groups.find_in_text(text)],
+            corpus_stems=self._corpus_stems,
         )
+
+    def _corpus_stems(self) -> Set[str]:
+        """The stems the open index uses; none before one is open (never opens it)."""
+        stack = self.loaded
+        return stack.retriever.lexical.vocabulary if stack is not None else frozenset()
 
     @property
     def assistant(self) -> Assistant:

@@ -7,7 +7,7 @@ past or upcoming, the schemes and groups named…) instead of parsing its text a
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 
 from bot.answering.followup import (
@@ -16,7 +16,7 @@ from bot.answering.followup import (
     standalone_question,
     takes_up_an_object,
 )
-from bot.text import STOPWORDS, content_stems, fold
+from bot.text import STOPWORDS, content_stems, fold, stems
 from bot.understanding.agenda_cues import AgendaCues
 from bot.understanding.lexicon import ANSWER_TYPES, Lexicon, folded_words, phrase_pattern
 from bot.understanding.territories import places_named, respelt, territory
@@ -95,8 +95,12 @@ class Analyzer:
         lexicon: Lexicon,
         find_schemes: Finder = lambda _text: (),
         find_groups: Finder = lambda _text: (),
+        corpus_stems: Callable[[], Set[str]] = frozenset,
     ) -> None:
+        """``corpus_stems`` gives the stems the documents use (none before an index is
+        open): a word among them is not read as a misspelt country."""
         self.lexicon = lexicon
+        self._corpus_stems = corpus_stems
         self._english = frozenset(lexicon.language.english)
         self._french = frozenset(lexicon.language.french)
         self._find_schemes = find_schemes
@@ -112,7 +116,7 @@ class Analyzer:
         that read the conversation); without it the string rules rewrite it.
         """
         asked = " ".join(message.split())
-        respelled = respelt(asked)  # « le groupe senegale »: « le groupe Sénégal »
+        respelled = respelt(asked, self._is_word)  # « le groupe senegale »: « …Sénégal »
         if standalone:
             text = " ".join(standalone.split())
         elif previous and not self._names_another_scheme(respelled, previous):
@@ -162,6 +166,10 @@ class Analyzer:
             beyond_agenda=self._agenda.beyond(folded),
             asks_to_follow=self._agenda.asks_to_follow(folded),
         )
+
+    def _is_word(self, word: str) -> bool:
+        known = self._corpus_stems()
+        return any(stem in known for stem in stems(word))
 
     def _years(self, text: str) -> tuple[int, ...]:
         """The years ``text`` names: not a number that counts (« 2000 habitants »)."""

@@ -9,10 +9,11 @@ or spelling. Nothing is fetched: the data is inside the ``babel`` package.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from difflib import SequenceMatcher
 from functools import cache
 
-from bot.text import fold
+from bot.text import fold, stems
 
 _LANGUAGES = ("fr", "en")
 # Two-letter codes that are no place a member names as a country: groupings, the UN.
@@ -26,9 +27,8 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def territory(name: str) -> str | None:
-    """The territory code ``name`` is a French or English name of, or misspells, or ``None``."""
-    key = _key(name)
-    return _codes().get(key) or _misspelt(key)
+    """The territory code ``name`` is a French or English name of, or ``None``."""
+    return _codes().get(_key(name))
 
 
 def _misspelt(key: str) -> str | None:
@@ -50,6 +50,17 @@ def _misspelt(key: str) -> str | None:
             if similarity > best:
                 best, found = similarity, code
     return found if best >= _MIN_TYPO_SIMILARITY else None
+
+
+def _words_of_their_own(
+    span: list[re.Match[str]], code: str, is_word: Callable[[str], bool]
+) -> bool:
+    """Words the documents use, and not as forms of the country's name."""
+    country = set(stems(_french_name(code)))
+    return all(
+        is_word(word) and not set(stems(word)) <= country
+        for word in (match.group() for match in span)
+    )
 
 
 def _may_misspell(word: str) -> bool:
@@ -103,19 +114,22 @@ def places_named(text: str) -> list[str]:
         if f" {key} " in folded:
             found.append(name)
             folded = folded.replace(f" {key} ", "  ")  # « guinee » is not read again
-    found += [_french_name(code) for _, _, code in _misspellings(text)]
     return list(dict.fromkeys(found))
 
 
-def respelt(text: str) -> str:
+def respelt(text: str, is_word: Callable[[str], bool] = lambda _word: False) -> str:
     """``text`` with each misspelt country written as the French name (« le groupe
-    senegale » → « le groupe Sénégal »), so that search finds what the documents write."""
-    for start, end, code in reversed(_misspellings(text)):
+    senegale » → « le groupe Sénégal »), so that search finds what the documents write.
+
+    ``is_word`` tells a word the documents use: « chaîne » is no misspelt « Chine »,
+    « tunisien » no misspelt « Tunisie »; « senegale », sharing Sénégal's stem, is.
+    """
+    for start, end, code in reversed(_misspellings(text, is_word)):
         text = f"{text[:start]}{_french_name(code)}{text[end:]}"
     return text
 
 
-def _misspellings(text: str) -> list[tuple[int, int, str]]:
+def _misspellings(text: str, is_word: Callable[[str], bool]) -> list[tuple[int, int, str]]:
     """The spans of ``text`` that misspell a country's name (one or two words), with its code."""
     words = list(_LETTERS.finditer(text))
     found: list[tuple[int, int, str]] = []
@@ -130,7 +144,7 @@ def _misspellings(text: str) -> list[tuple[int, int, str]]:
                 index += size
                 break
             code = _misspelt(key)
-            if code is not None:
+            if code is not None and not _words_of_their_own(span, code, is_word):
                 found.append((span[0].start(), span[-1].end(), code))
                 index += size
                 break

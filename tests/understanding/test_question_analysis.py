@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.funding.catalog import FundingCatalog
+from bot.text import stems
 from bot.understanding.lexicon import Lexicon, load_lexicon
 from bot.understanding.question import Analyzer, Question
 
@@ -245,3 +246,13 @@ def test_a_misspelt_country_is_searched_as_written_in_the_documents(analyzer: An
     assert question.names == ("Madagascar",)
     assert question.names_country_group
     assert not question.follow_up
+
+
+def test_a_word_the_documents_use_is_no_misspelt_country() -> None:
+    corpus = set(stems("les vidéos de la chaîne YouTube de Cités Unies France"))
+    analyzer = Analyzer(load_lexicon(), corpus_stems=lambda: corpus)
+
+    question = analyzer.analyze("Combien de vidéos sur la chaîne YouTube de CUF ?")
+
+    assert question.text == "Combien de vidéos sur la chaîne YouTube de CUF ?"  # not « Chine »
+    assert question.names == ("YouTube", "CUF")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.text import stems
 from bot.understanding.territories import places_named, respelt, territory
 
 
@@ -45,34 +46,29 @@ def test_countries_written_in_lower_case_are_named(text: str, places: list[str])
     assert places_named(text) == places
 
 
+# The stems of words the documents use, as the index would give them.
+CORPUS = set(stems("Sénégal, la chaîne YouTube, le groupe tunisien, une politique libérale"))
+
+
 @pytest.mark.parametrize(
     ("text", "respelled", "places"),
     [
         ("qui preside le groupe senegale ?", "qui preside le groupe Sénégal ?", ["Sénégal"]),
-        (
-            "c qui le président du groupe madagscar",
-            "c qui le président du groupe Madagascar",
-            ["Madagascar"],
-        ),
+        ("le président du groupe madagscar", "le président du groupe Madagascar", ["Madagascar"]),
         ("le groupe burkina fasso", "le groupe Burkina Faso", ["Burkina Faso"]),
         ("Who chairs the Senegall group?", "Who chairs the Sénégal group?", ["Sénégal"]),
-        # Written right, or no country at all: nothing changes.
+        # Written right, words the documents use, or no country at all: nothing changes.
         ("Burkina Faso et Sénégal", "Burkina Faso et Sénégal", ["Burkina Faso", "Sénégal"]),
-        ("une politique libérale", "une politique libérale", []),  # 0.86 to « liberia »
-        ("la réunion du groupe mali", "la réunion du groupe mali", ["Mali"]),
+        ("la chaîne YouTube de CUF", "la chaîne YouTube de CUF", []),  # 0.91 to « chine »
+        ("le groupe tunisien", "le groupe tunisien", []),
+        ("une politique libérale", "une politique libérale", []),
         ("le malin génie", "le malin génie", []),  # short names are never typos
         ("Quel est l'IBAN de CUF ?", "Quel est l'IBAN de CUF ?", []),  # no « Liban »
         ("le SIRET de CUF", "le SIRET de CUF", []),  # an acronym is no misspelling
     ],
 )
-def test_a_misspelt_country_is_read_as_that_country(
+def test_a_misspelt_country_is_written_as_the_documents_do(
     text: str, respelled: str, places: list[str]
 ) -> None:
-    assert respelt(text) == respelled
-    assert places_named(text) == places
-
-
-def test_a_misspelt_country_has_its_code_and_a_near_word_none() -> None:
-    assert territory("Senegale") == territory("Sénégal")
-    assert territory("Madagscar") == territory("Madagascar")
-    assert territory("Libéral") is None
+    assert respelt(text, lambda word: bool(set(stems(word)) & CORPUS)) == respelled
+    assert places_named(respelled) == places
