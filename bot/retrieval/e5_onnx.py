@@ -67,6 +67,14 @@ def _graph(weights: E5Weights) -> Any:
         )
         return output
 
+    def linear(x: str, weight: np.ndarray, bias: np.ndarray, output: str) -> str:
+        product = node("MatMul", [x, constant(f"{output}.w", weight)], output)
+        return node("Add", [product, constant(f"{output}.b", bias)], f"{output}.biased")
+
+    def norm(x: str, weight: np.ndarray, bias: np.ndarray, output: str) -> str:
+        parameters = [constant(f"{output}.w", weight), constant(f"{output}.b", bias)]
+        return node("LayerNormalization", [x, *parameters], output, axis=-1, epsilon=weights.eps)
+
     split_heads = constant("split_heads", np.array([0, 0, 3, heads, size], np.int64))
     merge_heads = constant("merge_heads", np.array([0, 0, hidden], np.int64))
     scale = constant("scale", np.array(1.0 / np.sqrt(size), np.float32))
@@ -78,11 +86,10 @@ def _graph(weights: E5Weights) -> Any:
         def name(part: str, number: int = number) -> str:
             return f"layer{number}.{part}"
 
-        qkv = node("MatMul", [x, constant(name("qkv_w"), layer.qkv_w)], name("qkv"))
-        qkv = node("Add", [qkv, constant(name("qkv_b"), layer.qkv_b)], name("qkv_biased"))
+        qkv = linear(x, layer.qkv_w, layer.qkv_b, name("qkv"))
         qkv = node("Reshape", [qkv, split_heads], name("qkv_heads"))
         qkv = node("Transpose", [qkv], name("qkv_split"), perm=[2, 0, 3, 1, 4])
-        parts = [f"{name('query')}", f"{name('key')}", f"{name('value')}"]
+        parts = [name("query"), name("key"), name("value")]
         nodes.append(helper.make_node("Split", [qkv], parts, axis=0))
         query, key, value = (node("Squeeze", [part, "zero"], part + "_") for part in parts)
         keys = node("Transpose", [key], name("key_t"), perm=[0, 1, 3, 2])
@@ -93,37 +100,13 @@ def _graph(weights: E5Weights) -> Any:
         context = node("MatMul", [probabilities, value], name("context"))
         context = node("Transpose", [context], name("context_t"), perm=[0, 2, 1, 3])
         context = node("Reshape", [context, merge_heads], name("context_merged"))
-        out = node("MatMul", [context, constant(name("out_w"), layer.out_w)], name("out"))
-        out = node("Add", [out, constant(name("out_b"), layer.out_b)], name("out_biased"))
+        out = linear(context, layer.out_w, layer.out_b, name("out"))
         x = node("Add", [x, out], name("attended"))
-        x = node(
-            "LayerNormalization",
-            [
-                x,
-                constant(name("norm1_w"), layer.attention_norm_w),
-                constant(name("norm1_b"), layer.attention_norm_b),
-            ],
-            name("attended_norm"),
-            axis=-1,
-            epsilon=weights.eps,
-        )
-        up = node("MatMul", [x, constant(name("up_w"), layer.up_w)], name("up"))
-        up = node("Add", [up, constant(name("up_b"), layer.up_b)], name("up_biased"))
-        up = node("Gelu", [up], name("gelu"))
-        down = node("MatMul", [up, constant(name("down_w"), layer.down_w)], name("down"))
-        down = node("Add", [down, constant(name("down_b"), layer.down_b)], name("down_biased"))
+        x = norm(x, layer.attention_norm_w, layer.attention_norm_b, name("attended_norm"))
+        up = node("Gelu", [linear(x, layer.up_w, layer.up_b, name("up"))], name("gelu"))
+        down = linear(up, layer.down_w, layer.down_b, name("down"))
         x = node("Add", [x, down], name("output"))
-        x = node(
-            "LayerNormalization",
-            [
-                x,
-                constant(name("norm2_w"), layer.output_norm_w),
-                constant(name("norm2_b"), layer.output_norm_b),
-            ],
-            name("output_norm"),
-            axis=-1,
-            epsilon=weights.eps,
-        )
+        x = norm(x, layer.output_norm_w, layer.output_norm_b, name("output_norm"))
     constant("zero", np.array([0], np.int64))
     graph = helper.make_graph(
         nodes,
@@ -135,8 +118,7 @@ def _graph(weights: E5Weights) -> Any:
         [helper.make_tensor_value_info(x, TensorProto.FLOAT, ["count", "length", hidden])],
         initialisers,
     )
-    model = helper.make_model(
+    return helper.make_model(
         graph,
         opset_imports=[helper.make_opsetid("", _OPSET), helper.make_opsetid("com.microsoft", 1)],
     )
-    return model
