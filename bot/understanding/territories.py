@@ -4,6 +4,8 @@ A place's name in either language gives its territory code: « Japan » and « J
 are both ``JP``, « Libye » is ``LY`` and « Liban » ``LB``. Two names of one code are
 the same place; two codes are two places, however close their names are in meaning
 or spelling. Nothing is fetched: the data is inside the ``babel`` package.
+A country misspelt in a question (« senegale ») is written back as its French name
+(:func:`respelt`), before anything else reads the question.
 """
 
 from __future__ import annotations
