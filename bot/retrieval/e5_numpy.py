@@ -20,7 +20,9 @@ from bot.retrieval.e5_tokenizer import E5Tokenizer
 from bot.retrieval.e5_weights import E5Weights, Layer
 
 _GELU_C = float(np.sqrt(2.0 / np.pi))
-_TOKENS_PER_BATCH = 4096  # padded tokens in one forward pass
+# Padded tokens in one forward pass. Small batches keep the intermediate states in
+# cache and memory low: at 4,096, an ingest was 30 % slower and ONNX Runtime held 1.5 GB.
+_TOKENS_PER_BATCH = 512
 _FFN_ROWS = 1024  # tokens per slice of the feed-forward block (keeps it in cache)
 # Embedded tokens ``(count, length, H)`` and their mask → final token states.
 EncoderLayers = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -188,7 +190,7 @@ def limit_blas_threads() -> None:
 
 def _budget(lengths: list[int], workers: int) -> int:
     """Padded tokens per batch: at most ``_TOKENS_PER_BATCH``, and few enough that
-    every worker gets a batch (a re-ingest's dozen passages would else be one batch)."""
+    every worker gets a batch (a handful of sentences would else be one batch)."""
     if workers <= 1 or not lengths:
         return _TOKENS_PER_BATCH
     shared = -(-sum(lengths) // workers)

@@ -180,12 +180,11 @@ def test_one_large_batch_takes_the_fast_path_at_once() -> None:
 def test_a_small_call_gives_every_worker_a_batch_with_the_same_vectors(
     embeddings: E5Embeddings,
 ) -> None:
-    """A re-ingest's dozen passages fit one batch of the budget; cut in two, both cores work."""
+    """A handful of texts fit one batch of the budget; cut in two, both cores work."""
     model = embeddings._model
-    texts = corpus_texts()[:12]
+    texts = WRITTEN[:8]  # short: one batch, padding included, when nothing is shared
     tokens = model.tokenizer.encode_batch(["passage: " + text for text in texts])
     lengths = sorted(len(ids) + 2 for ids in tokens)
-    # One batch, padding included, when nothing is shared.
     assert len(lengths) * max(lengths) <= e5_numpy._TOKENS_PER_BATCH
     order = list(range(len(lengths)))
 
