@@ -412,9 +412,10 @@ def _embed(
         texts = [chunks[index].indexed_text for index in apart] + [text for _, text in sentences]
         embedded = _embed_unknown(texts, embeddings, known or {})
         passage_vectors[apart] = embedded[: len(apart)]
+        sentence_vectors = embedded[len(apart) :]
         owners = np.array([index for index, _ in sentences], dtype=np.int64)
         for index in apart:
-            sentence_rows[index] = embedded[len(apart) :][owners == index]
+            sentence_rows[index] = sentence_vectors[owners == index]
     return passage_vectors, sentence_rows
 
 

@@ -43,7 +43,8 @@ class OnnxLayers:
 
     def __call__(self, x: np.ndarray, mask: np.ndarray) -> np.ndarray:
         padding = np.where(mask, 0.0, _MASKED).astype(np.float32)
-        (states,) = self._session.run(None, {"x": x.astype(np.float32), "padding": padding})
+        inputs = {"x": x.astype(np.float32, copy=False), "padding": padding}
+        (states,) = self._session.run(None, inputs)
         return np.asarray(states)
 
 
