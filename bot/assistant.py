@@ -220,7 +220,7 @@ class Assistant:
         ranked = rank_quotes(evidence.candidates, self._calibration.quote_model)
         quotes = choose_quotes(ranked, question.asks, self._calibration.second_ratio)
         signals = self.signals(evidence, quotes)
-        if not quotes or not self._supported(signals, bool(question.groups)):
+        if not quotes or not self._supported(signals, question):
             logger.info("Not answered: %s", _rounded(signals))
             return self._dont_know(language)
         if generator is not None:
@@ -230,7 +230,7 @@ class Assistant:
         previous = self._retriever.previous_passage
         return _quoted_answer([with_lead(q, previous(q.hit)) for q in quotes], language)
 
-    def _supported(self, signals: dict[str, float], names_a_group: bool) -> bool:
+    def _supported(self, signals: dict[str, float], question: Question) -> bool:
         """Answer or refuse: the calibrated answer model, after rules that always hold.
 
         A name the documents never use in any language (« Pérou ») means they cannot
@@ -241,10 +241,11 @@ class Assistant:
         scheme's rules that names a country, « un syndicat d'eau peut-il financer un
         projet au Bénin ? », is the funding fiches' to answer, before this.) And
         nothing retrieved below the calibrated similarity floor is about the question,
-        unless it names one of CUF's groups (``names_a_group``).
+        unless it names one of CUF's groups, nor is anything retrieved below the
+        coverage floor (« la recette de la blanquette de veau »).
         """
         calibration = self._calibration
-        if ruled_out(signals, calibration.min_similarity, names_a_group):
+        if ruled_out(signals, calibration.min_similarity, calibration.min_coverage, question):
             return False
         model = calibration.answer_model
         if model is not None:
@@ -259,7 +260,9 @@ class Assistant:
         return Answer(message("dont_know", language), answered=False, kind="abstain")
 
 
-def ruled_out(signals: dict[str, float], min_similarity: float, names_a_group: bool) -> bool:
+def ruled_out(
+    signals: dict[str, float], min_similarity: float, min_coverage: float, question: Question
+) -> bool:
     """The fixed rules of :meth:`Assistant._supported` (the fitting applies them too)."""
     return (
         bool(signals["unknown_names"])
@@ -269,7 +272,10 @@ def ruled_out(signals: dict[str, float], min_similarity: float, names_a_group: b
         # A question naming one of CUF's groups is about the documents' subject, however
         # far an English question's wording lands from their French (« Who chairs the
         # Russia country group? »).
-        or (signals["similarity"] < min_similarity and not names_a_group)
+        or (signals["similarity"] < min_similarity and not question.groups)
+        # The share of the question's words the French documents hold: an English
+        # question's words are missing by language, not by subject.
+        or (signals["coverage"] < min_coverage and question.language != "en")
     )
 
 

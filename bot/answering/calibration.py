@@ -31,6 +31,10 @@ class Calibration:
     # Below this E5 similarity nothing retrieved is about the question: a low quantile of
     # what answerable tuning questions reach. Default measured on the dev set.
     min_similarity: float = 0.815
+    # Below this share of the question's word rarity in any passage retrieved, the
+    # documents hold nothing of what it says (« la recette de la blanquette de veau »):
+    # the least any answerable tuning question reaches.
+    min_coverage: float = 0.0
     # A runner-up quote joins the best one when at least this share as likely to hold
     # the fact (and the answer stays short): the largest share that quotes as many of
     # the tuning half's facts as any.
@@ -49,6 +53,7 @@ class Calibration:
             "answer_model": self.answer_model.to_dict() if self.answer_model else None,
             "answer_threshold": self.answer_threshold,
             "min_similarity": self.min_similarity,
+            "min_coverage": self.min_coverage,
             "second_ratio": self.second_ratio,
             "passages_quoted": self.passages_quoted,
         }
@@ -63,6 +68,7 @@ class Calibration:
             answer_model=LogisticModel.from_dict(answer) if answer else None,
             answer_threshold=float(data.get("answer_threshold", 0.5)),
             min_similarity=float(data.get("min_similarity", 0.815)),
+            min_coverage=float(data.get("min_coverage", 0.0)),
             second_ratio=float(data.get("second_ratio", 0.8)),
             passages_quoted=int(data.get("passages_quoted", 5)),
             fitted_on=str(data.get("fitted_on", "")),

@@ -25,7 +25,7 @@ import numpy as np
 
 from bot.answering.calibration import Calibration
 from bot.answering.extractive import QUOTE_FEATURES, Quote, choose_quotes, rank_quotes
-from bot.answering.logistic import LogisticModel
+from bot.answering.logistic import LogisticModel, fit_ranking
 from bot.answering.support import ANSWER_FEATURES, ANSWER_SIGNS
 from bot.assistant import Assistant, Evidence, ruled_out
 from bot.evaluation import has_facts, squash, squashed_passages
@@ -36,7 +36,6 @@ from bot.understanding.routing import Route, route
 logger = logging.getLogger(__name__)
 
 RANKING_FEATURES = tuple(DEFAULT_WEIGHTS)
-_NEGATIVES_PER_QUESTION = 30
 # The acceptance bar is 4 % of answerable questions refused. Cross-validation on the
 # tuning half underestimates what new questions meet (a 4 % budget refused 5 to 7 % of
 # the held-out half), so the budget keeps a point of margin.
@@ -79,7 +78,7 @@ def fit_calibration(
     """
     report = FitReport()
     documents = [case for case in cases if _goes_to_documents(case, assistant, now())]
-    weights = _fit_ranking(documents, retriever, report)
+    weights = _fit_ranking(documents, assistant, retriever, report)
     retriever.weights = weights
     trials = [
         _fit_quoting(documents, assistant, passages, max_over_refusal)
@@ -98,6 +97,7 @@ def fit_calibration(
         best.answer_model,
         best.threshold,
         best.min_similarity,
+        best.min_coverage,
         best.second_ratio,
         best.passages,
         fitted_on,
@@ -124,6 +124,7 @@ class _Trial:
     answer_model: LogisticModel
     threshold: float
     min_similarity: float
+    min_coverage: float
     right: int  # questions answered with their facts, or refused when they have none
     report: FitReport
 
@@ -139,7 +140,7 @@ def _fit_quoting(
     quote_model = _fit_quotes(gathered, report)
     ranked = [rank_quotes(item.evidence.candidates, quote_model) for item in gathered]
     second_ratio = _fit_second_ratio(gathered, ranked, report)
-    answer_model, threshold, min_similarity, right = _fit_answers(
+    answer_model, threshold, (min_similarity, min_coverage), right = _fit_answers(
         gathered, ranked, assistant, second_ratio, max_over_refusal, report
     )
     return _Trial(
@@ -149,6 +150,7 @@ def _fit_quoting(
         answer_model,
         threshold,
         min_similarity,
+        min_coverage,
         right,
         report,
     )
@@ -165,31 +167,25 @@ def _goes_to_documents(case: dict[str, Any], assistant: Assistant, now: datetime
 
 
 def _fit_ranking(
-    cases: Sequence[dict[str, Any]], retriever: Retriever, report: FitReport
+    cases: Sequence[dict[str, Any]],
+    assistant: Assistant,
+    retriever: Retriever,
+    report: FitReport,
 ) -> dict[str, float]:
-    rows: list[np.ndarray] = []
-    labels: list[np.ndarray] = []
+    """Ranking weights from every passage of each question holding an ``evidence``."""
+    groups: list[tuple[np.ndarray, np.ndarray]] = []
     passages = squashed_passages(retriever)
     for case in cases:
         if "evidence" not in case:
             continue
         evidence = squash(case["evidence"])
-        signals = retriever.signals(case["q"])
-        x = np.stack([signals[name] for name in RANKING_FEATURES], axis=1)
         y = np.array([evidence in passage for passage in passages])
         if not y.any():
             continue
-        fused = x @ np.array([DEFAULT_WEIGHTS[name] for name in RANKING_FEATURES])
-        negatives = [i for i in np.argsort(-fused) if not y[i]][:_NEGATIVES_PER_QUESTION]
-        keep = np.concatenate([np.flatnonzero(y), np.array(negatives, dtype=int)])
-        rows.append(x[keep])
-        labels.append(y[keep].astype(float))
-    model = LogisticModel.fit(RANKING_FEATURES, np.vstack(rows), np.concatenate(labels))
-    weights = {
-        name: weight / scale
-        for name, weight, scale in zip(model.features, model.weights, model.scale, strict=True)
-    }
-    report.add(f"ranking: fitted on {len(rows)} questions; weights {_rounded(weights)}")
+        signals = retriever.signals(assistant.gather(assistant.analyze(case["q"])).text)
+        groups.append((np.stack([signals[name] for name in RANKING_FEATURES], axis=1), y))
+    weights = dict(zip(RANKING_FEATURES, map(float, fit_ranking(groups)), strict=True))
+    report.add(f"ranking: fitted on {len(groups)} questions; weights {_rounded(weights)}")
     return weights
 
 
@@ -249,8 +245,9 @@ def _fit_answers(
     second_ratio: float,
     max_over_refusal: float,
     report: FitReport,
-) -> tuple[LogisticModel, float, float, int]:
-    """The answer model, its threshold and similarity floor, and how many it gets right."""
+) -> tuple[LogisticModel, float, tuple[float, float], int]:
+    """The answer model, its threshold, the similarity and coverage floors, and how many
+    questions it gets right."""
     rows: list[list[float]] = []
     all_signals: list[dict[str, float]] = []
     labels: list[float] = []
@@ -267,6 +264,9 @@ def _fit_answers(
     x, y = np.array(rows), np.array(labels)
     similarity = x[:, ANSWER_FEATURES.index("similarity")]
     min_similarity = float(np.quantile(similarity[y == 1], _SIMILARITY_QUANTILE))
+    coverage = np.array([signals["coverage"] for signals in all_signals])
+    in_french = np.array([item.question.language != "en" for item in gathered])
+    min_coverage = float(coverage[(y == 1) & in_french].min())
     model = LogisticModel.fit(ANSWER_FEATURES, x, y, signs=ANSWER_SIGNS)
     # The threshold is set on probabilities for questions the model was not fitted on
     # (cross-validated), so that the stated share holds on new questions too.
@@ -274,7 +274,7 @@ def _fit_answers(
     # What the assistant's fixed rules refuse before the model is asked.
     ruled = np.array(
         [
-            ruled_out(signals, min_similarity, bool(item.question.groups))
+            ruled_out(signals, min_similarity, min_coverage, item.question)
             for signals, item in zip(all_signals, gathered, strict=True)
         ]
     )
@@ -290,9 +290,9 @@ def _fit_answers(
         f"refuses {int((refused & (y == 0)).sum())}/{int((y == 0).sum())} unanswerable, "
         f"{int((refused & (y == 1)).sum())}/{int(y.sum())} answerable"
     )
-    report.add(f"answers: similarity floor {min_similarity:.3f}")
+    report.add(f"answers: similarity floor {min_similarity:.3f}, coverage floor {min_coverage:.3f}")
     right = int((~refused & np.array(quoted_facts)).sum() + (refused & (y == 0)).sum())
-    return model, threshold, min_similarity, right
+    return model, threshold, (min_similarity, min_coverage), right
 
 
 def _out_of_fold(x: np.ndarray, y: np.ndarray, folds: int = _FOLDS) -> np.ndarray:

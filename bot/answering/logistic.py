@@ -6,6 +6,7 @@ few hundred labelled examples (the question bank's tuning half) are enough.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,6 +86,56 @@ class LogisticModel:
             tuple(data["weights"]),
             float(data["bias"]),
         )
+
+
+def fit_ranking(groups: Sequence[tuple[np.ndarray, np.ndarray]], l2: float = 1.0) -> np.ndarray:
+    """Weights that rank each group's labelled rows first (a conditional logit).
+
+    Each group is one question: ``(x, y)`` with a row per passage and ``y`` marking
+    the passages that hold its answer. The model is a softmax over the group's rows,
+    so it learns what tells the right passage from the others *for the same
+    question*, not what makes some questions score higher than others (which a
+    logistic model over every passage of every question mixes in). Fitted by Newton's
+    method, halving a step that would not lower the penalised loss.
+    """
+    size = groups[0][0].shape[1]
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        value, gradient, hessian = 0.5 * l2 * w @ w, l2 * w, l2 * np.eye(size)
+        for x, y in groups:
+            scores = x @ w
+            top = scores.max()
+            p = np.exp(scores - top)
+            total = p.sum()
+            p /= total
+            target = x[y].mean(axis=0)
+            expected = p @ x
+            value -= target @ w - (top + np.log(total))
+            gradient = gradient + expected - target
+            hessian = hessian + (x * p[:, None]).T @ x - np.outer(expected, expected)
+        return value, gradient, hessian
+
+    w = np.zeros(size)
+    value, gradient, hessian = loss(w)
+    for _ in range(100):
+        step = np.linalg.solve(hessian, gradient)
+        rate = 1.0
+        while True:
+            candidate = w - rate * step
+            candidate_value, candidate_gradient, candidate_hessian = loss(candidate)
+            if candidate_value <= value or rate < 1e-6:
+                break
+            rate /= 2
+        improvement = value - candidate_value
+        w, value, gradient, hessian = (
+            candidate,
+            candidate_value,
+            candidate_gradient,
+            candidate_hessian,
+        )
+        if improvement < 1e-9:
+            break
+    return w
 
 
 def _newton(z: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:

@@ -43,6 +43,8 @@ _STRONGER_MATCH = ("best_quote", "similarity", "score", "margin")
 ANSWER_SIGNS = {
     name: 1 if name in _STRONGER_MATCH else -1 for name in ANSWER_FEATURES if name != "scheme_named"
 }
+# Signals read by the fixed rules only (``assistant.ruled_out``), not by the model.
+RULE_SIGNALS = ("coverage",)
 _EXACT_TYPES = ("contact", "amount")
 # The fiches say so when a fact could not be found (« plafond en euros non trouvé »).
 _NOT_FOUND = re.compile(r"\bnon trouvee?s?\b")  # on folded text
@@ -87,6 +89,8 @@ def answer_signals(
     return {
         "best_quote": quotes[0].probability if quotes else 0.0,
         "similarity": hits[0].similarity if hits else 0.0,
+        # Not a feature of the model: its floor is a fixed rule (``assistant.ruled_out``).
+        "coverage": max((hit.coverage for hit in hits), default=0.0),
         "score": hits[0].score if hits else 0.0,
         "margin": hits[0].score - hits[1].score if len(hits) > 1 else 0.0,
         "unknown_names": float(len(unknown)),

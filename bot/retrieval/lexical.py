@@ -97,6 +97,24 @@ class LexicalIndex:
             return self.unknown_term_idf
         return float(self._idf[index])
 
+    def coverage(self, query: str) -> np.ndarray:
+        """The share of ``query``'s word rarity (idf, repeats counted) each chunk holds.
+
+        Unlike BM25, a chunk's length does not dilute it: a long table holding the
+        question's one rare word (« trésorier ») covers it as fully as a short sentence.
+        """
+        words = [term for term in self.analyze(query) if "_" not in term]
+        covered = np.zeros(self._size, dtype=np.float32)
+        total = sum(self.idf(term) for term in words)
+        if not total:
+            return covered
+        for term in set(words):
+            index = self._terms.get(term)
+            if index is not None:
+                start, stop = int(self._starts[index]), int(self._starts[index + 1])
+                covered[self._rows[start:stop]] += self.idf(term) * words.count(term)
+        return covered / np.float32(total)
+
     def all_scores(self, query: str) -> np.ndarray:
         """The BM25 score of every chunk, in chunk order (zeros when no term is known)."""
         scores = np.zeros(self._size, dtype=np.float32)

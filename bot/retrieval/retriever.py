@@ -39,6 +39,7 @@ DEFAULT_WEIGHTS = {
     "lexical_subject": 1.0,
     "sentence_subject": 1.5,
     "summary": -1.0,
+    "coverage": 1.0,
 }
 # Passages whose vector similarities are computed exactly (the first on the int8 scan),
 # at least four times the passages asked for: the scan is within about 0.002 of them.
@@ -53,6 +54,7 @@ class Hit:
     score: float
     similarity: float  # best E5 cosine similarity of the question and the passage
     sentence_similarities: tuple[float, ...]  # per sentence of ``chunk.sentences``
+    coverage: float = 0.0  # the share of the question's word rarity the passage holds
     row: int = -1  # the passage's place in ``Retriever.chunks`` (-1: not known)
 
 
@@ -168,13 +170,14 @@ class Retriever:
             "lexical_subject": self.lexical.all_scores(query.subject),
             "sentence_subject": best_sentence,
         }
-        first = np.argsort(-self._fused(self._standardised(raw)))[:exact]
+        coverage = self.lexical.coverage(question)
+        first = np.argsort(-self._fused(self._standardised(raw, coverage)))[:exact]
         dense[first] = self._exact_chunks.take(first, first + 1) @ questions
         starts, stops = self._sentence_starts[first], self._sentence_stops[first]
         exact_sentences = self._exact_sentences.take(starts, stops) @ subject_vector
         sentence_similarity[_ranges(starts, stops)] = exact_sentences
         best_sentence[first] = _segment_maxima(exact_sentences, stops - starts)
-        signals = self._standardised(raw)
+        signals = self._standardised(raw, coverage)
         # Not ranking features: what hits report about themselves.
         signals["_similarity"] = np.maximum(dense.max(axis=1), best_sentence)
         signals["_sentence_similarity"] = sentence_similarity
@@ -184,9 +187,13 @@ class Retriever:
         """Each passage's best sentence similarity (-1 for a passage without sentences)."""
         return _segment_maxima(sentence_similarity, self._sentence_stops - self._sentence_starts)
 
-    def _standardised(self, raw: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    def _standardised(
+        self, raw: dict[str, np.ndarray], coverage: np.ndarray
+    ) -> dict[str, np.ndarray]:
+        """The scores standardised within the question; kinds and shares kept as they are."""
         signals = {name: _standardise(values) for name, values in raw.items()}
         signals["summary"] = self._is_summary
+        signals["coverage"] = coverage
         return signals
 
     def _fused(self, signals: dict[str, np.ndarray]) -> np.ndarray:
@@ -208,6 +215,7 @@ class Retriever:
                 chunk=self.chunks[index],
                 score=float(fused[index]),
                 similarity=float(signals["_similarity"][index]),
+                coverage=float(signals["coverage"][index]),
                 sentence_similarities=tuple(
                     float(value)
                     for value in sentence_similarity[

@@ -6,7 +6,7 @@ import numpy as np
 
 from bot.answering.calibration import Calibration
 from bot.answering.fit import _threshold_for, largest_of_the_best
-from bot.answering.logistic import LogisticModel
+from bot.answering.logistic import LogisticModel, fit_ranking
 
 
 def test_fit_separates_what_a_feature_separates() -> None:
@@ -62,3 +62,22 @@ def test_the_runner_up_ratio_survives_the_calibration_file() -> None:
     calibration = Calibration(second_ratio=0.3)
     assert Calibration.from_dict(calibration.to_dict()).second_ratio == 0.3
     assert Calibration.from_dict({}).second_ratio == Calibration().second_ratio
+
+
+def test_ranking_learns_what_tells_the_right_row_from_the_others_of_its_group() -> None:
+    # Each group is a question's passages. ``level`` differs between groups only (some
+    # questions score higher than others everywhere); ``signal`` marks the right row.
+    rng = np.random.default_rng(3)
+    groups = []
+    for _ in range(60):
+        level = np.full(30, rng.normal(scale=3.0))
+        signal = rng.normal(size=30)
+        right = np.zeros(30, dtype=bool)
+        right[int(np.argmax(signal + 0.1 * rng.normal(size=30)))] = True
+        groups.append((np.column_stack([signal, level + 0.01 * rng.normal(size=30)]), right))
+
+    weights = fit_ranking(groups)
+
+    assert weights[0] > 1 and abs(weights[1]) < 0.5 * weights[0]
+    first = [np.argmax(x @ weights) == np.flatnonzero(y)[0] for x, y in groups]
+    assert np.mean(first) > 0.8

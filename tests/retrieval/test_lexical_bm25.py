@@ -118,3 +118,23 @@ def test_an_empty_corpus_scores_nothing(aliases: AliasTable) -> None:
     assert not lexical.vocabulary
     empty = passage(id="x", path="notes/x.md", title="", kind="note", page=None, section="")
     assert lexical.analyze_chunk(empty) == ["_"]
+
+
+def test_coverage_is_the_share_of_the_question_rarity_a_chunk_holds(
+    chunks: list[Chunk], aliases: AliasTable
+) -> None:
+    index = LexicalIndex(chunks, aliases)
+    question = "Qui peut déposer un dossier au FICOL de l'AFD ?"
+    words = [term for term in index.analyze(question) if "_" not in term]
+    total = sum(index.idf(term) for term in words)
+
+    coverage = index.coverage(question)
+
+    for row, chunk in enumerate(chunks[:40]):
+        held = set(index.analyze_chunk(chunk))
+        expected = sum(index.idf(term) for term in words if term in held) / total
+        assert coverage[row] == pytest.approx(expected, rel=1e-5)
+    # Words no passage uses count in the question's rarity, and no passage holds them.
+    assert index.coverage(question + " blanquette de veau").max() < coverage.max()
+    assert not index.coverage("zyxwvu qwertz").any()
+    assert not index.coverage("").any()
