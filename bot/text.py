@@ -16,6 +16,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])(?<!\bp\.)\s+(?=[«\"(]?[A-ZÀ-ÖØ-Ý
 _BULLET = re.compile(r"\s+(?=[•■▪]\s)")
 # In a list written with dashes (« - fonds Maroc 73 … - fonds Liban 70 … »), each dash.
 _DASH_ITEM = re.compile(r"\s+(?=-\s)")
+# In a directory, each entry ends with its e-mail address (« … v.rouquette@… Magali Combe, … »).
+_AFTER_EMAIL = re.compile(r"(?<=@)([\w-]+(?:\.[\w-]+)+)\s+(?=[A-ZÀ-Ý])")
 
 _STOPWORD_TEXT = """a au aux avec ce ces cet cette dans de des du elle elles en et est etre eu
     il ils je la le
@@ -85,13 +87,16 @@ def split_sentences(text: str) -> list[str]:
 
     A list item (after « • » or « ■ », or after a dash when the text opens a dash
     list) is the unit a member asks about: « fonds de solidarité Maroc 73
-    collectivités », not the whole table it sits in.
+    collectivités », not the whole table it sits in; so is a directory's entry, which
+    ends with its e-mail address.
     """
     sentences = []
     for sentence in _SENTENCE_END.split(text):
         for item in _BULLET.split(sentence):
             parts = _DASH_ITEM.split(item) if item.lstrip().startswith("- ") else [item]
-            sentences += [part.strip() for part in parts if part.strip()]
+            for part in parts:
+                entries = _AFTER_EMAIL.sub("\\1\n", part).split("\n")
+                sentences += [entry.strip() for entry in entries if entry.strip()]
     return sentences
 
 

@@ -27,6 +27,7 @@ _SPLITTER_PROBES = (
     "■ Premier point\n■ Second point. Suite du texte\n- tiret\n1. Numéro un. 2. Numéro deux.",
     "Who chairs the Japan group? Mr. Smith, since 2023. Contact: info@cites-unies-france.org.",
     "Tél. : +33 1 53 41 81 81. Site : www.cites-unies-france.org. Adresse : 9 rue Christiani",
+    "Jeanne Martin, Chargée de mission +33 1 00 j.martin@exemple.org Paul Durand, Comptable",
 )
 
 _FICHE_PROBE = {

@@ -184,6 +184,30 @@ def test_each_list_item_is_a_sentence_of_its_own() -> None:
         assert " ".join(chunk.sentences) == chunk.text  # the sentences make up the passage
 
 
+def test_each_entry_of_a_directory_is_a_sentence_of_its_own() -> None:
+    """An entry ends with its e-mail address: « who handles memberships? » quotes one."""
+    page = (
+        "## Pôle Ressources\n"
+        "Thi Tho Plattier, Service Adhésion + 33 (0)1 53 41 81 89\n"
+        "t.plattier@cites-unies-france.org\n"
+        "Elisabeth Seyoum, Assistante logistique de la Direction + 33 (0)1 53 41 81 81\n"
+        "e.seyoum@cites-unies-france.org Frédérique Proust, Cheffe de service Finance\n"
+        "compta@cites-unies-france.org. Écrire à coop-dec@cites-unies-france.org pour le reste."
+    )
+    document = SourceDocument(path="n.md", title="Note", kind="note", pages=(PageText(1, page),))
+
+    sentences = [sentence for chunk in chunk_document(document) for sentence in chunk.sentences]
+
+    assert sentences == [
+        "Pôle Ressources — Thi Tho Plattier, Service Adhésion + 33 (0)1 53 41 81 89 "
+        "t.plattier@cites-unies-france.org",
+        "Elisabeth Seyoum, Assistante logistique de la Direction + 33 (0)1 53 41 81 81 "
+        "e.seyoum@cites-unies-france.org",
+        "Frédérique Proust, Cheffe de service Finance compta@cites-unies-france.org.",
+        "Écrire à coop-dec@cites-unies-france.org pour le reste.",
+    ]
+
+
 def test_a_heading_at_the_end_of_a_passage_opens_the_next_one() -> None:
     body = " ".join(f"Phrase numéro {number} du premier paragraphe." for number in range(12))
     page = f"{body}\n## Titre suivant\nLe texte de la partie suivante."
