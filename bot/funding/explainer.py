@@ -103,7 +103,7 @@ class FundingResponder:
                     applicant,
                     text,
                     language,
-                    render_body(fiche, today, also, language)[1:] if also else [],
+                    render_body(fiche, today, also, language, asked=text)[1:] if also else [],
                 )
             excluded = exclusion(text, fiche) if question.asks == "yesno" else None
             if excluded:  # « le 1 % énergie peut-il financer de la biomasse ? »
@@ -120,11 +120,13 @@ class FundingResponder:
                     sections = (Section.WHAT,)
                 shown = named[:_MAX_NAMED]
                 body = [
-                    line for one in shown for line in render_body(one, today, sections, language)
+                    line
+                    for one in shown
+                    for line in render_body(one, today, sections, language, asked=text)
                 ]
                 answer = _answer("\n".join([*body, *_footer(shown, language)]), shown)
             else:
-                body = render_body(fiche, today, sections, language)
+                body = render_body(fiche, today, sections, language, asked=text)
                 answer = _answer(with_footer(fiche, body, set(sections), language), [fiche])
             if not _holds_what_is_asked(question.asks, body):
                 # The fiche says what it knows (a rate, « plafond non trouvé », who helps),

@@ -14,6 +14,7 @@ from enum import StrEnum
 from bot.dates import format_date
 from bot.funding.schema import Amount, AmountKind, CalendarEntry, Category, Fiche
 from bot.messages import message
+from bot.text import content_stems
 
 BULLET = "• "
 
@@ -123,15 +124,18 @@ def calendar_lines(fiche: Fiche, today: date, limit: int = 3) -> list[str]:
     return lines
 
 
-def amount_lines(fiche: Fiche, today: date, limit: int = 3, with_url: bool = True) -> list[str]:
-    """Terms (rates, caps) before past figures, in the fiche's order, each with its year.
+def amount_lines(
+    fiche: Fiche, today: date, limit: int = 3, with_url: bool = True, asked: str = ""
+) -> list[str]:
+    """Terms (rates, caps) before past figures, in the fiche's order, each with its year;
+    those sharing the most words with the question ``asked`` first.
 
     For a call whose newest known terms are older than this year, a last line says
     which edition they come from and where to check the current one.
     """
     terms = [amount for amount in fiche.amounts if amount.kind is AmountKind.TERMS]
     figures = [amount for amount in fiche.amounts if amount.kind is AmountKind.FIGURE]
-    lines = [amount.render() for amount in [*terms, *figures][:limit]]
+    lines = most_relevant([amount.render() for amount in [*terms, *figures]], asked, limit)
     newest = _newest_confirmed(terms)
     if (
         newest is not None
@@ -147,6 +151,16 @@ def amount_lines(fiche: Fiche, today: date, limit: int = 3, with_url: bool = Tru
 def _newest_confirmed(amounts: Iterable[Amount]) -> Amount | None:
     confirmed = [amount for amount in amounts if amount.confirmed]
     return max(confirmed, key=lambda amount: amount.year, default=None)
+
+
+def most_relevant(lines: list[str], asked: str, limit: int) -> list[str]:
+    """The ``limit`` lines sharing the most words with the question ``asked``, in their
+    order otherwise: « comment le ministère verse-t-il la subvention ? » shows the
+    fiche's line on « versement », even when it is not among the first ones."""
+    wanted = set(content_stems(asked))
+    shared = [len(wanted & set(content_stems(line))) for line in lines]
+    ranked = sorted(range(len(lines)), key=lambda index: -shared[index])
+    return [lines[index] for index in ranked[:limit]]
 
 
 def help_lines(fiche: Fiche, limit: int = 3, detailed: bool = True) -> list[str]:
@@ -209,8 +223,10 @@ def render_body(
     sections: Iterable[Section] = ALL_SECTIONS,
     language: str = "fr",
     compact: bool = True,
+    asked: str = "",
 ) -> list[str]:
-    """The lines of :func:`render_answer` that say what the fiche says (no sources, no date)."""
+    """The lines of :func:`render_answer` that say what the fiche says (no sources, no date);
+    where a part is cut short, the lines sharing most words with the question ``asked``."""
     labels = _labels(language)
     wanted = set(sections)
     few = 2 if compact else 20
@@ -220,7 +236,8 @@ def render_body(
     body: list[str] = [fiche.name, *summary]
     if Section.LEGAL in wanted:  # asked for: every text the fiche cites, whatever the scheme
         count = 4 if compact else 20
-        body += _block(labels[Section.LEGAL], [fact.render() for fact in fiche.legal_basis[:count]])
+        legal_lines = [fact.render() for fact in fiche.legal_basis]
+        body += _block(labels[Section.LEGAL], most_relevant(legal_lines, asked, count))
     elif Section.WHAT in wanted:
         legal = fiche.category in (Category.DISPOSITIF_LEGAL, Category.CADRE)
         count = few if legal or not compact else 0  # the summary already says it
@@ -231,9 +248,10 @@ def render_body(
     if Section.AMOUNTS in wanted:
         limit = (4 if wanted == {Section.AMOUNTS} else 2) if compact else 20
         with_url = Section.CALENDAR not in wanted or not compact
-        body += _block(labels[Section.AMOUNTS], amount_lines(fiche, today, limit, with_url))
+        body += _block(labels[Section.AMOUNTS], amount_lines(fiche, today, limit, with_url, asked))
     if Section.HOW in wanted:
-        body += _block(labels[Section.HOW], [fact.render() for fact in fiche.how_to_apply[:few]])
+        how_lines = [fact.render() for fact in fiche.how_to_apply]
+        body += _block(labels[Section.HOW], most_relevant(how_lines, asked, few))
     if Section.HELP in wanted:
         alone = wanted == {Section.HELP}
         limit = (3 if alone else 2) if compact else 20

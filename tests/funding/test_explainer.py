@@ -429,3 +429,25 @@ def test_two_schemes_asked_about_are_both_explained(ask: Ask) -> None:
         "funding/un_pourcent_eau.yaml",
         "funding/un_pourcent_energie.yaml",
     ]
+
+
+def test_the_part_asked_shows_the_fiche_line_that_says_it_first(ask: Ask) -> None:
+    # How the grant is paid is the third line of « how to apply »: shown, and first.
+    answer = _ask(ask, "Comment le ministère verse-t-il la subvention de l'AAP généraliste ?")
+    lines = answer.text.splitlines()
+    assert lines[1] == "Comment faire :"
+    assert lines[2].startswith("• Versement par tranches annuelles")
+
+
+def test_a_regulation_asked_for_is_the_legal_basis(ask: Ask) -> None:
+    answer = _ask(ask, "Quel règlement européen fonde l'instrument NDICI-Global Europe ?")
+    assert "Règlement (UE) 2021/947" in answer.text
+
+
+def test_the_versement_mobilite_is_a_tax_not_a_question_on_payment(ask: Ask) -> None:
+    question = (
+        "1 % mobilité : est-ce qu'on peut calculer le 1 % en incluant les recettes du "
+        "versement mobilité ?"
+    )
+    answer = ask(question)
+    assert answer is None or "Comment faire" not in answer.text

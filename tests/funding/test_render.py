@@ -14,6 +14,7 @@ from bot.funding.render import (
     calendar_lines,
     call_status,
     format_date,
+    most_relevant,
     render_answer,
     render_document,
 )
@@ -107,3 +108,13 @@ def test_document_rendering_has_every_part_and_no_relative_dates(tmp_path: Path)
     ):
         assert expected in text
     assert "clos depuis" not in text
+
+
+def test_most_relevant_keeps_the_lines_sharing_most_words_then_their_order() -> None:
+    lines = ["Dépôt en ligne", "Joindre la convention", "Versement par tranches annuelles"]
+
+    assert most_relevant(lines, "Comment est fait le versement ?", 2) == [
+        "Versement par tranches annuelles",
+        "Dépôt en ligne",
+    ]
+    assert most_relevant(lines, "", 2) == lines[:2]
