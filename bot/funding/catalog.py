@@ -84,6 +84,36 @@ class FundingCatalog:
                     names.append(_Name(words, fiche.id))
         return names
 
+    def _family_member(self, words: list[str]) -> list[str]:
+        """« une agence de l'eau peut-elle consacrer 1 % à la coopération ? »: the shared
+        start of a family of fiches (« 1 % ») and, anywhere else, words of one of them
+        only (« eau ») name that one."""
+        for start, (fiches, _known) in self._families.items():
+            if not contains_phrase(words, start):
+                continue
+            own = {
+                fiche_id: {
+                    word
+                    for name in self._names
+                    if name.fiche_id == fiche_id
+                    for word in name.words
+                    if word not in start and word not in STOPWORDS
+                }
+                for fiche_id in fiches
+            }
+            hinted = [
+                fiche_id
+                for fiche_id, mine in own.items()
+                if any(
+                    word in mine
+                    and not any(word in other for other in own.values() if other is not mine)
+                    for word in words
+                )
+            ]
+            if len(hinted) == 1:
+                return hinted
+        return []
+
     def unknown_sibling(
         self, text: str, not_names: Iterable[str], links: Iterable[str]
     ) -> list[Fiche]:
@@ -136,6 +166,8 @@ class FundingCatalog:
         for name in self._names:
             if contains_phrase(words, name.words):
                 scores[name.fiche_id] = max(scores.get(name.fiche_id, 0), len(name.words))
+        if not scores:
+            scores = dict.fromkeys(self._family_member(words), 1)
         order = {fiche.id: index for index, fiche in enumerate(self.fiches)}
         ranked = sorted(scores, key=lambda fiche_id: (-scores[fiche_id], order[fiche_id]))
         return [fiche for fiche_id in ranked if (fiche := self.get(fiche_id)) is not None]

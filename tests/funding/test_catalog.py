@@ -86,6 +86,9 @@ def test_missing_folder_gives_an_empty_catalog_with_an_error(tmp_path: Path) -> 
         ("the 1 % energy", "un_pourcent_energie"),
         ("waste 1%", "un_pourcent_dechets"),
         ("1% mobility", "un_pourcent_mobilite"),
+        # « 1 % » and, elsewhere, a word of one of the 1 % schemes only.
+        ("Une agence de l'eau peut-elle consacrer 1 % à la coopération ?", "un_pourcent_eau"),
+        ("Can a water utility spend 1% on cooperation?", "un_pourcent_eau"),
     ],
 )
 def test_find_tolerates_accents_case_spelling(
@@ -104,6 +107,8 @@ def test_find_tolerates_accents_case_spelling(
         "Quelle est la capitale de l'Australie ?",
         "eau",
         "Assises de la coopération franco-vietnamienne",
+        "Combien de collectivités utilisent le 1 % ?",  # no word of one scheme only
+        "le 1 % du budget pour l'eau et les déchets",  # words of two schemes
     ],
 )
 def test_find_returns_nothing_for_other_text(catalog: FundingCatalog, text: str) -> None:

@@ -280,10 +280,16 @@ def test_a_date_the_fiche_gives_is_an_answer(ask: Ask) -> None:
 @pytest.mark.parametrize(
     ("question", "opening", "fiche"),
     [
-        # English describes the authority before its noun: a *water* syndicate runs water.
+        # English describes the authority before its noun: a *water* syndicate runs water,
+        # and « the 1% » with water is the 1 % eau.
         (
             "Can a water syndicate fund a project in Benin through the 1% law?",
-            "Yes, in particular with the 1 % eau. Schemes open to a « syndicate »:",
+            "Yes, in principle: 1 % eau is open to your syndicate.",
+            "un_pourcent_eau",
+        ),
+        (
+            "Can a syndicate fund a project in Benin through the 1% law?",
+            "Schemes open to a « syndicate »:",
             "un_pourcent_eau",
         ),
         (
