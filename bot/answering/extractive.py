@@ -19,6 +19,7 @@ from bot.index.records import Chunk
 from bot.retrieval.lexical import LexicalIndex
 from bot.retrieval.retriever import Hit
 from bot.text import fold
+from bot.understanding.territories import territory
 
 MAX_ANSWER_CHARS = 500
 _CONCISE_CHARS = 250
@@ -79,6 +80,8 @@ class Quote:
     origin: str  # the whole sentence the quote comes from
     features: dict[str, float]
     probability: float = 0.0  # that it holds what was asked (the quote model's estimate)
+    # The share of the countries the question names that its passage names (None: none).
+    places_named: float | None = None
 
 
 def candidate_quotes(
@@ -98,6 +101,7 @@ def candidate_quotes(
     weight = sum(lexical.idf(term) for term in terms) or 1.0
     expected = ANSWER_PATTERNS.get(asks or "")
     folded_names = [fold(name) for name in names]
+    folded_places = [fold(name) for name in names if territory(name)]
     candidates: dict[str, Quote] = {}
     for rank, hit in enumerate(hits[:passages]):
         if _is_table_of_contents(hit.chunk.text):
@@ -105,6 +109,7 @@ def candidate_quotes(
         passage_terms = set(lexical.analyze(hit.chunk.indexed_text))
         passage_coverage = sum(lexical.idf(t) for t in terms if t in passage_terms) / weight
         passage_names = _share_named(fold(hit.chunk.indexed_text), folded_names)
+        passage_places = _share_named(fold(hit.chunk.indexed_text), folded_places)
         # One similarity per stored sentence: both were written together by the ingest.
         for whole, similarity in zip(hit.chunk.sentences, hit.sentence_similarities, strict=True):
             if _NOT_QUOTABLE.search(whole) or _shouted(whole):
@@ -129,7 +134,8 @@ def candidate_quotes(
                     "window": float(sentence != whole),
                     "type_expected": float(expected is not None),
                 }
-                candidates[sentence] = Quote(hit, sentence, whole, features)
+                places = passage_places if folded_places else None
+                candidates[sentence] = Quote(hit, sentence, whole, features, places_named=places)
     return _with_gaps(list(candidates.values()))
 
 
@@ -166,14 +172,20 @@ def _share_named(folded_text: str, folded_names: list[str]) -> float:
 
 
 def rank_quotes(quotes: list[Quote], model: LogisticModel | None) -> list[Quote]:
-    """``quotes`` with their probability, best first (similarity alone without a model)."""
+    """``quotes`` with their probability, best first (similarity alone without a model).
+
+    When some passage names every country the question names (« le groupe mali »), a
+    sentence from a passage naming none of them (Madagascar's chair) is not offered:
+    the vectors tell one country's paragraph from another's poorly.
+    """
+    if any(quote.places_named == 1.0 for quote in quotes):
+        quotes = [quote for quote in quotes if quote.places_named != 0.0]
     scored = [
-        Quote(
-            quote.hit,
-            quote.sentence,
-            quote.origin,
-            quote.features,
-            model.probability(quote.features) if model else quote.features["similarity"],
+        replace(
+            quote,
+            probability=model.probability(quote.features)
+            if model
+            else quote.features["similarity"],
         )
         for quote in quotes
     ]

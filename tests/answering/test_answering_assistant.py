@@ -235,6 +235,16 @@ def test_a_greeting_with_a_question_stays_a_question(
     assert services.assistant.analyze(message).smalltalk is None
 
 
+def test_another_country_s_paragraph_is_not_quoted_for_a_country_asked(
+    services: AnsweringServices,
+) -> None:
+    # Typed as on a phone, the question's vector lands closest to Madagascar's paragraph.
+    answer = services.assistant.answer("le groupe mali c ki qui le préside")
+
+    assert "Halima Menhoudj" in answer.text
+    assert "Duforestel" not in answer.text
+
+
 def test_the_coverage_floor_refuses_french_questions_only(services: AnsweringServices) -> None:
     # An English question's words are missing from the French documents by language.
     assistant = services.assistant
