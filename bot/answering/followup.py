@@ -13,8 +13,11 @@ import re
 
 from bot.text import STOPWORDS, content_stems, fold
 
+# After an acknowledgement of the last answer (« ok, et qui peut nous aider ? »).
 _FOLLOW_UP_START = re.compile(
-    r"^\s*(et|mais|alors|puis|aussi|pareil|idem|and|what about|how about)\b", re.IGNORECASE
+    r"^\s*(?:(?:ok|okay|d'accord|dac|merci|super|parfait|bon|ah|oui|thanks|great)\W+)*"
+    r"(et|mais|alors|puis|aussi|pareil|idem|and|what about|how about)\b",
+    re.IGNORECASE,
 )
 _BACK_REFERENCE = re.compile(
     r"(?<![\w-])(il|elle|ils|elles|y|lui|leur|"

@@ -84,7 +84,9 @@ class FundingResponder:
         today = now.date()
         language = question.language
         named = [fiche for id_ in question.schemes if (fiche := self.catalog.get(id_))]
-        intents = detect_intents(text)
+        # A follow-up asks its own thing of the scheme the last question named (« ok, et
+        # qui peut nous aider ? » after « c'est quoi le 1 % déchets ? »).
+        intents = detect_intents(question.asked) or detect_intents(text)
         applicant = parse_applicant(text, language)
         asks_eligibility = is_eligibility_question(text)
         if not named:

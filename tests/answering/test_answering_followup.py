@@ -104,6 +104,17 @@ def test_who_chairs_it_after_asking_when_the_group_meets(services: AnsweringServ
     assert last.standalone_question == "qui le préside ? (Mali)"
 
 
+def test_a_follow_up_on_a_scheme_asks_its_own_thing(services: AnsweringServices) -> None:
+    services.assistant.answer("C'est quoi le 1 % déchets ?", "chat-1")
+    answer = services.assistant.answer(
+        "Ok, et qui peut nous aider à le mettre en place ?", "chat-1"
+    )
+
+    assert answer.kind == "funding"
+    assert "AMORCE" in answer.text
+    assert "Créé par la loi du 7 juillet 2014" not in answer.text  # not « what » again
+
+
 def test_without_context_the_follow_up_is_not_understood(services: AnsweringServices) -> None:
     answer = services.assistant.answer("Elle est élue de quelle ville ?", "chat-1")
 
@@ -178,6 +189,10 @@ def test_forget_erases_the_conversation(services: AnsweringServices) -> None:
         ("la cncd elle finance quoi ??", False),
         ("le grp japon il prepare quoi", False),
         ("Et elle finance quoi ?", True),
+        # An acknowledgement of the last answer, then the follow-up.
+        ("Ok, et qui peut nous aider à le mettre en place ?", True),
+        ("d'accord merci, et pour le Sénégal ?", True),
+        ("Ok merci", False),
     ],
 )
 def test_what_refers_back_and_what_does_not(question: str, follow_up: bool) -> None:

@@ -11,6 +11,8 @@ import pytest
 from funding_fixtures import Ask
 
 from bot.answers import Answer
+from bot.funding.explainer import detect_intents
+from bot.funding.render import Section
 
 DEV_SET = Path(__file__).resolve().parents[1] / "data" / "dev_questions.json"  # never skipped
 
@@ -457,3 +459,20 @@ def test_the_versement_mobilite_is_a_tax_not_a_question_on_payment(ask: Ask) -> 
     )
     answer = ask(question)
     assert answer is None or "Comment faire" not in answer.text
+
+
+def test_when_asked_in_sms_style_is_the_calendar(ask: Ask) -> None:
+    answer = _ask(ask, "le 10e appel dcol il sort qd finalement ?")
+    assert "juin 2024" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Quel règlement européen fonde NDICI ?",
+        "Which provision of the law founds the 1% water?",
+        "Quelle disposition du code fonde le 1 % déchets ?",
+    ],
+)
+def test_the_legal_basis_asked_in_other_words(question: str) -> None:
+    assert Section.LEGAL in detect_intents(question)
