@@ -46,8 +46,11 @@ ANSWER_SIGNS = {
 # Signals read by the fixed rules only (``assistant.ruled_out``), not by the model.
 RULE_SIGNALS = ("coverage",)
 _EXACT_TYPES = ("contact", "amount")
-# The fiches say so when a fact could not be found (« plafond en euros non trouvé »).
-_NOT_FOUND = re.compile(r"\bnon trouvee?s?\b")  # on folded text
+# The fiches say so when a fact could not be found (« plafond en euros non trouvé »,
+# « aucun montant minimum de contribution trouvé »).
+_NOT_FOUND = re.compile(
+    r"\bnon trouvee?s?\b|\b(?:aucune?|pas de)\b[^.;:]{0,60}\btrouvee?s?\b"
+)  # on folded text
 _DISTINCTIVE_IDF = 2.6  # a name in fewer than about one passage in fifteen
 
 _DETERMINER = r"(?:les|leurs|leur|le|la|ses|son|sa|une|un|des|du)\s+|l'"
@@ -110,8 +113,13 @@ def answer_signals(
         ),
         "amount_missing": float(asks == "amount" and not ANSWER_PATTERNS["amount"].search(quoted)),
         # The best quote itself says the documents lack the fact.
-        "says_not_found": float(bool(quotes and _NOT_FOUND.search(fold(quotes[0].sentence)))),
+        "says_not_found": float(bool(quotes and says_not_found(quotes[0].sentence))),
     }
+
+
+def says_not_found(text: str) -> bool:
+    """The line says the fact could not be found (the fiches write so)."""
+    return _NOT_FOUND.search(fold(text)) is not None
 
 
 def names_missing_from(

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import ClassVar
 
 from bot.answering.extractive import ANSWER_PATTERNS
+from bot.answering.support import says_not_found
 from bot.answers import Answer, Source
 from bot.funding.catalog import FundingCatalog
 from bot.funding.deadlines import deadlines, format_deadline, upcoming
@@ -31,7 +32,7 @@ from bot.funding.eligibility import (
     schemes_for,
 )
 from bot.funding.matching import fold, normalize
-from bot.funding.render import Section, format_date, render_body, with_footer
+from bot.funding.render import BULLET, Section, format_date, render_body, with_footer
 from bot.funding.schema import APPLICABLE_CATEGORIES, Category, Fiche
 from bot.messages import message
 from bot.understanding.lexicon import phrase_pattern
@@ -337,8 +338,12 @@ def _verified_line(fiches: list[Fiche], language: str) -> str:
 def _holds_what_is_asked(asks: str | None, body: list[str]) -> bool:
     """Whether the fiche's lines shown (``body``) give the sum, date or contact asked for.
 
-    Other kinds of answer (who, what, a yes/no) are the fiche's text itself.
+    Other kinds of answer (who, what, a yes/no) are the fiche's text itself, unless
+    every line shown says the fact was not found.
     """
+    lines = [line for line in body if line.startswith(BULLET)]
+    if lines and all(says_not_found(line) for line in lines):
+        return False  # « aucun montant minimum de contribution trouvé »
     if asks not in _SPECIFIC_VALUES:
         return True
     return any(ANSWER_PATTERNS[asks].search(line) for line in body)

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 from answering_helpers import AnsweringServices
 
-from bot.answering.support import ANSWER_FEATURES, RULE_SIGNALS, focus_word, names_missing_from
+from bot.answering.support import (
+    ANSWER_FEATURES,
+    RULE_SIGNALS,
+    focus_word,
+    names_missing_from,
+    says_not_found,
+)
 from bot.retrieval.retriever import Retriever
 
 
@@ -85,3 +91,18 @@ def test_a_quote_saying_the_fact_was_not_found_is_a_refusal_signal(
 
     assert assistant.signals(evidence, not_found[:1])["says_not_found"] == 1.0
     assert assistant.signals(evidence, found[:1])["says_not_found"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("line", "not_found"),
+    [
+        ("plafond en euros non trouvé", True),
+        ("aucun montant minimum de contribution trouvé (non confirmé)", True),
+        ("pas de règle générale trouvée", True),
+        ("montants et taux des appels 2024-2025 : non trouvés", True),
+        ("Le coût est pris en charge à 80 %, une solution a été trouvée.", False),
+        ("Aucun appel ouvert ; le texte trouvé en 2023 le dit.", False),
+    ],
+)
+def test_says_not_found(line: str, not_found: bool) -> None:
+    assert says_not_found(line) is not_found

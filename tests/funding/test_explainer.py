@@ -476,3 +476,14 @@ def test_when_asked_in_sms_style_is_the_calendar(ask: Ask) -> None:
 )
 def test_the_legal_basis_asked_in_other_words(question: str) -> None:
     assert Section.LEGAL in detect_intents(question)
+
+
+def test_a_part_whose_lines_all_say_not_found_is_a_refusal(ask: Ask) -> None:
+    answer = ask("on doit verser cb minimum pr rentrer dans le fonds de solidarite cuf ?")
+    assert answer is not None and answer.answered is False
+    assert "aucun montant minimum de contribution trouvé" in answer.text  # still shown
+
+
+def test_since_when_a_scheme_exists_is_what_it_is(ask: Ask) -> None:
+    answer = _ask(ask, "la ficol de l afd ca existe depuis qd ?")
+    assert "créé en 2014" in answer.text
