@@ -182,6 +182,7 @@ def _fit_ranking(
         y = np.array([evidence in passage for passage in passages])
         if not y.any():
             continue
+        # Searched as the assistant searches: in the documents' words (English too).
         signals = retriever.signals(assistant.gather(assistant.analyze(case["q"])).text)
         groups.append((np.stack([signals[name] for name in RANKING_FEATURES], axis=1), y))
     weights = dict(zip(RANKING_FEATURES, map(float, fit_ranking(groups)), strict=True))

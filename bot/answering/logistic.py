@@ -120,19 +120,12 @@ def fit_ranking(groups: Sequence[tuple[np.ndarray, np.ndarray]], l2: float = 1.0
     for _ in range(100):
         step = np.linalg.solve(hessian, gradient)
         rate = 1.0
-        while True:
-            candidate = w - rate * step
-            candidate_value, candidate_gradient, candidate_hessian = loss(candidate)
-            if candidate_value <= value or rate < 1e-6:
-                break
+        candidate, state = w - step, loss(w - step)
+        while state[0] > value and rate > 1e-6:
             rate /= 2
-        improvement = value - candidate_value
-        w, value, gradient, hessian = (
-            candidate,
-            candidate_value,
-            candidate_gradient,
-            candidate_hessian,
-        )
+            candidate, state = w - rate * step, loss(w - rate * step)
+        improvement = value - state[0]
+        w, (value, gradient, hessian) = candidate, state
         if improvement < 1e-9:
             break
     return w
