@@ -53,14 +53,11 @@ def detect_intents(question: str) -> set[Section]:
     """Which parts of a fiche the question asks about (possibly none)."""
     text = fold(question)
     intents = funding_words().intents
-    found = {
+    return {
         section
         for section in Section
         if phrase_pattern(getattr(intents, section.value)).search(text)
     }
-    if Section.FUNDS in found:  # « les dépenses éligibles » are not who is eligible
-        found.discard(Section.WHO)
-    return found
 
 
 def is_past_event_question(question: str) -> bool:

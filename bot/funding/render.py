@@ -27,7 +27,6 @@ class Section(StrEnum):
     HOW = "how"
     HELP = "help"
     CALENDAR = "calendar"
-    FUNDS = "funds"  # what the scheme pays for (« quelles dépenses sont éligibles ? »)
 
 
 ALL_SECTIONS = tuple(Section)
@@ -41,7 +40,7 @@ _LABEL_KEYS: dict[str, str] = {
     Section.HOW: "fiche_how",
     Section.HELP: "fiche_help",
     Section.CALENDAR: "fiche_calendar",
-    Section.FUNDS: "fiche_funds",
+    "funds": "fiche_funds",
     "sources": "sources",
     "notes": "fiche_notes",
     "funder": "fiche_funder",
@@ -261,10 +260,8 @@ def render_body(
     if Section.CALENDAR in wanted and (has_dates or not compact or wanted == {Section.CALENDAR}):
         limit = (3 if wanted == {Section.CALENDAR} else 2) if compact else 10
         body += _block(labels[Section.CALENDAR], calendar_lines(fiche, today, limit))
-    if Section.FUNDS in wanted or not compact:
-        funds = [fact.render() for fact in fiche.what_it_funds]
-        body += _block(labels[Section.FUNDS], most_relevant(funds, asked, 4) if compact else funds)
     if not compact:
+        body += _block(labels["funds"], [fact.render() for fact in fiche.what_it_funds])
         body += _block(labels["notes"], [fact.render() for fact in fiche.notes])
     return body
 
@@ -287,7 +284,7 @@ def render_document(fiche: Fiche, heading: str = "") -> str:
         [fiche.eligible.summary, *(fact.render() for fact in fiche.eligible.conditions)],
         heading,
     )
-    lines += _block(labels[Section.FUNDS], [fact.render() for fact in fiche.what_it_funds], heading)
+    lines += _block(labels["funds"], [fact.render() for fact in fiche.what_it_funds], heading)
     lines += _block(labels[Section.AMOUNTS], [amount.render() for amount in fiche.amounts], heading)
     lines += _block(labels[Section.HOW], [fact.render() for fact in fiche.how_to_apply], heading)
     calendar = []

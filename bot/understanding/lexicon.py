@@ -57,7 +57,6 @@ class FundingIntents(_Strict):
     how: tuple[str, ...]
     help: tuple[str, ...]
     calendar: tuple[str, ...]
-    funds: tuple[str, ...]
 
 
 class Applicant(_Strict):

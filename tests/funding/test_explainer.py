@@ -487,10 +487,3 @@ def test_a_part_whose_lines_all_say_not_found_is_a_refusal(ask: Ask) -> None:
 def test_since_when_a_scheme_exists_is_what_it_is(ask: Ask) -> None:
     answer = _ask(ask, "la ficol de l afd ca existe depuis qd ?")
     assert "créé en 2014" in answer.text
-
-
-def test_eligible_expenses_are_what_a_scheme_funds_not_who_may_apply(ask: Ask) -> None:
-    answer = _ask(ask, "Quelles dépenses sont éligibles au FICOL ?")
-    lines = answer.text.splitlines()
-    assert lines[1] == "Ce que ça finance :"
-    assert "Qui peut en bénéficier" not in answer.text
