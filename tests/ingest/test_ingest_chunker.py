@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from bot.ingest.chunker import MAX_CHARS, Chunk, _unique, chunk_document, chunk_id
 from bot.ingest.documents import PageText, SourceDocument
 
@@ -158,54 +160,58 @@ def test_a_sentence_longer_than_the_maximum_is_cut_between_words() -> None:
     assert " ".join(chunk.text for chunk in chunks) == words  # nothing lost, nothing repeated
 
 
-def test_each_list_item_is_a_sentence_of_its_own() -> None:
-    """A member asks about one row of a list, so each row can be quoted alone."""
-    page = (
-        "## Suivi et gestion :\n"
-        "- fonds de solidarité Turquie 79 collectivités françaises - fonds de solidarité\n"
-        "Maroc 73 collectivités françaises\n"
-        "## Montants et taux\n"
-        "• Appel 2020 : au moins 30 % du plan de financement • Bilan : 63 projets financés.\n"
-        "Une phrase – avec un tiret - dans le texte. Et une autre."
-    )
+LIST_PAGE = (
+    "## Suivi et gestion :\n"
+    "- fonds de solidarité Turquie 79 collectivités françaises - fonds de solidarité\n"
+    "Maroc 73 collectivités françaises\n"
+    "## Montants et taux\n"
+    "• Appel 2020 : au moins 30 % du plan de financement • Bilan : 63 projets financés.\n"
+    "Une phrase – avec un tiret - dans le texte. Et une autre."
+)
+LIST_SENTENCES = [
+    "Suivi et gestion : — - fonds de solidarité Turquie 79 collectivités françaises",
+    "- fonds de solidarité Maroc 73 collectivités françaises",
+    "Montants et taux — • Appel 2020 : au moins 30 % du plan de financement",
+    "• Bilan : 63 projets financés.",
+    "Une phrase – avec un tiret - dans le texte.",
+    "Et une autre.",
+]
+# A directory's entry ends with its e-mail address.
+DIRECTORY_PAGE = (
+    "## Pôle Ressources\n"
+    "Thi Tho Plattier, Service Adhésion + 33 (0)1 53 41 81 89\n"
+    "t.plattier@cites-unies-france.org\n"
+    "Elisabeth Seyoum, Assistante logistique de la Direction + 33 (0)1 53 41 81 81\n"
+    "e.seyoum@cites-unies-france.org Frédérique Proust, Cheffe de service Finance\n"
+    "compta@cites-unies-france.org. Écrire à coop-dec@cites-unies-france.org pour le reste."
+)
+DIRECTORY_SENTENCES = [
+    "Pôle Ressources — Thi Tho Plattier, Service Adhésion + 33 (0)1 53 41 81 89 "
+    "t.plattier@cites-unies-france.org",
+    "Elisabeth Seyoum, Assistante logistique de la Direction + 33 (0)1 53 41 81 81 "
+    "e.seyoum@cites-unies-france.org",
+    "Frédérique Proust, Cheffe de service Finance compta@cites-unies-france.org.",
+    "Écrire à coop-dec@cites-unies-france.org pour le reste.",
+]
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [(LIST_PAGE, LIST_SENTENCES), (DIRECTORY_PAGE, DIRECTORY_SENTENCES)],
+    ids=["list items", "directory entries"],
+)
+def test_each_item_a_member_asks_about_is_a_sentence_of_its_own(
+    page: str, expected: list[str]
+) -> None:
+    """A member asks about one row of a list or one person of a directory, so each can
+    be quoted alone."""
     document = SourceDocument(path="n.md", title="Note", kind="note", pages=(PageText(1, page),))
 
     sentences = [sentence for chunk in chunk_document(document) for sentence in chunk.sentences]
 
-    assert sentences == [
-        "Suivi et gestion : — - fonds de solidarité Turquie 79 collectivités françaises",
-        "- fonds de solidarité Maroc 73 collectivités françaises",
-        "Montants et taux — • Appel 2020 : au moins 30 % du plan de financement",
-        "• Bilan : 63 projets financés.",
-        "Une phrase – avec un tiret - dans le texte.",
-        "Et une autre.",
-    ]
+    assert sentences == expected
     for chunk in chunk_document(document):
         assert " ".join(chunk.sentences) == chunk.text  # the sentences make up the passage
-
-
-def test_each_entry_of_a_directory_is_a_sentence_of_its_own() -> None:
-    """An entry ends with its e-mail address: « who handles memberships? » quotes one."""
-    page = (
-        "## Pôle Ressources\n"
-        "Thi Tho Plattier, Service Adhésion + 33 (0)1 53 41 81 89\n"
-        "t.plattier@cites-unies-france.org\n"
-        "Elisabeth Seyoum, Assistante logistique de la Direction + 33 (0)1 53 41 81 81\n"
-        "e.seyoum@cites-unies-france.org Frédérique Proust, Cheffe de service Finance\n"
-        "compta@cites-unies-france.org. Écrire à coop-dec@cites-unies-france.org pour le reste."
-    )
-    document = SourceDocument(path="n.md", title="Note", kind="note", pages=(PageText(1, page),))
-
-    sentences = [sentence for chunk in chunk_document(document) for sentence in chunk.sentences]
-
-    assert sentences == [
-        "Pôle Ressources — Thi Tho Plattier, Service Adhésion + 33 (0)1 53 41 81 89 "
-        "t.plattier@cites-unies-france.org",
-        "Elisabeth Seyoum, Assistante logistique de la Direction + 33 (0)1 53 41 81 81 "
-        "e.seyoum@cites-unies-france.org",
-        "Frédérique Proust, Cheffe de service Finance compta@cites-unies-france.org.",
-        "Écrire à coop-dec@cites-unies-france.org pour le reste.",
-    ]
 
 
 def test_a_heading_at_the_end_of_a_passage_opens_the_next_one() -> None:
