@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import NamedTuple
 
 from bot.answering.calibration import Calibration
 from bot.answering.citations import source_of
@@ -152,15 +153,7 @@ class Assistant:
         Quotes come from the ``passages`` best passages (the calibrated number when
         ``None``; fitting tries several).
         """
-        known = self._retriever.lexical.vocabulary | alias_stems(question.text, self._retriever)
-        unknown = unknown_names(question.names, known)
-        resolved = {name: self._resolve(name) for name in unknown}
-        translations = [corpus for corpus in resolved.values() if corpus]
-        if question.language == "en" and self._names is not None:
-            # Lexical matching needs the documents' words: « cost » is « coût ».
-            translations += self._names().translate(list(question.words)).values()
-        text = question.text + "".join(f" ({name})" for name in translations)
-        names = [resolved.get(name) or name for name in question.names]
+        text, names, unknown = self.searched(question)
         hits = self._retriever.search(text)
         distinctive = [name for name in names if is_distinctive(name, self._retriever)]
         candidates = candidate_quotes(
@@ -175,10 +168,25 @@ class Assistant:
             question,
             text,
             names,
-            [name for name in unknown if not resolved[name]],
+            unknown,
             hits,
             candidates,
             unknown_group=self._unknown_group(question, text, names, hits),
+        )
+
+    def searched(self, question: Question) -> Searched:
+        """``question`` as the documents are searched with it, in their words."""
+        known = self._retriever.lexical.vocabulary | alias_stems(question.text, self._retriever)
+        unknown = unknown_names(question.names, known)
+        resolved = {name: self._resolve(name) for name in unknown}
+        translations = [corpus for corpus in resolved.values() if corpus]
+        if question.language == "en" and self._names is not None:
+            # Lexical matching needs the documents' words: « cost » is « coût ».
+            translations += self._names().translate(list(question.words)).values()
+        return Searched(
+            text=question.text + "".join(f" ({name})" for name in translations),
+            names=[resolved.get(name) or name for name in question.names],
+            unknown=[name for name in unknown if not resolved[name]],
         )
 
     def _unknown_group(
@@ -277,6 +285,14 @@ def ruled_out(
         # question's words are missing by language, not by subject.
         or (signals["coverage"] < min_coverage and question.language != "en")
     )
+
+
+class Searched(NamedTuple):
+    """What the documents are searched with for a question."""
+
+    text: str  # the question with its names' corpus forms (and an English one's words)
+    names: list[str]  # the question's names as the documents write them
+    unknown: list[str]  # names the documents never use, in any language
 
 
 @dataclass(frozen=True)

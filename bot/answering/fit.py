@@ -183,7 +183,7 @@ def _fit_ranking(
         if not y.any():
             continue
         # Searched as the assistant searches: in the documents' words (English too).
-        signals = retriever.signals(assistant.gather(assistant.analyze(case["q"])).text)
+        signals = retriever.signals(assistant.searched(assistant.analyze(case["q"])).text)
         groups.append((np.stack([signals[name] for name in RANKING_FEATURES], axis=1), y))
     weights = dict(zip(RANKING_FEATURES, map(float, fit_ranking(groups)), strict=True))
     report.add(f"ranking: fitted on {len(groups)} questions; weights {_rounded(weights)}")
