@@ -88,10 +88,21 @@ class FundingCatalog:
         """« une agence de l'eau peut-elle consacrer 1 % à la coopération ? »: the shared
         start of a family of fiches (« 1 % ») and, anywhere else, words of one of them
         only (« eau ») name that one."""
+        present = set(words)
+        for start, own in self._family_words.items():
+            if contains_phrase(words, start):
+                hinted = [fiche_id for fiche_id, mine in own.items() if mine & present]
+                if len(hinted) == 1:
+                    return hinted
+        return []
+
+    @cached_property
+    def _family_words(self) -> dict[tuple[str, ...], dict[str, set[str]]]:
+        """For each family's shared start, the words of each member's names that no
+        other member's names have (« eau », « oudin » for the 1 % eau)."""
+        words: dict[tuple[str, ...], dict[str, set[str]]] = {}
         for start, (fiches, _known) in self._families.items():
-            if not contains_phrase(words, start):
-                continue
-            own = {
+            mine = {
                 fiche_id: {
                     word
                     for name in self._names
@@ -101,18 +112,12 @@ class FundingCatalog:
                 }
                 for fiche_id in fiches
             }
-            hinted = [
-                fiche_id
-                for fiche_id, mine in own.items()
-                if any(
-                    word in mine
-                    and not any(word in other for other in own.values() if other is not mine)
-                    for word in words
-                )
-            ]
-            if len(hinted) == 1:
-                return hinted
-        return []
+            words[start] = {
+                fiche_id: own
+                - set().union(*(other for key, other in mine.items() if key != fiche_id))
+                for fiche_id, own in mine.items()
+            }
+        return words
 
     def unknown_sibling(
         self, text: str, not_names: Iterable[str], links: Iterable[str]
