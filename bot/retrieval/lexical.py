@@ -111,8 +111,7 @@ class LexicalIndex:
         for term in set(words):
             index = self._terms.get(term)
             if index is not None:
-                start, stop = int(self._starts[index]), int(self._starts[index + 1])
-                covered[self._rows[start:stop]] += self.idf(term) * words.count(term)
+                covered[self._holders(index)] += self.idf(term) * words.count(term)
         return covered / np.float32(total)
 
     def all_scores(self, query: str) -> np.ndarray:
@@ -125,10 +124,14 @@ class LexicalIndex:
                 scores[rows] += weights  # a chunk holds a term once: no repeated row
         return scores
 
+    def _holders(self, index: int) -> np.ndarray:
+        """The chunks holding term ``index``."""
+        return self._rows[int(self._starts[index]) : int(self._starts[index + 1])]
+
     def _column(self, index: int) -> tuple[np.ndarray, np.ndarray]:
         """The chunks holding term ``index`` and the term's float32 score in each."""
         start, stop = int(self._starts[index]), int(self._starts[index + 1])
-        rows = self._rows[start:stop]
+        rows = self._holders(index)
         frequencies = self._counts[start:stop].astype(np.float64)
         idf = float(np.float32(_lucene_idf(stop - start, self._size)))
         weights = idf * (frequencies / (self._norms[rows] + frequencies))
